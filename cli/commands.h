@@ -1,0 +1,17 @@
+// The warden subcommands. main.cc dispatches argv[1] to one of these; each
+// returns the process exit code.
+#ifndef WARDEN_CLI_COMMANDS_H_
+#define WARDEN_CLI_COMMANDS_H_
+
+#include <string>
+#include <vector>
+
+namespace warden::cli {
+
+int SyscallsCommand(const std::vector<std::string>& args);
+int RunCommand(const std::vector<std::string>& args);
+int ExportCommand(const std::vector<std::string>& args);
+
+}  // namespace warden::cli
+
+#endif  // WARDEN_CLI_COMMANDS_H_

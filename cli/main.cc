@@ -1,0 +1,59 @@
+// warden: a thin command-line front over the libraries.
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli/commands.h"
+#include "cli/version.h"
+#include "fmt/format.h"
+
+namespace {
+
+constexpr std::string_view kUsage = R"(usage: warden COMMAND [OPTIONS]
+
+commands:
+  run [--db PATH] [--watch CLASSES] [--] CMD [ARGS...]
+                      run CMD under the supervisor and record what it does
+  export --db PATH [--run ID] [--format ndjson]
+                      print recorded events, one JSON object per line
+  syscalls [NAME|NUMBER] [--abi x86_64|i386] [--json]
+                      print the syscall table, or one entry
+  version             print warden's version
+
+See warden(1).
+)";
+
+struct Command {
+  std::string_view name;
+  int (*fn)(const std::vector<std::string>&);
+};
+
+constexpr Command kCommands[] = {
+    {"run", warden::cli::RunCommand},
+    {"export", warden::cli::ExportCommand},
+    {"syscalls", warden::cli::SyscallsCommand},
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    fmt::print(stderr, "{}", kUsage);
+    return 2;
+  }
+  std::string_view cmd = argv[1];
+  if (cmd == "-h" || cmd == "--help" || cmd == "help") {
+    fmt::print("{}", kUsage);
+    return 0;
+  }
+  if (cmd == "version" || cmd == "--version") {
+    fmt::print("warden {}\n", WARDEN_VERSION);
+    return 0;
+  }
+  std::vector<std::string> rest(argv + 2, argv + argc);
+  for (const auto& c : kCommands)
+    if (c.name == cmd) return c.fn(rest);
+  fmt::print(stderr, "warden: unknown command '{}'\n{}", cmd, kUsage);
+  return 2;
+}

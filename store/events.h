@@ -1,0 +1,106 @@
+// What the supervisor records: one struct per kind of event. The store
+// (store.h) writes them to SQLite on a writer thread; export.h reads them
+// back. Timestamps are nanoseconds since the Unix epoch (CLOCK_REALTIME).
+#ifndef WARDEN_STORE_EVENTS_H_
+#define WARDEN_STORE_EVENTS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace warden::store {
+
+struct RunInfo {
+  std::vector<std::string> argv;  // the command warden ran
+  std::string cwd;
+  std::string host;
+  std::string warden_version;
+  int64_t start_ns = 0;
+};
+
+struct RunEnd {
+  int64_t end_ns = 0;
+  int exit_code = -1;    // exit status of the main child, or 128+N
+  int exit_signal = 0;   // N when the main child died of signal N
+  uint64_t lost_events = 0;
+};
+
+struct ProcessStart {
+  int64_t ts_ns = 0;
+  int pid = 0;
+  int ppid = 0;
+  bool is_thread = false;  // a CLONE_THREAD child (pid is the tid; tgid below)
+  int tgid = 0;
+  std::string exe;
+  std::vector<std::string> argv;
+  std::string cwd;
+};
+
+struct ProcessEnd {
+  int64_t ts_ns = 0;
+  int pid = 0;
+  std::optional<int> exit_code;    // set when the process exited
+  std::optional<int> term_signal;  // set when a signal killed it
+};
+
+// Raw event for one watched syscall, with decoded arguments.
+struct SyscallEvent {
+  int64_t ts_ns = 0;
+  int pid = 0;
+  std::string exe;
+  std::string abi;         // "x86_64" or "i386"
+  int nr = 0;
+  std::string name;        // syscall name
+  std::string args;        // decoded argument list, strace style, no parens
+  std::optional<int64_t> result;  // return value when known (>= 0)
+  int err = 0;             // errno when the call failed (result is -1)
+  std::string action;      // "allow", "deny", "kill", "monitor"
+  std::string rule;        // rule that decided, "" for the default
+};
+
+struct FileEvent {
+  int64_t ts_ns = 0;
+  int pid = 0;
+  std::string syscall;
+  std::string path;        // absolute, resolved against dirfd or cwd
+  std::string op;          // read, write, create, truncate, exec, stat, ...
+  std::string flags;       // decoded flags, "" when none
+  std::optional<int64_t> result;
+  int err = 0;
+  std::string path2;       // second path: rename / link / symlink target
+};
+
+struct ExecEvent {
+  int64_t ts_ns = 0;
+  int pid = 0;
+  std::string path;        // absolute path as given to execve
+  std::vector<std::string> argv;
+  std::vector<std::string> envp;  // only with --record-env
+  bool argv_truncated = false;
+  std::optional<int64_t> result;
+  int err = 0;
+};
+
+struct NetEvent {
+  int64_t ts_ns = 0;
+  int pid = 0;
+  std::string syscall;     // connect, bind, listen, accept, accept4, sendto, sendmsg, recvfrom, socket
+  std::string op;          // same as syscall except "socket"
+  std::string family;      // "AF_INET", ...
+  std::string sock_type;   // "SOCK_STREAM", ...
+  std::string direction;   // "outbound" (connect/sendto), "inbound" (accept/recvfrom), "local" (bind/listen)
+  std::string address;     // peer or local address
+  int port = -1;
+  int fd = -1;
+  std::optional<int64_t> result;
+  int err = 0;
+};
+
+using Event = std::variant<ProcessStart, ProcessEnd, SyscallEvent, FileEvent,
+                           ExecEvent, NetEvent>;
+
+}  // namespace warden::store
+
+#endif  // WARDEN_STORE_EVENTS_H_

@@ -1,0 +1,38 @@
+// The SQLite store: one database file holds many runs. Events are handed to
+// Submit() and written by a writer thread in batched transactions (WAL), so
+// the tracer never waits on the disk unless the queue is full -- then it
+// waits (lossless) instead of dropping.
+#ifndef WARDEN_STORE_STORE_H_
+#define WARDEN_STORE_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "store/events.h"
+
+namespace warden::store {
+
+class Store {
+ public:
+  // Opens (creating if needed) the database at `path` and its schema.
+  static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& path,
+                                                     size_t queue_capacity = 65536);
+  virtual ~Store() = default;
+
+  // Records a new run and starts the writer thread. Returns the run id.
+  virtual absl::StatusOr<int64_t> BeginRun(const RunInfo& info) = 0;
+  // Queues an event for the current run. Blocks while the queue is full.
+  virtual void Submit(Event event) = 0;
+  // Drains the queue, stops the writer, records the run's end.
+  virtual absl::Status FinishRun(const RunEnd& end) = 0;
+  // Events that could not be stored (SQLite errors), so far.
+  virtual uint64_t lost_events() const = 0;
+  virtual int64_t run_id() const = 0;
+};
+
+}  // namespace warden::store
+
+#endif  // WARDEN_STORE_STORE_H_

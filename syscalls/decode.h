@@ -1,0 +1,95 @@
+// Argument decoders: raw register values (+ tracee memory through a
+// MemoryReader) to structured values and strace-like text. Pure functions;
+// an unreadable pointer decodes to a marker, never a crash.
+#ifndef WARDEN_SYSCALLS_DECODE_H_
+#define WARDEN_SYSCALLS_DECODE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "syscalls/memory_reader.h"
+#include "syscalls/syscall_table.h"
+
+namespace warden::syscalls {
+
+// ---- integer and flag decoders (flag tables, after strace's xlat) ----
+std::string DecodeOpenFlags(uint64_t flags);    // "O_WRONLY|O_CREAT|O_TRUNC"
+std::string DecodeAtFlags(uint64_t flags);      // "AT_SYMLINK_NOFOLLOW|AT_EMPTY_PATH", "0"
+std::string DecodeMode(uint64_t mode);          // "0644"; with S_IFREG etc when type bits set: "S_IFREG|0644"
+std::string DecodeAccessMode(uint64_t mode);    // "R_OK|W_OK", "F_OK"
+std::string DecodeFcntlCmd(uint64_t cmd);       // "F_DUPFD_CLOEXEC"
+std::string DecodeCloneFlags(uint64_t flags);   // "CLONE_VM|CLONE_FS|...|SIGCHLD"
+std::string DecodeMmapProt(uint64_t prot);      // "PROT_READ|PROT_WRITE", "PROT_NONE"
+std::string DecodeMmapFlags(uint64_t flags);    // "MAP_PRIVATE|MAP_ANONYMOUS"
+std::string DecodeSocketDomain(uint64_t domain);  // "AF_INET"
+std::string DecodeSocketType(uint64_t type);    // "SOCK_STREAM|SOCK_CLOEXEC"
+std::string DecodeSocketProtocol(uint64_t domain, uint64_t protocol);  // "IPPROTO_TCP"
+std::string DecodeWhence(uint64_t whence);
+std::string DecodeRenameFlags(uint64_t flags);
+std::string DecodeMsgFlags(uint64_t flags);
+std::string DecodeDirFd(uint64_t fd);           // "AT_FDCWD" when (int32_t)fd == AT_FDCWD, else decimal
+std::string SignalName(int sig);                // "SIGTERM"; "SIGRT_3"; "34" style fallback for unknown
+std::string ErrnoName(int err);                 // "ENOENT"; decimal for unknown
+// Unknown bits are kept as hex: "O_RDONLY|0x40000000".
+
+// ---- memory-backed decoders ----
+struct StringValue {
+  std::string value;       // raw bytes read (without the NUL)
+  bool unreadable = false; // pointer could not be read at all (incl. NULL)
+  bool truncated = false;  // hit the cap or an unmapped page before NUL
+};
+// Reads a NUL-terminated string of at most `cap` bytes, page by page.
+StringValue ReadCString(MemoryReader& mem, uint64_t addr, size_t cap = 4096);
+
+// C-style escaped, quoted text: "\"a\\nb\"" and "..." appended when truncated;
+// "NULL" for a NULL pointer; "<unreadable 0x...>" for unreadable memory.
+std::string QuoteString(const StringValue& s, uint64_t addr);
+// Escapes bytes (\n, \t, \", \\, \xNN for the rest of non-printables).
+std::string EscapeBytes(std::string_view bytes);
+
+struct StringArray {
+  std::vector<std::string> items;
+  bool unreadable = false;  // the array itself (or an element) could not be read
+  bool truncated = false;   // hit max_count or max_bytes
+  size_t total_count = 0;   // elements seen (== items.size() unless truncated by count)
+};
+// Reads a NULL-terminated char*[] (argv/envp) with count and byte caps.
+// `pointer_size` is 8 for x86_64 and 4 for i386 tracees.
+StringArray ReadStringArray(MemoryReader& mem, uint64_t addr,
+                            size_t max_count = 4096, size_t max_bytes = 128 * 1024,
+                            int pointer_size = 8);
+
+struct SockAddr {
+  int family = -1;          // AF_*; -1 when unreadable
+  std::string address;      // "127.0.0.1", "::1", "/tmp/sock", "@abstract", "pid=0,groups=0"
+  int port = -1;            // for AF_INET/AF_INET6, else -1
+  bool unreadable = false;
+  std::string text;         // strace-like: "{sa_family=AF_INET, sin_port=htons(80), sin_addr=inet_addr(\"1.2.3.4\")}"
+};
+// Decodes the sockaddr at `addr` of `len` bytes (AF_INET, AF_INET6, AF_UNIX
+// including abstract names, AF_NETLINK; others by family name).
+SockAddr ReadSockAddr(MemoryReader& mem, uint64_t addr, uint64_t len);
+// Same, from bytes already copied out.
+SockAddr DecodeSockAddr(const void* data, size_t len);
+
+// ---- whole calls ----
+struct DecodedArg {
+  ArgType type;
+  uint64_t raw;
+  std::string text;  // strace-like text of the argument
+};
+// Decodes every argument of `def` from the six raw register values. Buffers
+// are shown up to `buffer_cap` bytes (kBufferIn only: kBufferOut is not
+// filled yet at syscall entry and shows as its address).
+std::vector<DecodedArg> DecodeArgs(const SyscallDef& def, const uint64_t args[6],
+                                   MemoryReader& mem, Abi abi, size_t buffer_cap = 32);
+// "openat(AT_FDCWD, \"/etc/passwd\", O_RDONLY|O_CLOEXEC)"
+std::string FormatCall(const SyscallDef& def, const std::vector<DecodedArg>& args);
+// "3", "-1 ENOENT (No such file or directory)"
+std::string FormatResult(int64_t ret);
+
+}  // namespace warden::syscalls
+
+#endif  // WARDEN_SYSCALLS_DECODE_H_
