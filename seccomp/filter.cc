@@ -1,0 +1,116 @@
+#include "seccomp/filter.h"
+
+#include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <memory>
+
+#include "fmt/format.h"
+
+namespace warden::seccomp {
+namespace {
+
+struct CtxDeleter {
+  void operator()(void* ctx) const { seccomp_release(ctx); }
+};
+using Ctx = std::unique_ptr<void, CtxDeleter>;
+
+absl::Status Check(int rc, std::string_view what) {
+  if (rc == 0) return absl::OkStatus();
+  return absl::InternalError(fmt::format("seccomp: {}: {}", what, strerror(-rc)));
+}
+
+absl::Status AddTrace(void* ctx, const TraceRule& r) {
+  std::vector<scmp_arg_cmp> cmps;
+  for (const auto& c : r.conditions)
+    cmps.push_back(SCMP_CMP64(c.index, SCMP_CMP_MASKED_EQ, c.mask, c.value));
+  int rc = seccomp_rule_add_exact_array(ctx, SCMP_ACT_TRACE(kTraceWatched), r.nr,
+                                        cmps.size(), cmps.data());
+  return Check(rc, fmt::format("trace rule for syscall {}", r.nr));
+}
+
+// Reads the filter back from libseccomp as BPF bytes through a memfd, the
+// only export API that the 2.5 series has.
+absl::StatusOr<std::vector<unsigned char>> ExportBpf(void* ctx) {
+  FILE* f = tmpfile();
+  if (f == nullptr) return absl::InternalError("seccomp: tmpfile failed");
+  std::vector<unsigned char> out;
+  int rc = seccomp_export_bpf(ctx, fileno(f));
+  if (rc == 0) {
+    rewind(f);
+    unsigned char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) out.insert(out.end(), buf, buf + n);
+  }
+  fclose(f);
+  if (rc != 0) return Check(rc, "export");
+  return out;
+}
+
+std::string ExportPfc(void* ctx) {
+  FILE* f = tmpfile();
+  if (f == nullptr) return "";
+  std::string out;
+  if (seccomp_export_pfc(ctx, fileno(f)) == 0) {
+    rewind(f);
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+  }
+  fclose(f);
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<Filter> Filter::Build(const FilterSpec& spec) {
+  Ctx ctx(seccomp_init(SCMP_ACT_ALLOW));
+  if (!ctx) return absl::InternalError("seccomp: seccomp_init failed");
+  // Only the native x86_64 arch is in the filter. Any other arch (i386 via
+  // int $0x80) and x32 numbers (libseccomp checks the x32 bit for x86_64)
+  // take the bad-arch action: a trace stop tagged kTraceForeignArch, so the
+  // tracer decodes them with the i386 table (or kills x32) -- never unseen.
+  if (auto s = Check(seccomp_attr_set(ctx.get(), SCMP_FLTATR_ACT_BADARCH,
+                                      SCMP_ACT_TRACE(kTraceForeignArch)), "badarch");
+      !s.ok())
+    return s;
+  for (const auto& r : spec.trace)
+    if (auto s = AddTrace(ctx.get(), r); !s.ok()) return s;
+  for (const auto& d : spec.deny)
+    if (auto s = Check(seccomp_rule_add_exact(ctx.get(), SCMP_ACT_ERRNO(d.errno_value), d.nr, 0),
+                       fmt::format("deny rule for syscall {}", d.nr));
+        !s.ok())
+      return s;
+  Filter f;
+  auto bpf = ExportBpf(ctx.get());
+  if (!bpf.ok()) return bpf.status();
+  f.bpf_ = std::move(*bpf);
+  f.pfc_ = ExportPfc(ctx.get());
+  return f;
+}
+
+Filter::Filter(Filter&&) noexcept = default;
+Filter& Filter::operator=(Filter&&) noexcept = default;
+Filter::~Filter() = default;
+
+int Filter::Load() const {
+  sock_fprog prog{};
+  prog.len = static_cast<unsigned short>(bpf_.size() / sizeof(sock_filter));
+  prog.filter = reinterpret_cast<sock_filter*>(const_cast<unsigned char*>(bpf_.data()));
+  if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0) return 0;
+  if (errno != EACCES) return -errno;
+  // Without CAP_SYS_ADMIN the kernel requires no_new_privs.
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return -errno;
+  if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0) return 0;
+  return -errno;
+}
+
+std::string Filter::Pfc() const { return pfc_; }
+
+}  // namespace warden::seccomp
