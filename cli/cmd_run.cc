@@ -1,12 +1,137 @@
+// `warden run [--db PATH] [--watch CLASSES] [--record-env] [--] CMD [ARGS...]`
+#include <limits.h>
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
 #include "cli/commands.h"
+#include "cli/version.h"
 #include "fmt/format.h"
+#include "seccomp/filter.h"
+#include "store/store.h"
+#include "supervisor/entrypoint.h"
+#include "supervisor/launcher.h"
+#include "supervisor/syscall_recorder.h"
+#include "supervisor/tracer.h"
+#include "supervisor/watch.h"
+#include "syscalls/syscall_table.h"
+
 namespace warden::cli {
-int RunCommand(const std::vector<std::string>&) {
-  fmt::print(stderr, "warden run: not built yet\n");
-  return 2;
+namespace {
+
+constexpr std::string_view kRunUsage =
+    "usage: warden run [--db PATH] [--watch CLASSES] [--record-env] [--] CMD [ARGS...]\n"
+    "  --db PATH         SQLite database to append the run to (default ./warden.db)\n"
+    "  --watch CLASSES   syscall classes to stop on, comma-separated\n"
+    "                    (default file,exec,network,process; see `warden syscalls`)\n"
+    "  --record-env      also record each exec's environment\n";
+
+struct RunOptions {
+  std::string db = "warden.db";
+  uint32_t watch = supervisor::kDefaultWatch;
+  bool record_env = false;
+  std::vector<std::string> argv;
+};
+
+// Returns -1 when parsing succeeded, else the exit code.
+int Parse(const std::vector<std::string>& args, RunOptions& o) {
+  size_t i = 0;
+  auto value = [&](const std::string& flag) -> const std::string* {
+    if (i + 1 >= args.size()) {
+      fmt::print(stderr, "warden run: {} needs a value\n{}", flag, kRunUsage);
+      return nullptr;
+    }
+    return &args[++i];
+  };
+  for (; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--") { ++i; break; }
+    if (a == "-h" || a == "--help") { fmt::print("{}", kRunUsage); return 0; }
+    if (a == "--db") {
+      auto v = value(a);
+      if (!v) return 2;
+      o.db = *v;
+    } else if (a == "--watch") {
+      auto v = value(a);
+      if (!v) return 2;
+      auto mask = syscalls::ParseClasses(*v);
+      if (!mask.ok()) {
+        fmt::print(stderr, "warden run: --watch: {}\n", std::string(mask.status().message()));
+        return 2;
+      }
+      o.watch = *mask;
+    } else if (a == "--record-env") {
+      o.record_env = true;
+    } else if (a.size() > 1 && a[0] == '-') {
+      fmt::print(stderr, "warden run: unknown option '{}'\n{}", a, kRunUsage);
+      return 2;
+    } else {
+      break;
+    }
+  }
+  o.argv.assign(args.begin() + static_cast<long>(i), args.end());
+  if (o.argv.empty()) {
+    fmt::print(stderr, "warden run: no command given\n{}", kRunUsage);
+    return 2;
+  }
+  return -1;
 }
-int ExportCommand(const std::vector<std::string>&) {
-  fmt::print(stderr, "warden export: not built yet\n");
-  return 2;
+
+std::string Cwd() {
+  char buf[PATH_MAX];
+  return getcwd(buf, sizeof buf) ? buf : "/";
 }
+
+std::string Host() {
+  char buf[256] = {};
+  gethostname(buf, sizeof buf - 1);
+  return buf;
+}
+
+}  // namespace
+
+int RunCommand(const std::vector<std::string>& args) {
+  RunOptions o;
+  if (int rc = Parse(args, o); rc >= 0) return rc;
+
+  auto filter = seccomp::Filter::Build(supervisor::PlanWatch(o.watch));
+  if (!filter.ok()) {
+    fmt::print(stderr, "warden run: {}\n", std::string(filter.status().message()));
+    return 125;
+  }
+  auto store = store::Store::Open(o.db);
+  if (!store.ok()) {
+    fmt::print(stderr, "warden run: {}\n", std::string(store.status().message()));
+    return 125;
+  }
+  const std::string cwd = Cwd();
+  auto run_id = (*store)->BeginRun(
+      store::RunInfo{o.argv, cwd, Host(), WARDEN_VERSION, supervisor::NowNs()});
+  if (!run_id.ok()) {
+    fmt::print(stderr, "warden run: {}\n", std::string(run_id.status().message()));
+    return 125;
+  }
+  supervisor::BecomeSubreaper();
+  supervisor::InstallSignalForwarding();
+  auto pid = supervisor::Launch(o.argv, *filter);
+  if (!pid.ok()) {
+    fmt::print(stderr, "warden run: {}\n", std::string(pid.status().message()));
+    (void)(*store)->FinishRun(store::RunEnd{supervisor::NowNs(), 125, 0, 0});
+    return 125;
+  }
+  supervisor::SetForwardTarget(*pid);
+  supervisor::Tracer tracer(store->get(), supervisor::RecorderOptions{o.record_env});
+  supervisor::ExitStatus st = tracer.Run(*pid, cwd);
+
+  store::RunEnd end{supervisor::NowNs(), st.exit_code, st.signal, 0};
+  absl::Status finished = (*store)->FinishRun(end);
+  uint64_t lost = (*store)->lost_events();
+  if (!finished.ok())
+    fmt::print(stderr, "warden run: {}\n", std::string(finished.message()));
+  if (lost > 0)
+    fmt::print(stderr, "warden run: {} events could not be stored in {}\n", lost, o.db);
+  return st.exit_code;
+}
+
 }  // namespace warden::cli

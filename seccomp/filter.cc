@@ -29,7 +29,8 @@ absl::Status Check(int rc, std::string_view what) {
 absl::Status AddTrace(void* ctx, const TraceRule& r) {
   std::vector<scmp_arg_cmp> cmps;
   for (const auto& c : r.conditions)
-    cmps.push_back(SCMP_CMP64(c.index, SCMP_CMP_MASKED_EQ, c.mask, c.value));
+    cmps.push_back(c.not_equal ? SCMP_CMP64(c.index, SCMP_CMP_NE, c.value)
+                               : SCMP_CMP64(c.index, SCMP_CMP_MASKED_EQ, c.mask, c.value));
   int rc = seccomp_rule_add_exact_array(ctx, SCMP_ACT_TRACE(kTraceWatched), r.nr,
                                         cmps.size(), cmps.data());
   return Check(rc, fmt::format("trace rule for syscall {}", r.nr));

@@ -19,11 +19,13 @@ inline constexpr uint16_t kTraceWatched = 0;  // a watched x86_64 syscall
 inline constexpr uint16_t kTraceForeignArch = 1;  // i386 (int $0x80) or x32: never run unseen
 
 // A condition on one register argument, evaluated in BPF:
-// (arg[index] & mask) == value. Several conditions on one rule are ANDed.
+// (arg[index] & mask) == value, or arg[index] != value when `not_equal`.
+// Several conditions on one rule are ANDed.
 struct ArgCondition {
   int index = 0;
   uint64_t mask = ~0ull;
   uint64_t value = 0;
+  bool not_equal = false;
 };
 
 // Trace syscall `nr` (x86_64 number) when every condition holds; a syscall

@@ -24,6 +24,8 @@ struct RunEnd {
   int64_t end_ns = 0;
   int exit_code = -1;    // exit status of the main child, or 128+N
   int exit_signal = 0;   // N when the main child died of signal N
+  // Events the caller lost before Submit (e.g. the tracer could not read
+  // them); FinishRun adds the store's own losses and records the total.
   uint64_t lost_events = 0;
 };
 

@@ -21,6 +21,9 @@ std::string DecodeMode(uint64_t mode);          // "0644"; with S_IFREG etc when
 std::string DecodeAccessMode(uint64_t mode);    // "R_OK|W_OK", "F_OK"
 std::string DecodeFcntlCmd(uint64_t cmd);       // "F_DUPFD_CLOEXEC"
 std::string DecodeCloneFlags(uint64_t flags);   // "CLONE_VM|CLONE_FS|...|SIGCHLD"
+// clone3's clone_args.flags and unshare's flags: 64 bits, no exit signal in
+// the low byte, so CLONE_NEWTIME (0x80) can be named.
+std::string DecodeClone3Flags(uint64_t flags);  // "CLONE_NEWTIME|CLONE_INTO_CGROUP"
 std::string DecodeMmapProt(uint64_t prot);      // "PROT_READ|PROT_WRITE", "PROT_NONE"
 std::string DecodeMmapFlags(uint64_t flags);    // "MAP_PRIVATE|MAP_ANONYMOUS"
 std::string DecodeSocketDomain(uint64_t domain);  // "AF_INET"
@@ -29,9 +32,17 @@ std::string DecodeSocketProtocol(uint64_t domain, uint64_t protocol);  // "IPPRO
 std::string DecodeWhence(uint64_t whence);
 std::string DecodeRenameFlags(uint64_t flags);
 std::string DecodeMsgFlags(uint64_t flags);
+std::string DecodeIoctlCmd(uint64_t cmd);       // "TCGETS"; hex when unknown
+std::string DecodePrctlOption(uint64_t option); // "PR_SET_NO_NEW_PRIVS"
+std::string DecodePtraceRequest(uint64_t req);  // "PTRACE_SEIZE"
+std::string DecodeFutexOp(uint64_t op);         // "FUTEX_WAIT_PRIVATE"
+std::string DecodeClockId(uint64_t clock);      // "CLOCK_MONOTONIC"
 std::string DecodeDirFd(uint64_t fd);           // "AT_FDCWD" when (int32_t)fd == AT_FDCWD, else decimal
 std::string SignalName(int sig);                // "SIGTERM"; "SIGRT_3"; "34" style fallback for unknown
 std::string ErrnoName(int err);                 // "ENOENT"; decimal for unknown
+// strerror text for real errnos ("No such file or directory"), strace's text
+// for the kernel-internal ones (ERESTARTSYS, ...), "Unknown error N" else.
+std::string ErrnoDescription(int err);
 // Unknown bits are kept as hex: "O_RDONLY|0x40000000".
 
 // ---- memory-backed decoders ----
@@ -45,6 +56,7 @@ StringValue ReadCString(MemoryReader& mem, uint64_t addr, size_t cap = 4096);
 
 // C-style escaped, quoted text: "\"a\\nb\"" and "..." appended when truncated;
 // "NULL" for a NULL pointer; "<unreadable 0x...>" for unreadable memory.
+// ("abc"... is strace's way to say the string goes on.)
 std::string QuoteString(const StringValue& s, uint64_t addr);
 // Escapes bytes (\n, \t, \", \\, \xNN for the rest of non-printables).
 std::string EscapeBytes(std::string_view bytes);
@@ -77,8 +89,12 @@ SockAddr DecodeSockAddr(const void* data, size_t len);
 // ---- whole calls ----
 struct DecodedArg {
   ArgType type;
-  uint64_t raw;
+  uint64_t raw;      // register value; for i386 truncated to 32 bits and
+                     // sign-extended when the type is signed
   std::string text;  // strace-like text of the argument
+  // Left out of FormatCall as strace does, e.g. open's mode without O_CREAT
+  // or O_TMPFILE (the register then holds whatever was there).
+  bool hidden = false;
 };
 // Decodes every argument of `def` from the six raw register values. Buffers
 // are shown up to `buffer_cap` bytes (kBufferIn only: kBufferOut is not

@@ -1,0 +1,45 @@
+// Reading a warden database back: the NDJSON export and the list of runs.
+// Both open the file read-only, so they are safe while a run is recording.
+#ifndef WARDEN_STORE_EXPORT_H_
+#define WARDEN_STORE_EXPORT_H_
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace warden::store {
+
+struct RunSummary {
+  int64_t id = 0;
+  std::string argv_json;            // the command, as a JSON array of strings
+  int64_t start_ns = 0;
+  std::optional<int64_t> end_ns;    // unset while running or if warden died
+  std::optional<int> exit_code;
+  std::optional<int> exit_signal;
+  uint64_t lost_events = 0;
+};
+
+// All runs in the file, oldest first.
+absl::StatusOr<std::vector<RunSummary>> ListRuns(const std::string& db_path);
+
+// Writes the events of `run_id` (or of every run, one run after the other)
+// to `out`, one JSON object per line, in timestamp order across all kinds.
+// Every line has run, ts, pid and kind ("process", "exec", "file", "net",
+// "syscall"); fields that do not apply are left out. Errors: NotFound for a
+// missing file or an unknown run id (the message lists the ids there are).
+absl::Status ExportNdjson(const std::string& db_path, std::optional<int64_t> run_id,
+                          std::ostream& out);
+
+// "ENOENT" for 2; "" when unknown. For messages and the export.
+std::string ErrnoName(int err);
+// "SIGKILL" for 9, "SIGRTMIN+1" for glibc's SIGRTMIN+1, else "SIG<n>".
+std::string SignalName(int sig);
+
+}  // namespace warden::store
+
+#endif  // WARDEN_STORE_EXPORT_H_

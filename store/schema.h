@@ -1,0 +1,30 @@
+// The SQLite schema of a warden database. One file holds many runs; every
+// event row carries its run_id. The schema version lives in PRAGMA
+// user_version so that a newer file is refused instead of misread.
+#ifndef WARDEN_STORE_SCHEMA_H_
+#define WARDEN_STORE_SCHEMA_H_
+
+#include <string_view>
+
+#include "absl/status/status.h"
+
+struct sqlite3;
+
+namespace warden::store {
+
+// Bump when a table changes shape, and teach ApplySchema to migrate.
+inline constexpr int kSchemaVersion = 1;
+
+// The CREATE TABLE / CREATE INDEX statements (all IF NOT EXISTS).
+std::string_view SchemaSql();
+
+// Creates the tables and indexes if missing and records kSchemaVersion.
+// Fails if the file was written by a newer warden (higher user_version).
+absl::Status ApplySchema(sqlite3* db);
+
+// Reads PRAGMA user_version: 0 for a file warden never initialised.
+absl::Status ReadSchemaVersion(sqlite3* db, int* version);
+
+}  // namespace warden::store
+
+#endif  // WARDEN_STORE_SCHEMA_H_

@@ -1,0 +1,376 @@
+// Store implementation: a bounded queue in front of one writer thread that
+// owns the SQLite connection while a run is open and writes events in
+// batched transactions with statements prepared once.
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+#include "fmt/format.h"
+#include "store/json.h"
+#include "store/schema.h"
+#include "store/sqlite_util.h"
+#include "store/store.h"
+
+namespace warden::store {
+namespace {
+
+// Rows per transaction: big enough to amortise the commit, small enough that
+// readers (a live `warden export`) see data regularly and producers blocked
+// on a full queue get room soon.
+constexpr size_t kMaxBatch = 4096;
+// Another warden (or a reader checkpointing) may hold the write lock briefly.
+constexpr int kBusyTimeoutMs = 10000;
+
+absl::Status OpenError(const std::string& path, std::string_view why) {
+  return absl::UnavailableError(
+      fmt::format("cannot open database '{}': {}; check that the directory exists and is writable",
+                  path, why));
+}
+
+// Prepared once per Store; reused for every event of every run.
+struct Statements {
+  StmtPtr insert_run, finish_run, update_lost;
+  StmtPtr insert_process, end_process, insert_orphan_end;
+  StmtPtr insert_file, insert_exec, insert_net, insert_syscall;
+};
+
+absl::Status PrepareAll(sqlite3* db, Statements& s) {
+  struct Entry {
+    StmtPtr* stmt;
+    std::string_view sql;
+  };
+  const Entry entries[] = {
+      {&s.insert_run,
+       "INSERT INTO runs(argv, cwd, host, warden_version, start_ns) VALUES(?,?,?,?,?)"},
+      {&s.finish_run,
+       "UPDATE runs SET end_ns=?, exit_code=?, exit_signal=?, lost_events=? WHERE id=?"},
+      {&s.update_lost, "UPDATE runs SET lost_events=? WHERE id=?"},
+      {&s.insert_process,
+       "INSERT INTO processes(run_id, pid, ppid, tgid, is_thread, exe, argv, cwd, start_ns) "
+       "VALUES(?,?,?,?,?,?,?,?,?)"},
+      // The latest row for the pid: pids can be reused within a run.
+      {&s.end_process,
+       "UPDATE processes SET end_ns=?, exit_code=?, term_signal=? WHERE id = "
+       "(SELECT id FROM processes WHERE run_id=? AND pid=? ORDER BY id DESC LIMIT 1)"},
+      // An exit whose start was never recorded still deserves a row.
+      {&s.insert_orphan_end,
+       "INSERT INTO processes(run_id, pid, end_ns, exit_code, term_signal) VALUES(?,?,?,?,?)"},
+      {&s.insert_file,
+       "INSERT INTO file_events(run_id, ts_ns, pid, syscall, path, op, flags, result, errno, path2) "
+       "VALUES(?,?,?,?,?,?,?,?,?,?)"},
+      {&s.insert_exec,
+       "INSERT INTO exec_events(run_id, ts_ns, pid, path, argv, envp, argv_truncated, result, errno) "
+       "VALUES(?,?,?,?,?,?,?,?,?)"},
+      {&s.insert_net,
+       "INSERT INTO net_events(run_id, ts_ns, pid, syscall, op, family, sock_type, direction, "
+       "address, port, fd, result, errno) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)"},
+      {&s.insert_syscall,
+       "INSERT INTO syscall_events(run_id, ts_ns, pid, exe, abi, nr, name, args, result, errno, "
+       "action, rule) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"},
+  };
+  for (const auto& e : entries) {
+    auto stmt = PrepareSql(db, e.sql);
+    if (!stmt.ok()) return absl::InternalError(fmt::format("preparing '{}': {}", e.sql, std::string(stmt.status().message())));
+    *e.stmt = std::move(*stmt);
+  }
+  return absl::OkStatus();
+}
+
+std::optional<int64_t> OptInt(std::optional<int> v) {
+  return v ? std::optional<int64_t>(*v) : std::nullopt;
+}
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(DbPtr db, Statements stmts, size_t capacity)
+      : db_(std::move(db)), stmts_(std::move(stmts)), capacity_(capacity) {}
+  ~SqliteStore() override;
+
+  absl::StatusOr<int64_t> BeginRun(const RunInfo& info) override;
+  void Submit(Event event) override;
+  absl::Status FinishRun(const RunEnd& end) override;
+  uint64_t lost_events() const override { return lost_.load(std::memory_order_relaxed); }
+  int64_t run_id() const override { return run_id_.load(std::memory_order_relaxed); }
+
+ private:
+  void WriterLoop();
+  void StopWriter();
+  void WriteBatch(const std::vector<Event>& batch);
+  bool Write(const ProcessStart& e);
+  bool Write(const ProcessEnd& e);
+  bool Write(const SyscallEvent& e);
+  bool Write(const FileEvent& e);
+  bool Write(const ExecEvent& e);
+  bool Write(const NetEvent& e);
+
+  // Declared before stmts_ so that statements are finalized first.
+  DbPtr db_;
+  Statements stmts_;
+  const size_t capacity_;
+  std::atomic<int64_t> run_id_{0};
+  std::atomic<uint64_t> lost_{0};
+  std::thread writer_;
+
+  std::mutex mu_;
+  std::condition_variable not_empty_;  // writer waits here
+  std::condition_variable not_full_;   // producers wait here
+  std::deque<Event> queue_;            // guarded by mu_
+  bool accepting_ = false;             // a run is open; guarded by mu_
+  bool stopping_ = false;              // drain and exit; guarded by mu_
+  int blocked_ = 0;                    // producers waiting for room; guarded by mu_
+};
+
+SqliteStore::~SqliteStore() {
+  if (!writer_.joinable()) return;
+  // No RunEnd: drain everything, leave end_ns NULL (the run did not finish
+  // cleanly) but keep the loss count in the row honest.
+  StopWriter();
+  Binder(stmts_.update_lost.get()).Int(static_cast<int64_t>(lost_.load())).Int(run_id_.load());
+  StepDone(stmts_.update_lost.get());
+}
+
+absl::StatusOr<int64_t> SqliteStore::BeginRun(const RunInfo& info) {
+  if (writer_.joinable())
+    return absl::FailedPreconditionError(
+        fmt::format("run {} is still open; call FinishRun before BeginRun", run_id_.load()));
+  std::string argv = JsonStringArray(info.argv);
+  sqlite3_stmt* s = stmts_.insert_run.get();
+  Binder(s).Text(argv).Text(info.cwd).Text(info.host).Text(info.warden_version).Int(info.start_ns);
+  if (!StepDone(s))
+    return absl::InternalError(fmt::format("recording the run: {}", sqlite3_errmsg(db_.get())));
+  run_id_ = sqlite3_last_insert_rowid(db_.get());
+  lost_ = 0;
+  {
+    std::lock_guard lock(mu_);
+    accepting_ = true;
+    stopping_ = false;
+  }
+  writer_ = std::thread(&SqliteStore::WriterLoop, this);
+  return run_id_.load();
+}
+
+void SqliteStore::Submit(Event event) {
+  std::unique_lock lock(mu_);
+  if (!accepting_) {  // no open run: there is no run_id to store it under
+    lost_.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  if (queue_.size() >= capacity_) {
+    // Lossless by design: the tracer waits for the disk rather than drop.
+    ++blocked_;
+    not_full_.wait(lock, [&] { return queue_.size() < capacity_; });
+    --blocked_;
+  }
+  bool was_empty = queue_.empty();
+  queue_.push_back(std::move(event));
+  // The writer only sleeps on an empty queue, so only that edge needs a wake.
+  if (was_empty) not_empty_.notify_one();
+}
+
+absl::Status SqliteStore::FinishRun(const RunEnd& end) {
+  if (!writer_.joinable()) return absl::FailedPreconditionError("FinishRun without an open run");
+  StopWriter();
+  // end.lost_events: what the caller lost before Submit; add what we lost.
+  uint64_t lost = end.lost_events + lost_.load();
+  sqlite3_stmt* s = stmts_.finish_run.get();
+  Binder b(s);
+  b.Int(end.end_ns).Int(end.exit_code);
+  if (end.exit_signal) b.Int(end.exit_signal); else b.Null();
+  b.Int(static_cast<int64_t>(lost)).Int(run_id_.load());
+  if (!StepDone(s))
+    return absl::InternalError(
+        fmt::format("recording the end of run {}: {}", run_id_.load(), sqlite3_errmsg(db_.get())));
+  return absl::OkStatus();
+}
+
+void SqliteStore::StopWriter() {
+  {
+    std::lock_guard lock(mu_);
+    accepting_ = false;
+    stopping_ = true;
+  }
+  not_empty_.notify_one();
+  writer_.join();
+}
+
+void SqliteStore::WriterLoop() {
+  std::vector<Event> batch;
+  batch.reserve(kMaxBatch);
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      // Producers already blocked in Submit when the run was stopped still
+      // get their events written: stop only once nobody is waiting.
+      not_empty_.wait(lock, [&] { return !queue_.empty() || (stopping_ && blocked_ == 0); });
+      if (queue_.empty()) return;
+      size_t n = std::min(queue_.size(), kMaxBatch);
+      std::move(queue_.begin(), queue_.begin() + n, std::back_inserter(batch));
+      queue_.erase(queue_.begin(), queue_.begin() + n);
+      if (blocked_) not_full_.notify_all();
+    }
+    WriteBatch(batch);
+    batch.clear();
+  }
+}
+
+void SqliteStore::WriteBatch(const std::vector<Event>& batch) {
+  sqlite3* db = db_.get();
+  // IMMEDIATE takes the write lock now (waiting up to busy_timeout), so the
+  // COMMIT cannot fail with SQLITE_BUSY in WAL mode. If it still fails, each
+  // insert autocommits: slower but nothing is given up.
+  bool in_txn = ExecSql(db, "BEGIN IMMEDIATE").ok();
+  uint64_t pending = 0;  // rows written inside the open transaction
+  for (const Event& e : batch) {
+    bool ok = std::visit([this](const auto& ev) { return Write(ev); }, e);
+    if (ok) {
+      pending += in_txn;
+      continue;
+    }
+    lost_.fetch_add(1, std::memory_order_relaxed);
+    // Some errors (disk full, I/O) make SQLite roll the whole transaction
+    // back: the rows written so far in it are gone too.
+    if (in_txn && sqlite3_get_autocommit(db)) {
+      lost_.fetch_add(pending, std::memory_order_relaxed);
+      pending = 0;
+      in_txn = false;
+    }
+  }
+  if (in_txn && !ExecSql(db, "COMMIT").ok()) {
+    ExecSql(db, "ROLLBACK").IgnoreError();
+    lost_.fetch_add(pending, std::memory_order_relaxed);
+  }
+}
+
+bool SqliteStore::Write(const ProcessStart& e) {
+  std::string argv = JsonStringArray(e.argv);
+  sqlite3_stmt* s = stmts_.insert_process.get();
+  Binder(s)
+      .Int(run_id_.load(std::memory_order_relaxed))
+      .Int(e.pid)
+      .Int(e.ppid)
+      .Int(e.tgid)
+      .Int(e.is_thread)
+      .Text(e.exe)
+      .Text(argv)
+      .Text(e.cwd)
+      .Int(e.ts_ns);
+  return StepDone(s);
+}
+
+bool SqliteStore::Write(const ProcessEnd& e) {
+  int64_t run = run_id_.load(std::memory_order_relaxed);
+  sqlite3_stmt* s = stmts_.end_process.get();
+  Binder(s).Int(e.ts_ns).OptInt(OptInt(e.exit_code)).OptInt(OptInt(e.term_signal)).Int(run).Int(e.pid);
+  if (!StepDone(s)) return false;
+  if (sqlite3_changes(db_.get()) > 0) return true;
+  s = stmts_.insert_orphan_end.get();
+  Binder(s).Int(run).Int(e.pid).Int(e.ts_ns).OptInt(OptInt(e.exit_code)).OptInt(OptInt(e.term_signal));
+  return StepDone(s);
+}
+
+bool SqliteStore::Write(const SyscallEvent& e) {
+  sqlite3_stmt* s = stmts_.insert_syscall.get();
+  Binder(s)
+      .Int(run_id_.load(std::memory_order_relaxed))
+      .Int(e.ts_ns)
+      .Int(e.pid)
+      .Text(e.exe)
+      .Text(e.abi)
+      .Int(e.nr)
+      .Text(e.name)
+      .Text(e.args)
+      .OptInt(e.result)
+      .Int(e.err)
+      .Text(e.action)
+      .TextOrNull(e.rule);
+  return StepDone(s);
+}
+
+bool SqliteStore::Write(const FileEvent& e) {
+  sqlite3_stmt* s = stmts_.insert_file.get();
+  Binder(s)
+      .Int(run_id_.load(std::memory_order_relaxed))
+      .Int(e.ts_ns)
+      .Int(e.pid)
+      .Text(e.syscall)
+      .Text(e.path)
+      .Text(e.op)
+      .TextOrNull(e.flags)
+      .OptInt(e.result)
+      .Int(e.err)
+      .TextOrNull(e.path2);
+  return StepDone(s);
+}
+
+bool SqliteStore::Write(const ExecEvent& e) {
+  std::string argv = JsonStringArray(e.argv);
+  // Empty envp means "not recorded" (no --record-env): NULL, not "[]".
+  std::string envp = e.envp.empty() ? std::string() : JsonStringArray(e.envp);
+  sqlite3_stmt* s = stmts_.insert_exec.get();
+  Binder(s)
+      .Int(run_id_.load(std::memory_order_relaxed))
+      .Int(e.ts_ns)
+      .Int(e.pid)
+      .Text(e.path)
+      .Text(argv)
+      .TextOrNull(envp)
+      .Int(e.argv_truncated)
+      .OptInt(e.result)
+      .Int(e.err);
+  return StepDone(s);
+}
+
+bool SqliteStore::Write(const NetEvent& e) {
+  sqlite3_stmt* s = stmts_.insert_net.get();
+  Binder(s)
+      .Int(run_id_.load(std::memory_order_relaxed))
+      .Int(e.ts_ns)
+      .Int(e.pid)
+      .Text(e.syscall)
+      .Text(e.op)
+      .TextOrNull(e.family)
+      .TextOrNull(e.sock_type)
+      .TextOrNull(e.direction)
+      .TextOrNull(e.address)
+      .OptInt(e.port >= 0 ? std::optional<int64_t>(e.port) : std::nullopt)
+      .OptInt(e.fd >= 0 ? std::optional<int64_t>(e.fd) : std::nullopt)
+      .OptInt(e.result)
+      .Int(e.err);
+  return StepDone(s);
+}
+
+// Connection settings and schema; any failure names the file.
+absl::StatusOr<DbPtr> OpenDb(const std::string& path) {
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &raw,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+  DbPtr db(raw);
+  if (rc != SQLITE_OK) return OpenError(path, raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc));
+  sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
+  // WAL: readers (export) never block the writer. NORMAL: no fsync per
+  // commit; a power cut may lose the last batches but never corrupts.
+  // SQLite opens the file lazily, so these are where a bad path shows up.
+  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL"})
+    if (auto s = ExecSql(db.get(), pragma); !s.ok()) return OpenError(path, std::string(s.message()));
+  if (auto s = ApplySchema(db.get()); !s.ok()) return OpenError(path, std::string(s.message()));
+  return db;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, size_t queue_capacity) {
+  if (path.empty()) return absl::InvalidArgumentError("database path is empty");
+  auto db = OpenDb(path);
+  if (!db.ok()) return db.status();
+  Statements stmts;
+  if (auto s = PrepareAll(db->get(), stmts); !s.ok()) return OpenError(path, std::string(s.message()));
+  return std::unique_ptr<Store>(
+      new SqliteStore(std::move(*db), std::move(stmts), std::max<size_t>(queue_capacity, 1)));
+}
+
+}  // namespace warden::store

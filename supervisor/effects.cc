@@ -1,0 +1,146 @@
+#include "supervisor/effects.h"
+
+#include <array>
+#include <vector>
+
+namespace warden::supervisor {
+namespace {
+
+using E = Effect;
+
+// name, effect, op, dirfd, path, dirfd2, path2, flags
+constexpr EffectRow kRows[] = {
+    // Opening files.
+    {"open", E::kOpen, "", -1, 0, -1, -1, 1},
+    {"openat", E::kOpen, "", 0, 1, -1, -1, 2},
+    {"creat", E::kOpen, "create", -1, 0},
+    {"openat2", E::kOpenat2, "", 0, 1},
+    {"open_by_handle_at", E::kOpenByHandle, "", -1, -1, -1, -1, 2},
+    // One path, fixed operation.
+    {"stat", E::kPathOp, "stat", -1, 0},
+    {"lstat", E::kPathOp, "stat", -1, 0},
+    {"stat64", E::kPathOp, "stat", -1, 0},
+    {"lstat64", E::kPathOp, "stat", -1, 0},
+    {"oldstat", E::kPathOp, "stat", -1, 0},
+    {"oldlstat", E::kPathOp, "stat", -1, 0},
+    {"newfstatat", E::kPathOp, "stat", 0, 1, -1, -1, 3},
+    {"fstatat64", E::kPathOp, "stat", 0, 1, -1, -1, 3},
+    {"statx", E::kPathOp, "stat", 0, 1, -1, -1, 2},
+    {"statfs", E::kPathOp, "stat", -1, 0},
+    {"statfs64", E::kPathOp, "stat", -1, 0},
+    {"name_to_handle_at", E::kPathOp, "stat", 0, 1, -1, -1, 4},
+    {"access", E::kPathOp, "access", -1, 0},
+    {"faccessat", E::kPathOp, "access", 0, 1},
+    {"faccessat2", E::kPathOp, "access", 0, 1, -1, -1, 3},
+    {"readlink", E::kPathOp, "readlink", -1, 0},
+    {"readlinkat", E::kPathOp, "readlink", 0, 1},
+    {"unlink", E::kPathOp, "unlink", -1, 0},
+    {"unlinkat", E::kPathOp, "unlink", 0, 1, -1, -1, 2},  // AT_REMOVEDIR -> rmdir
+    {"rmdir", E::kPathOp, "rmdir", -1, 0},
+    {"mkdir", E::kPathOp, "mkdir", -1, 0},
+    {"mkdirat", E::kPathOp, "mkdir", 0, 1},
+    {"mknod", E::kPathOp, "mknod", -1, 0},
+    {"mknodat", E::kPathOp, "mknod", 0, 1},
+    {"chmod", E::kPathOp, "chmod", -1, 0},
+    {"fchmodat", E::kPathOp, "chmod", 0, 1},
+    {"fchmodat2", E::kPathOp, "chmod", 0, 1, -1, -1, 3},
+    {"chown", E::kPathOp, "chown", -1, 0},
+    {"lchown", E::kPathOp, "chown", -1, 0},
+    {"chown32", E::kPathOp, "chown", -1, 0},
+    {"lchown32", E::kPathOp, "chown", -1, 0},
+    {"fchownat", E::kPathOp, "chown", 0, 1, -1, -1, 4},
+    {"truncate", E::kPathOp, "truncate", -1, 0},
+    {"truncate64", E::kPathOp, "truncate", -1, 0},
+    {"utime", E::kPathOp, "utime", -1, 0},
+    {"utimes", E::kPathOp, "utime", -1, 0},
+    {"futimesat", E::kPathOp, "utime", 0, 1},
+    {"utimensat", E::kPathOp, "utime", 0, 1, -1, -1, 3},
+    {"getxattr", E::kPathOp, "xattr", -1, 0},
+    {"lgetxattr", E::kPathOp, "xattr", -1, 0},
+    {"setxattr", E::kPathOp, "xattr", -1, 0},
+    {"lsetxattr", E::kPathOp, "xattr", -1, 0},
+    {"listxattr", E::kPathOp, "xattr", -1, 0},
+    {"llistxattr", E::kPathOp, "xattr", -1, 0},
+    {"removexattr", E::kPathOp, "xattr", -1, 0},
+    {"lremovexattr", E::kPathOp, "xattr", -1, 0},
+    {"chroot", E::kPathOp, "chroot", -1, 0},
+    {"inotify_add_watch", E::kPathOp, "watch", -1, 1},
+    {"mount", E::kPathOp, "mount", -1, 1},
+    {"umount", E::kPathOp, "umount", -1, 0},
+    {"umount2", E::kPathOp, "umount", -1, 0},
+    {"swapon", E::kPathOp, "swap", -1, 0},
+    {"swapoff", E::kPathOp, "swap", -1, 0},
+    {"acct", E::kPathOp, "acct", -1, 0},
+    {"uselib", E::kPathOp, "exec", -1, 0},
+    // Two paths.
+    {"rename", E::kTwoPaths, "rename", -1, 0, -1, 1},
+    {"renameat", E::kTwoPaths, "rename", 0, 1, 2, 3},
+    {"renameat2", E::kTwoPaths, "rename", 0, 1, 2, 3, 4},
+    {"link", E::kTwoPaths, "link", -1, 0, -1, 1},
+    {"linkat", E::kTwoPaths, "link", 0, 1, 2, 3, 4},
+    {"pivot_root", E::kTwoPaths, "pivot_root", -1, 0, -1, 1},
+    {"symlink", E::kSymlink, "symlink", -1, 1, -1, 0},
+    {"symlinkat", E::kSymlink, "symlink", 1, 2, -1, 0},
+    // Programs.
+    {"execve", E::kExec, "exec", -1, 0},
+    {"execveat", E::kExec, "exec", 0, 1, -1, -1, 4},
+    // State: cwd and descriptors.
+    {"chdir", E::kChdir, "chdir", -1, 0},
+    {"fchdir", E::kFchdir},
+    {"dup", E::kDup},
+    {"dup2", E::kDup2},
+    {"dup3", E::kDup2},
+    {"fcntl", E::kFcntl},
+    {"fcntl64", E::kFcntl},
+    {"close", E::kClose},
+    {"close_range", E::kCloseRange},
+    // Network.
+    {"socket", E::kSocket},
+    {"connect", E::kConnect},
+    {"bind", E::kBind},
+    {"listen", E::kListen},
+    {"accept", E::kAccept},
+    {"accept4", E::kAccept},
+    {"sendto", E::kSendto},
+    {"sendmsg", E::kSendmsg},
+    {"recvfrom", E::kRecvfrom},
+    {"recvmsg", E::kRecvmsg},
+};
+
+constexpr std::string_view kStateKeepers[] = {"chdir", "fchdir", "dup", "dup2", "dup3",
+                                               "fcntl", "fcntl64", "close_range"};
+
+const EffectRow* FindRow(std::string_view name) {
+  for (const auto& r : kRows)
+    if (r.name == name) return &r;
+  return nullptr;
+}
+
+// Number-indexed views of kRows, one per ABI, built once.
+struct Index {
+  std::vector<const EffectRow*> by_nr;
+  explicit Index(syscalls::Abi abi) {
+    for (const auto& d : syscalls::Table(abi)) {
+      if (d.nr >= static_cast<int>(by_nr.size())) by_nr.resize(d.nr + 1, nullptr);
+      by_nr[d.nr] = FindRow(d.name);
+    }
+  }
+};
+
+}  // namespace
+
+const EffectRow* EffectOf(syscalls::Abi abi, int nr) {
+  static const Index* x64 = new Index(syscalls::Abi::kX86_64);
+  static const Index* x86 = new Index(syscalls::Abi::kI386);
+  const Index& idx = abi == syscalls::Abi::kX86_64 ? *x64 : *x86;
+  if (nr < 0 || nr >= static_cast<int>(idx.by_nr.size())) return nullptr;
+  return idx.by_nr[nr];
+}
+
+bool KeepsState(std::string_view name) {
+  for (auto n : kStateKeepers)
+    if (n == name) return true;
+  return false;
+}
+
+}  // namespace warden::supervisor

@@ -1,0 +1,62 @@
+// What each syscall means to the recorder and to the per-process state, as
+// one data table keyed by syscall name (valid for both ABIs): which
+// arguments are paths and dirfds, which file operation it is, and what it
+// does to the fd table or cwd. Syscalls without a row get a raw event only.
+#ifndef WARDEN_SUPERVISOR_EFFECTS_H_
+#define WARDEN_SUPERVISOR_EFFECTS_H_
+
+#include <cstdint>
+#include <string_view>
+
+#include "syscalls/syscall_table.h"
+
+namespace warden::supervisor {
+
+enum class Effect : uint8_t {
+  kNone,
+  kOpen,          // open/openat/creat: op from flags, result fd enters the table
+  kOpenat2,       // openat2: flags in struct open_how
+  kOpenByHandle,  // open_by_handle_at: path only known from the new fd
+  kPathOp,        // one path, fixed op (stat, access, unlink, mkdir, ...)
+  kTwoPaths,      // rename / link: path -> path2
+  kSymlink,       // symlink(target, linkpath): path = link, path2 = target text
+  kExec,          // execve / execveat
+  kChdir,
+  kFchdir,
+  kDup,           // dup(old)
+  kDup2,          // dup2/dup3(old, new[, flags])
+  kFcntl,         // F_DUPFD / F_DUPFD_CLOEXEC
+  kClose,
+  kCloseRange,
+  kSocket,
+  kConnect,
+  kBind,
+  kListen,
+  kAccept,        // accept / accept4: peer from the out sockaddr
+  kSendto,
+  kSendmsg,
+  kRecvfrom,
+  kRecvmsg,
+};
+
+struct EffectRow {
+  std::string_view name;
+  Effect effect = Effect::kNone;
+  std::string_view op;  // file op ("stat", "unlink", ...) or "" when derived
+  int8_t dirfd = -1;    // argument index of the dirfd; -1 = relative to cwd
+  int8_t path = -1;     // argument index of the path
+  int8_t dirfd2 = -1;
+  int8_t path2 = -1;
+  int8_t flags = -1;    // argument index of open/AT_* flags
+};
+
+// The row for a syscall of `abi`, or nullptr. Constant time.
+const EffectRow* EffectOf(syscalls::Abi abi, int nr);
+
+// True when `name` changes state warden keeps (fd table, cwd), so it is
+// traced whatever classes the user watches.
+bool KeepsState(std::string_view name);
+
+}  // namespace warden::supervisor
+
+#endif  // WARDEN_SUPERVISOR_EFFECTS_H_

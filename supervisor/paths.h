@@ -1,0 +1,22 @@
+// Path arithmetic for recorded paths: every path warden records is
+// absolute, resolved against the right dirfd or cwd.
+#ifndef WARDEN_SUPERVISOR_PATHS_H_
+#define WARDEN_SUPERVISOR_PATHS_H_
+
+#include <string>
+#include <string_view>
+
+namespace warden::supervisor {
+
+// Lexically normalizes an absolute path: collapses "//", drops ".", resolves
+// ".." against the previous component (never above "/"). Lexical only: a
+// ".." after a symlink is resolved as the text says, not as the kernel would.
+std::string NormalizePath(std::string_view path);
+
+// `path` if absolute, else `base` + "/" + `path`; normalized. An empty
+// `path` (AT_EMPTY_PATH) yields `base`.
+std::string ResolvePath(std::string_view base, std::string_view path);
+
+}  // namespace warden::supervisor
+
+#endif  // WARDEN_SUPERVISOR_PATHS_H_

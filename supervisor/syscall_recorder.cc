@@ -1,0 +1,406 @@
+#include "supervisor/syscall_recorder.h"
+
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fmt/format.h"
+#include "supervisor/paths.h"
+#include "supervisor/tracee_memory.h"
+
+namespace warden::supervisor {
+namespace {
+
+using syscalls::Abi;
+
+constexpr int32_t kAtFdcwd = AT_FDCWD;
+constexpr size_t kPathCap = 4096;
+constexpr int64_t kNoResult = INT64_MIN;
+
+std::string ReadLink(const std::string& link) {
+  char buf[4096];
+  ssize_t n = readlink(link.c_str(), buf, sizeof buf);
+  return n < 0 ? std::string() : std::string(buf, static_cast<size_t>(n));
+}
+
+// Registers of an i386 call hold 32-bit values; descriptors are signed ints.
+int ArgFd(const PendingCall& c, int i) { return static_cast<int32_t>(c.args[i]); }
+
+std::string OpenOp(uint64_t flags) {
+  if (flags & O_PATH) return "stat";
+  if (flags & O_CREAT) return "create";
+  if (flags & O_TRUNC) return "truncate";
+  if ((flags & O_ACCMODE) != O_RDONLY) return "write";
+  return "read";
+}
+
+std::optional<int64_t> Result(int64_t ret) {
+  if (ret < 0 && ret >= -4095) return -1;
+  return ret;
+}
+int Errno(int64_t ret) { return (ret < 0 && ret >= -4095) ? static_cast<int>(-ret) : 0; }
+
+std::string FamilyName(int family) {
+  if (family < 0) return "";
+  return syscalls::DecodeSocketDomain(static_cast<uint64_t>(family));
+}
+
+std::string TypeName(int type) {
+  if (type < 0) return "";
+  return syscalls::DecodeSocketType(static_cast<uint64_t>(type));
+}
+
+}  // namespace
+
+int64_t NowNs() {
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+std::string SyscallRecorder::FdPath(const Tracee& t, int fd) const {
+  if (const FdEntry* e = t.fds->Find(fd); e != nullptr && e->kind == FdEntry::Kind::kFile)
+    return e->path;
+  return ReadLink(fmt::format("/proc/{}/fd/{}", t.tid, fd));
+}
+
+std::string SyscallRecorder::ReadPath(Tracee& t, uint64_t addr, bool* ok) {
+  TraceeMemory mem(t.tid);
+  syscalls::StringValue s = syscalls::ReadCString(mem, addr, kPathCap);
+  *ok = !s.unreadable && !s.truncated;
+  if (s.unreadable) return addr == 0 ? "" : fmt::format("<unreadable {:#x}>", addr);
+  return s.value;
+}
+
+// `raw` relative to the dirfd in argument `dirfd_index` (or the cwd).
+std::string SyscallRecorder::ResolveAt(Tracee& t, int dirfd_index, const std::string& raw) {
+  if (!raw.empty() && raw[0] == '/') return NormalizePath(raw);
+  std::string base;
+  if (dirfd_index < 0 || ArgFd(t.call, dirfd_index) == kAtFdcwd)
+    base = t.fs->cwd;
+  else
+    base = FdPath(t, ArgFd(t.call, dirfd_index));
+  if (base.empty()) base = ReadLink(fmt::format("/proc/{}/cwd", t.tid));
+  return ResolvePath(base, raw);
+}
+
+void SyscallRecorder::OnEntry(Tracee& t, Abi abi, int nr, const uint64_t args[6]) {
+  PendingCall& c = t.call;
+  c = PendingCall{};
+  c.active = true;
+  c.abi = abi;
+  c.nr = nr;
+  c.ts_ns = NowNs();
+  c.def = syscalls::ByNumber(abi, nr);
+  c.effect = EffectOf(abi, nr);
+  for (int i = 0; i < 6; ++i)
+    c.args[i] = abi == Abi::kI386 ? static_cast<uint32_t>(args[i]) : args[i];
+  if (c.def != nullptr) {
+    TraceeMemory mem(t.tid);
+    auto decoded = syscalls::DecodeArgs(*c.def, c.args.data(), mem, abi);
+    std::vector<std::string> parts;
+    for (auto& d : decoded) parts.push_back(std::move(d.text));
+    c.args_text = fmt::format("{}", fmt::join(parts, ", "));
+  }
+  if (c.effect == nullptr) return;
+  CapturePaths(t);
+  CaptureNet(t);
+}
+
+void SyscallRecorder::CapturePaths(Tracee& t) {
+  PendingCall& c = t.call;
+  const EffectRow& e = *c.effect;
+  if (e.path >= 0) {
+    bool ok = true;
+    std::string raw = ReadPath(t, c.args[e.path], &ok);
+    if (c.args[e.path] == 0 && e.dirfd >= 0) raw = "";  // utimensat(fd, NULL): the fd itself
+    c.path = e.effect == Effect::kSymlink || ok || c.args[e.path] == 0 ? ResolveAt(t, e.dirfd, raw) : raw;
+  }
+  if (e.path2 >= 0) {
+    bool ok = true;
+    std::string raw = ReadPath(t, c.args[e.path2], &ok);
+    // A symlink's target is text stored in the link, not a path to resolve.
+    c.path2 = e.effect == Effect::kSymlink || !ok ? raw : ResolveAt(t, e.dirfd2, raw);
+  }
+  c.op = std::string(e.op);
+  if (e.effect == Effect::kOpen && e.flags >= 0) {
+    c.flags_text = syscalls::DecodeOpenFlags(c.args[e.flags]);
+    c.cloexec = c.args[e.flags] & O_CLOEXEC;
+    if (c.op.empty()) c.op = OpenOp(c.args[e.flags]);
+  } else if (e.effect == Effect::kOpen) {  // creat
+    c.flags_text = "O_WRONLY|O_CREAT|O_TRUNC";
+  } else if (e.effect == Effect::kOpenat2) {
+    uint64_t how[3] = {0, 0, 0};  // struct open_how {flags, mode, resolve}
+    TraceeMemory mem(t.tid);
+    mem.Read(c.args[2], how, sizeof how);
+    c.flags_text = syscalls::DecodeOpenFlags(how[0]);
+    c.cloexec = how[0] & O_CLOEXEC;
+    c.op = OpenOp(how[0]);
+  } else if (e.flags >= 0) {
+    c.flags_text = syscalls::DecodeAtFlags(c.args[e.flags]);
+    if (e.name == "unlinkat" && (c.args[e.flags] & AT_REMOVEDIR)) c.op = "rmdir";
+  }
+  if (e.effect == Effect::kExec) {
+    TraceeMemory mem(t.tid);
+    int ptr = c.abi == Abi::kI386 ? 4 : 8;
+    int argv_i = e.path + 1;
+    auto argv = syscalls::ReadStringArray(mem, c.args[argv_i], 4096, 128 * 1024, ptr);
+    c.argv = std::move(argv.items);
+    c.argv_truncated = argv.truncated || argv.unreadable;
+    if (options_.record_env) {
+      auto envp = syscalls::ReadStringArray(mem, c.args[argv_i + 1], 4096, 128 * 1024, ptr);
+      c.envp = std::move(envp.items);
+    }
+  }
+}
+
+void SyscallRecorder::CaptureNet(Tracee& t) {
+  PendingCall& c = t.call;
+  TraceeMemory mem(t.tid);
+  switch (c.effect->effect) {
+    case Effect::kConnect:
+    case Effect::kBind:
+      c.addr = syscalls::ReadSockAddr(mem, c.args[1], c.args[2]);
+      c.has_addr = c.args[1] != 0;
+      break;
+    case Effect::kSendto:
+      c.addr = syscalls::ReadSockAddr(mem, c.args[4], c.args[5]);
+      c.has_addr = c.args[4] != 0;
+      break;
+    case Effect::kSendmsg: {
+      // struct msghdr starts with msg_name and msg_namelen in both ABIs.
+      uint64_t name = 0;
+      uint32_t len = 0;
+      int ptr = c.abi == Abi::kI386 ? 4 : 8;
+      if (mem.Read(c.args[1], &name, ptr) == static_cast<size_t>(ptr) &&
+          mem.Read(c.args[1] + ptr, &len, 4) == 4 && name != 0) {
+        c.addr = syscalls::ReadSockAddr(mem, name, len);
+        c.has_addr = true;
+      }
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+void SyscallRecorder::OnExecSuccess(Tracee& t) {
+  PendingCall& c = t.call;
+  int64_t now = NowNs();
+  // exec unshares a descriptor table shared through CLONE_FILES.
+  t.fds = std::make_shared<FdTable>(*t.fds);
+  t.fds->ApplyExec();
+  t.proc->exe = ReadLink(fmt::format("/proc/{}/exe", t.tid));
+  if (c.active && c.effect != nullptr && c.effect->effect == Effect::kExec) {
+    t.proc->argv = c.argv;
+    c.exec_done = true;
+    store_->Submit(store::ExecEvent{c.ts_ns, t.tid, c.path, c.argv, c.envp, c.argv_truncated, 0, 0});
+    store_->Submit(store::FileEvent{c.ts_ns, t.tid, c.def ? std::string(c.def->name) : "execve",
+                                    c.path, "exec", c.flags_text, 0, 0, ""});
+  } else {
+    std::string cmdline = ReadLink(fmt::format("/proc/{}/exe", t.tid));
+    t.proc->argv = {cmdline};
+  }
+  store_->Submit(store::ProcessStart{now, t.tid, t.proc->ppid, false, t.tid, t.proc->exe,
+                                     t.proc->argv, t.fs->cwd});
+}
+
+void SyscallRecorder::OnExit(Tracee& t, int64_t ret) {
+  PendingCall& c = t.call;
+  if (!c.active) return;
+  if (c.effect != nullptr) {
+    FinishState(t, ret);
+    FinishFile(t, ret);
+    FinishNet(t, ret);
+  }
+  RecordRaw(t, ret);
+  c.active = false;
+}
+
+void SyscallRecorder::OnVanished(Tracee& t) {
+  if (!t.call.active) return;
+  RecordRaw(t, kNoResult);
+  t.call.active = false;
+}
+
+void SyscallRecorder::RecordDenied(Tracee& t, int err) {
+  t.call.action = "deny";
+  OnExit(t, -err);
+}
+
+void SyscallRecorder::RecordRaw(Tracee& t, int64_t ret) {
+  const PendingCall& c = t.call;
+  store::SyscallEvent ev;
+  ev.ts_ns = c.ts_ns;
+  ev.pid = t.tid;
+  ev.exe = t.proc->exe;
+  ev.abi = std::string(syscalls::AbiName(c.abi));
+  ev.nr = c.nr;
+  ev.name = c.def ? std::string(c.def->name) : fmt::format("syscall_{:#x}", c.nr);
+  ev.args = c.args_text;
+  if (ret != kNoResult && NeedsResult(c)) {
+    ev.result = Result(ret);
+    ev.err = Errno(ret);
+  }
+  ev.action = c.action;
+  store_->Submit(std::move(ev));
+}
+
+bool SyscallRecorder::NeedsResult(const PendingCall& c) {
+  return !(c.def && (c.def->name == "exit" || c.def->name == "exit_group"));
+}
+
+void SyscallRecorder::FinishFile(Tracee& t, int64_t ret) {
+  PendingCall& c = t.call;
+  const Effect e = c.effect->effect;
+  if (e == Effect::kOpenByHandle && ret >= 0) {
+    c.path = FdPath(t, static_cast<int>(ret));
+    c.op = OpenOp(c.args[2]);
+    c.flags_text = syscalls::DecodeOpenFlags(c.args[2]);
+  }
+  if (c.path.empty() && e != Effect::kOpenByHandle) return;
+  if (c.op.empty()) return;
+  if (e == Effect::kExec) {
+    if (c.exec_done) return;  // recorded at the exec event
+    store_->Submit(store::ExecEvent{c.ts_ns, t.tid, c.path, c.argv, c.envp, c.argv_truncated,
+                                    Result(ret), Errno(ret)});
+  }
+  store_->Submit(store::FileEvent{c.ts_ns, t.tid, std::string(c.def ? c.def->name : ""), c.path,
+                                  c.op, c.flags_text, Result(ret), Errno(ret), c.path2});
+}
+
+void SyscallRecorder::FinishState(Tracee& t, int64_t ret) {
+  PendingCall& c = t.call;
+  if (ret < 0) return;
+  int fd = static_cast<int>(ret);
+  switch (c.effect->effect) {
+    case Effect::kOpen:
+    case Effect::kOpenat2:
+      t.fds->Set(fd, FdEntry{FdEntry::Kind::kFile, c.path, c.cloexec});
+      break;
+    case Effect::kOpenByHandle:
+      t.fds->Set(fd, FdEntry{FdEntry::Kind::kFile, FdPath(t, fd), (c.args[2] & O_CLOEXEC) != 0});
+      break;
+    case Effect::kChdir:
+    case Effect::kFchdir:
+      // The kernel's own view: exact through symlinks and "..".
+      t.fs->cwd = ReadLink(fmt::format("/proc/{}/cwd", t.tid));
+      break;
+    case Effect::kDup:
+      t.fds->Dup(ArgFd(c, 0), fd, false);
+      break;
+    case Effect::kDup2:
+      t.fds->Dup(ArgFd(c, 0), ArgFd(c, 1),
+                 c.def && c.def->name == "dup3" && (c.args[2] & O_CLOEXEC));
+      break;
+    case Effect::kFcntl:
+      if (c.args[1] == F_DUPFD || c.args[1] == F_DUPFD_CLOEXEC)
+        t.fds->Dup(ArgFd(c, 0), fd, c.args[1] == F_DUPFD_CLOEXEC);
+      else if (c.args[1] == F_SETFD)
+        t.fds->SetCloexec(ArgFd(c, 0), c.args[2] & FD_CLOEXEC);
+      break;
+    case Effect::kClose:
+      t.fds->Close(ArgFd(c, 0));
+      break;
+    case Effect::kCloseRange:
+      if (!(c.args[2] & CLOSE_RANGE_CLOEXEC))
+        t.fds->CloseRange(static_cast<unsigned>(c.args[0]), static_cast<unsigned>(c.args[1]));
+      break;
+    default:
+      break;
+  }
+}
+
+void SyscallRecorder::FinishNet(Tracee& t, int64_t ret) {
+  PendingCall& c = t.call;
+  const Effect e = c.effect->effect;
+  store::NetEvent ev;
+  ev.ts_ns = c.ts_ns;
+  ev.pid = t.tid;
+  ev.syscall = c.def ? std::string(c.def->name) : "";
+  ev.op = ev.syscall;
+  ev.result = Result(ret);
+  ev.err = Errno(ret);
+  ev.fd = e == Effect::kSocket ? (ret >= 0 ? static_cast<int>(ret) : -1) : ArgFd(c, 0);
+  const FdEntry* sock = e == Effect::kSocket ? nullptr : t.fds->Find(ev.fd);
+  if (sock != nullptr && sock->kind == FdEntry::Kind::kSocket) {
+    ev.family = FamilyName(sock->family);
+    ev.sock_type = TypeName(sock->type);
+  }
+  TraceeMemory mem(t.tid);
+  auto take_addr = [&ev](const syscalls::SockAddr& a) {
+    if (ev.family.empty() && a.family >= 0) ev.family = FamilyName(a.family);
+    ev.address = a.address;
+    ev.port = a.port;
+  };
+  // Out-parameter sockaddr filled by the kernel: (addr, socklen_t *len).
+  auto read_out_addr = [&](uint64_t addr, uint64_t lenp) {
+    uint32_t len = 0;
+    if (ret < 0 || addr == 0 || mem.Read(lenp, &len, 4) != 4) return;
+    take_addr(syscalls::ReadSockAddr(mem, addr, len));
+  };
+  switch (e) {
+    case Effect::kSocket:
+      ev.family = FamilyName(static_cast<int>(c.args[0]));
+      ev.sock_type = TypeName(static_cast<int>(c.args[1] & 0xf));
+      ev.direction = "local";
+      if (ret >= 0)
+        t.fds->Set(static_cast<int>(ret),
+                   FdEntry{FdEntry::Kind::kSocket, "", (c.args[1] & SOCK_CLOEXEC) != 0,
+                           static_cast<int>(c.args[0]), static_cast<int>(c.args[1] & 0xf)});
+      break;
+    case Effect::kConnect:
+    case Effect::kSendto:
+    case Effect::kSendmsg:
+      ev.direction = "outbound";
+      if (c.has_addr) take_addr(c.addr);
+      break;
+    case Effect::kBind:
+      ev.direction = "local";
+      if (c.has_addr) take_addr(c.addr);
+      if (ret >= 0 && sock != nullptr) {
+        FdEntry updated = *sock;
+        updated.local = c.addr.address;
+        updated.local_port = c.addr.port;
+        t.fds->Set(ev.fd, std::move(updated));
+      }
+      break;
+    case Effect::kListen:
+      ev.direction = "local";
+      if (sock != nullptr) {
+        ev.address = sock->local;
+        ev.port = sock->local_port;
+      }
+      break;
+    case Effect::kAccept:
+      ev.direction = "inbound";
+      read_out_addr(c.args[1], c.args[2]);
+      if (ret >= 0 && sock != nullptr) {
+        FdEntry conn = *sock;
+        conn.cloexec = c.def && c.def->name == "accept4" && (c.args[3] & SOCK_CLOEXEC);
+        t.fds->Set(static_cast<int>(ret), std::move(conn));
+      }
+      break;
+    case Effect::kRecvfrom:
+      ev.direction = "inbound";
+      read_out_addr(c.args[4], c.args[5]);
+      break;
+    case Effect::kRecvmsg: {
+      ev.direction = "inbound";
+      uint64_t name = 0;
+      uint32_t len = 0;
+      int ptr = c.abi == Abi::kI386 ? 4 : 8;
+      if (ret >= 0 && mem.Read(c.args[1], &name, ptr) == static_cast<size_t>(ptr) &&
+          mem.Read(c.args[1] + ptr, &len, 4) == 4 && name != 0)
+        take_addr(syscalls::ReadSockAddr(mem, name, len));
+      break;
+    }
+    default:
+      return;
+  }
+  store_->Submit(std::move(ev));
+}
+
+}  // namespace warden::supervisor

@@ -1,0 +1,280 @@
+#include "supervisor/tracer.h"
+
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/sched.h>
+#include <signal.h>
+#include <stddef.h>
+#include <sys/ptrace.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+
+#include <fstream>
+#include <string>
+
+#include "fmt/format.h"
+#include "supervisor/tracee_memory.h"
+#include "supervisor/watch.h"
+
+namespace warden::supervisor {
+namespace {
+
+constexpr uint64_t kX32Bit = 0x40000000;
+
+bool GetSyscallInfo(pid_t pid, __ptrace_syscall_info& info) {
+  return ptrace(PTRACE_GET_SYSCALL_INFO, pid, sizeof info, &info) > 0;
+}
+
+// "Tgid:" and "PPid:" from /proc/PID/status; 0 when gone.
+void ReadIds(pid_t pid, pid_t& tgid, pid_t& ppid) {
+  tgid = ppid = 0;
+  std::ifstream in(fmt::format("/proc/{}/status", pid));
+  std::string key;
+  while (in >> key) {
+    if (key == "Tgid:") in >> tgid;
+    else if (key == "PPid:") in >> ppid;
+    if (tgid && ppid) return;
+    in.ignore(4096, '\n');
+  }
+}
+
+// How the child of a fork/vfork/clone event was made, read from the
+// parent's registers (still inside the syscall at the event stop).
+uint64_t CloneFlags(pid_t parent, int event) {
+  uint64_t fallback = event == PTRACE_EVENT_VFORK ? (CLONE_VM | CLONE_VFORK) : 0;
+  __ptrace_syscall_info info{};
+  user_regs_struct regs{};
+  if (!GetSyscallInfo(parent, info) || ptrace(PTRACE_GETREGS, parent, nullptr, &regs) != 0)
+    return fallback;
+  const bool i386 = info.arch == AUDIT_ARCH_I386;
+  const uint64_t nr = regs.orig_rax;
+  const uint64_t arg0 = i386 ? static_cast<uint32_t>(regs.rbx) : regs.rdi;
+  if (nr == (i386 ? 120u : 56u)) return arg0;  // clone(flags, ...)
+  if (nr == 435) {                             // clone3(struct clone_args *)
+    uint64_t flags = 0;
+    TraceeMemory mem(parent);
+    if (mem.Read(arg0, &flags, sizeof flags) == sizeof flags) return flags;
+  }
+  return fallback;
+}
+
+}  // namespace
+
+Tracer::Tracer(store::Store* store, RecorderOptions options)
+    : recorder_(store, options), store_(store) {}
+
+ExitStatus Tracer::Run(pid_t main_pid, const std::string& cwd) {
+  main_pid_ = main_pid;
+  auto t = std::make_unique<Tracee>();
+  t->tid = main_pid;
+  t->proc = std::make_shared<ProcessInfo>(ProcessInfo{main_pid, getpid(), "", {}});
+  t->fds = std::make_shared<FdTable>();
+  t->fs = std::make_shared<FsState>(FsState{cwd});
+  tracees_[main_pid] = std::move(t);
+  while (!tracees_.empty() || !parked_.empty()) {
+    int status = 0;
+    pid_t pid = waitpid(-1, &status, __WALL);
+    if (pid < 0) {
+      if (errno == EINTR) continue;
+      break;  // ECHILD: nothing left to wait for
+    }
+    Dispatch(pid, status);
+  }
+  return main_status_;
+}
+
+void Tracer::Dispatch(pid_t pid, int status) {
+  if (WIFEXITED(status) || WIFSIGNALED(status)) return OnTerminated(pid, status);
+  if (!WIFSTOPPED(status)) return;
+  auto it = tracees_.find(pid);
+  if (it == tracees_.end()) return OnUnknownStop(pid, status);
+  Tracee& t = *it->second;
+  const int sig = WSTOPSIG(status);
+  const int event = status >> 16;
+  if (sig == (SIGTRAP | 0x80)) return OnSyscallExitStop(t);
+  switch (event) {
+    case PTRACE_EVENT_SECCOMP: return OnSeccompStop(t);
+    case PTRACE_EVENT_FORK:
+    case PTRACE_EVENT_VFORK:
+    case PTRACE_EVENT_CLONE: return OnForkEvent(t, event);
+    case PTRACE_EVENT_EXEC: return OnExecEvent(t);
+    case PTRACE_EVENT_EXIT: return Resume(t);
+    case PTRACE_EVENT_STOP: return OnEventStop(t, sig);
+    default: break;
+  }
+  // Signal-delivery-stop: deliver the signal, once, by resuming with it.
+  Resume(t, sig);
+}
+
+void Tracer::OnSeccompStop(Tracee& t) {
+  __ptrace_syscall_info info{};
+  if (!GetSyscallInfo(t.tid, info) || info.op != PTRACE_SYSCALL_INFO_SECCOMP) return Resume(t);
+  const bool i386 = info.arch == AUDIT_ARCH_I386;
+  const auto abi = i386 ? syscalls::Abi::kI386 : syscalls::Abi::kX86_64;
+  const uint64_t nr = info.seccomp.nr;
+  if (!i386 && (nr & kX32Bit)) {
+    // x32 is never allowed: record it, and make it fail with ENOSYS.
+    recorder_.OnEntry(t, abi, static_cast<int>(nr), info.seccomp.args);
+    return DenyCall(t, ENOSYS);
+  }
+  if (info.arch != AUDIT_ARCH_X86_64 && !i386) {
+    // An arch warden cannot decode: fail closed.
+    kill(t.tid, SIGKILL);
+    return;
+  }
+  recorder_.OnEntry(t, abi, static_cast<int>(nr), info.seccomp.args);
+  if (!NeedsExitStop(t.call.def)) recorder_.OnExit(t, 0);
+  Resume(t);
+}
+
+// Makes the pending call fail with -err without running: at the seccomp
+// stop, syscall number -1 skips it and rax becomes its return value.
+void Tracer::DenyCall(Tracee& t, int err) {
+  ptrace(PTRACE_POKEUSER, t.tid, offsetof(user_regs_struct, orig_rax), -1L);
+  ptrace(PTRACE_POKEUSER, t.tid, offsetof(user_regs_struct, rax), static_cast<long>(-err));
+  recorder_.RecordDenied(t, err);
+  Resume(t);
+}
+
+void Tracer::OnSyscallExitStop(Tracee& t) {
+  __ptrace_syscall_info info{};
+  if (GetSyscallInfo(t.tid, info) && info.op == PTRACE_SYSCALL_INFO_EXIT)
+    recorder_.OnExit(t, info.exit.rval);
+  else
+    t.call.active = false;
+  Resume(t);
+}
+
+void Tracer::OnForkEvent(Tracee& parent, int event) {
+  unsigned long msg = 0;
+  if (ptrace(PTRACE_GETEVENTMSG, parent.tid, nullptr, &msg) == 0 && msg != 0) {
+    pid_t child = static_cast<pid_t>(msg);
+    uint64_t flags = CloneFlags(parent.tid, event);
+    if (!tracees_.contains(child)) {
+      Tracee& c = AdoptChild(child, &parent, flags);
+      if (parked_.erase(child)) Resume(c);
+    }
+  }
+  Resume(parent);
+}
+
+Tracee& Tracer::AdoptChild(pid_t child, Tracee* parent, uint64_t flags) {
+  auto t = std::make_unique<Tracee>();
+  t->tid = child;
+  t->is_thread = flags & CLONE_THREAD;
+  if (parent != nullptr) {
+    if (t->is_thread) {
+      t->proc = parent->proc;
+    } else {
+      t->proc = std::make_shared<ProcessInfo>(*parent->proc);
+      t->proc->tgid = child;
+      t->proc->ppid = (flags & CLONE_PARENT) ? parent->proc->ppid : parent->proc->tgid;
+    }
+    t->fds = (flags & CLONE_FILES) ? parent->fds : std::make_shared<FdTable>(*parent->fds);
+    t->fs = (flags & CLONE_FS) ? parent->fs : std::make_shared<FsState>(*parent->fs);
+  } else {
+    pid_t tgid, ppid;
+    ReadIds(child, tgid, ppid);
+    t->proc = std::make_shared<ProcessInfo>(ProcessInfo{child, ppid, "", {}});
+    t->fds = std::make_shared<FdTable>();
+    t->fs = std::make_shared<FsState>();
+  }
+  Tracee& ref = *t;
+  tracees_[child] = std::move(t);
+  store_->Submit(store::ProcessStart{NowNs(), child, ref.proc->ppid, ref.is_thread,
+                                     ref.proc->tgid, ref.proc->exe, ref.proc->argv,
+                                     ref.fs->cwd});
+  return ref;
+}
+
+// A stop from a task warden has not heard of: a new child whose parent's
+// fork event is still to come. Threads join their group at once; processes
+// wait (stopped) for the event, unless their parent is not traced.
+void Tracer::OnUnknownStop(pid_t pid, int /*status*/) {
+  pid_t tgid = 0, ppid = 0;
+  ReadIds(pid, tgid, ppid);
+  if (tgid != 0 && tgid != pid) {
+    auto leader = tracees_.find(tgid);
+    if (leader != tracees_.end()) {
+      Resume(AdoptChild(pid, leader->second.get(), CLONE_THREAD | CLONE_FILES | CLONE_FS));
+      return;
+    }
+  }
+  if (ppid != 0 && tracees_.contains(ppid)) {
+    parked_[pid] = ppid;
+    return;
+  }
+  Resume(AdoptChild(pid, nullptr, 0));
+}
+
+void Tracer::ReleaseParkedChildrenOf(pid_t ppid) {
+  std::vector<pid_t> orphans;
+  for (const auto& [child, parent] : parked_)
+    if (parent == ppid) orphans.push_back(child);
+  for (pid_t child : orphans) {
+    parked_.erase(child);
+    Resume(AdoptChild(child, nullptr, 0));
+  }
+}
+
+void Tracer::OnExecEvent(Tracee& t) {
+  unsigned long former = 0;
+  ptrace(PTRACE_GETEVENTMSG, t.tid, nullptr, &former);
+  pid_t pid = t.tid;
+  Tracee* now = &t;
+  if (former != 0 && static_cast<pid_t>(former) != pid) {
+    // A non-leader thread exec'd: it takes over the thread-group id.
+    auto it = tracees_.find(static_cast<pid_t>(former));
+    if (it != tracees_.end()) {
+      std::unique_ptr<Tracee> moved = std::move(it->second);
+      tracees_.erase(it);
+      moved->tid = pid;
+      now = moved.get();
+      tracees_[pid] = std::move(moved);
+    }
+  }
+  // Every other thread of the group is gone.
+  auto proc = now->proc;
+  absl::erase_if(tracees_, [&](const auto& kv) {
+    return kv.first != pid && kv.second->proc == proc;
+  });
+  now->is_thread = false;
+  recorder_.OnExecSuccess(*now);
+  Resume(*now);
+}
+
+void Tracer::OnEventStop(Tracee& t, int sig) {
+  if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
+    // Group-stop: stay stopped until SIGCONT, without blocking the tracer.
+    ptrace(PTRACE_LISTEN, t.tid, nullptr, nullptr);
+    return;
+  }
+  Resume(t);
+}
+
+void Tracer::OnTerminated(pid_t pid, int status) {
+  parked_.erase(pid);
+  auto it = tracees_.find(pid);
+  if (it == tracees_.end()) return;
+  Tracee& t = *it->second;
+  if (t.call.active) recorder_.OnVanished(t);
+  store::ProcessEnd end{NowNs(), pid, std::nullopt, std::nullopt};
+  if (WIFEXITED(status)) end.exit_code = WEXITSTATUS(status);
+  else end.term_signal = WTERMSIG(status);
+  store_->Submit(end);
+  if (pid == main_pid_) {
+    main_status_.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    main_status_.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+  }
+  pid_t tgid = t.proc->tgid;
+  tracees_.erase(it);
+  ReleaseParkedChildrenOf(tgid);
+}
+
+void Tracer::Resume(Tracee& t, int sig) {
+  // Stop again at the syscall's exit only when a pending call needs it.
+  auto request = t.call.active ? PTRACE_SYSCALL : PTRACE_CONT;
+  ptrace(request, t.tid, nullptr, sig);  // ESRCH: killed meanwhile; its exit follows
+}
+
+}  // namespace warden::supervisor

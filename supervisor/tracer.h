@@ -1,0 +1,57 @@
+// The ptrace event loop: one waitpid(__WALL) loop over the whole process
+// tree, one handler per kind of stop.
+#ifndef WARDEN_SUPERVISOR_TRACER_H_
+#define WARDEN_SUPERVISOR_TRACER_H_
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "store/store.h"
+#include "supervisor/syscall_recorder.h"
+#include "supervisor/tracee.h"
+
+namespace warden::supervisor {
+
+struct ExitStatus {
+  int exit_code = -1;  // as a shell reports it: the code, or 128+N
+  int signal = 0;      // N when the main child died of signal N
+};
+
+class Tracer {
+ public:
+  Tracer(store::Store* store, RecorderOptions options);
+
+  // Traces `main_pid` (already seized by Launch) and everything it starts,
+  // until no tracee is left. Returns how the main child ended.
+  ExitStatus Run(pid_t main_pid, const std::string& cwd);
+
+ private:
+  void Dispatch(pid_t pid, int status);
+  void OnSeccompStop(Tracee& t);
+  void OnSyscallExitStop(Tracee& t);
+  void OnForkEvent(Tracee& parent, int event);
+  void OnExecEvent(Tracee& t);
+  void OnEventStop(Tracee& t, int sig);
+  void OnTerminated(pid_t pid, int status);
+  void OnUnknownStop(pid_t pid, int status);
+  void DenyCall(Tracee& t, int err);
+  Tracee& AdoptChild(pid_t child, Tracee* parent, uint64_t clone_flags);
+  void ReleaseParkedChildrenOf(pid_t ppid);
+  void Resume(Tracee& t, int sig = 0);
+
+  SyscallRecorder recorder_;
+  store::Store* store_;
+  pid_t main_pid_ = 0;
+  ExitStatus main_status_;
+  absl::flat_hash_map<pid_t, std::unique_ptr<Tracee>> tracees_;
+  // New children stopped before their parent's fork event told us how they
+  // were cloned: kept stopped until it does (SECURITY.md 10).
+  absl::flat_hash_map<pid_t, pid_t> parked_;  // child -> parent pid
+};
+
+}  // namespace warden::supervisor
+
+#endif  // WARDEN_SUPERVISOR_TRACER_H_

@@ -1,0 +1,60 @@
+#include "supervisor/watch.h"
+
+#include <fcntl.h>
+
+#include "supervisor/effects.h"
+
+namespace warden::supervisor {
+namespace {
+
+using seccomp::ArgCondition;
+using seccomp::TraceRule;
+
+// Register-argument narrowing, applied unless the user watches the class
+// that makes the plain call interesting:
+//  - fcntl: only F_DUPFD / F_DUPFD_CLOEXEC create descriptors (fcntl is the
+//    most frequent syscall of find(1); F_GETFD/F_SETFD/F_GETFL need no stop);
+//  - newfstatat / statx with AT_EMPTY_PATH are fstat()s of an fd. BPF cannot
+//    see that the path is really empty: a program could hide a path stat
+//    this way, a documented limit (warden(1), BUGS);
+//  - sendto / recvfrom without an address use the connected peer, already
+//    recorded at connect/accept.
+void AddRules(const syscalls::SyscallDef& d, uint32_t classes,
+              std::vector<TraceRule>& out) {
+  const bool desc = classes & syscalls::kDesc;
+  if (!desc && (d.name == "fcntl")) {
+    out.push_back({d.nr, {ArgCondition{1, ~0ull, F_DUPFD}}});
+    out.push_back({d.nr, {ArgCondition{1, ~0ull, F_DUPFD_CLOEXEC}}});
+    return;
+  }
+  if (!desc && d.name == "newfstatat") {
+    out.push_back({d.nr, {ArgCondition{3, AT_EMPTY_PATH, 0}}});
+    return;
+  }
+  if (!desc && d.name == "statx") {
+    out.push_back({d.nr, {ArgCondition{2, AT_EMPTY_PATH, 0}}});
+    return;
+  }
+  if (!desc && (d.name == "sendto" || d.name == "recvfrom")) {
+    out.push_back({d.nr, {ArgCondition{4, 0, 0, /*not_equal=*/true}}});
+    return;
+  }
+  out.push_back({d.nr, {}});
+}
+
+}  // namespace
+
+seccomp::FilterSpec PlanWatch(uint32_t classes) {
+  seccomp::FilterSpec spec;
+  for (const auto& d : syscalls::Table(syscalls::Abi::kX86_64)) {
+    if ((d.classes & classes) || KeepsState(d.name)) AddRules(d, classes, spec.trace);
+  }
+  return spec;
+}
+
+bool NeedsExitStop(const syscalls::SyscallDef* def) {
+  if (def == nullptr) return true;
+  return def->name != "exit" && def->name != "exit_group";
+}
+
+}  // namespace warden::supervisor
