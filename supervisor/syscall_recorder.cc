@@ -60,10 +60,16 @@ int64_t NowNs() {
   return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
 }
 
+// The kernel's own answer comes first: close(2) and fcntl(F_DUPFD) are not
+// traced by default and descriptors can arrive over SCM_RIGHTS, so the fd
+// table may be stale; one readlink costs far less than the stops it saves.
+// The table answers when /proc cannot (the task is gone).
 std::string SyscallRecorder::FdPath(const Tracee& t, int fd) const {
+  std::string path = ReadLink(fmt::format("/proc/{}/fd/{}", t.tid, fd));
+  if (!path.empty() && path[0] == '/') return path;
   if (const FdEntry* e = t.fds->Find(fd); e != nullptr && e->kind == FdEntry::Kind::kFile)
     return e->path;
-  return ReadLink(fmt::format("/proc/{}/fd/{}", t.tid, fd));
+  return path;
 }
 
 std::string SyscallRecorder::ReadPath(Tracee& t, uint64_t addr, bool* ok) {

@@ -9,6 +9,8 @@
 #include <sys/user.h>
 #include <sys/wait.h>
 
+#include <stdlib.h>
+
 #include <fstream>
 #include <string>
 

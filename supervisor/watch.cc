@@ -12,8 +12,8 @@ using seccomp::TraceRule;
 
 // Register-argument narrowing, applied unless the user watches the class
 // that makes the plain call interesting:
-//  - fcntl: only F_DUPFD / F_DUPFD_CLOEXEC create descriptors (fcntl is the
-//    most frequent syscall of find(1); F_GETFD/F_SETFD/F_GETFL need no stop);
+//  - fcntl (when a watched class includes it): only F_DUPFD /
+//    F_DUPFD_CLOEXEC create descriptors; F_GETFD/F_SETFD/F_GETFL need no stop;
 //  - newfstatat / statx with AT_EMPTY_PATH are fstat()s of an fd. BPF cannot
 //    see that the path is really empty: a program could hide a path stat
 //    this way, a documented limit (warden(1), BUGS);

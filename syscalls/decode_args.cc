@@ -39,6 +39,8 @@ int PointerSize(Abi abi) { return abi == Abi::kI386 ? 4 : 8; }
 
 std::string Pointer(uint64_t v) { return v == 0 ? "NULL" : fmt::format("{:#x}", v); }
 
+std::string Unreadable(uint64_t addr) { return fmt::format("<unreadable {:#x}>", addr); }
+
 // The value of the argument that holds this one's length, if the row says
 // which one does.
 std::optional<uint64_t> LengthArg(const ArgContext& c) {
@@ -53,7 +55,7 @@ std::string Id(uint64_t v) {
   return id == UINT32_MAX ? "-1" : fmt::format("{}", id);
 }
 
-std::string Path(const ArgContext& c) {
+std::string CString(const ArgContext& c) {
   return QuoteString(ReadCString(c.mem, c.value, kStringCap), c.value);
 }
 
@@ -63,7 +65,7 @@ std::string BufferIn(const ArgContext& c) {
   size_t want = static_cast<size_t>(std::min<uint64_t>(*len, c.buffer_cap));
   std::string bytes(want, '\0');
   size_t got = want ? c.mem.Read(c.value, bytes.data(), want) : 0;
-  if (want > 0 && got == 0) return fmt::format("<unreadable {:#x}>", c.value);
+  if (want > 0 && got == 0) return Unreadable(c.value);
   bytes.resize(got);
   return fmt::format("\"{}\"{}", EscapeBytes(bytes), got < *len ? "..." : "");
 }
@@ -86,33 +88,31 @@ std::string StringList(const StringArray& a) {
 std::string Argv(const ArgContext& c) {
   if (c.value == 0) return "NULL";
   StringArray a = ReadStringArray(c.mem, c.value, kArgvMaxCount, kArgvMaxBytes, PointerSize(c.abi));
-  if (a.unreadable && a.items.empty()) return fmt::format("<unreadable {:#x}>", c.value);
+  if (a.unreadable && a.items.empty()) return Unreadable(c.value);
   return StringList(a);
 }
 
 std::string Envp(const ArgContext& c) {
   if (c.value == 0) return "NULL";
   StringArray a = ReadStringArray(c.mem, c.value, kEnvpMaxCount, 0, PointerSize(c.abi));
-  if (a.unreadable && a.total_count == 0) return fmt::format("<unreadable {:#x}>", c.value);
+  if (a.unreadable && a.total_count == 0) return Unreadable(c.value);
   return fmt::format("{:#x} /* {} var{}{} */", c.value, a.total_count,
                      a.total_count == 1 ? "" : "s", a.unreadable ? ", then unreadable" : "");
+}
+
+// Reads a timespec whose two fields are of type Field.
+template <class Field>
+std::string TimespecOf(const ArgContext& c) {
+  Field ts[2];
+  if (c.mem.Read(c.value, ts, sizeof ts) != sizeof ts) return Unreadable(c.value);
+  return fmt::format("{{tv_sec={}, tv_nsec={}}}", ts[0], ts[1]);
 }
 
 std::string Timespec(const ArgContext& c) {
   if (c.value == 0) return "NULL";
   // An i386 tracee's struct timespec has 32-bit fields (the *_time64 calls
   // take the 64-bit form and need a type of their own).
-  int64_t sec = 0, nsec = 0;
-  if (c.abi == Abi::kI386) {
-    int32_t ts[2];
-    if (c.mem.Read(c.value, ts, sizeof ts) != sizeof ts) return fmt::format("<unreadable {:#x}>", c.value);
-    sec = ts[0], nsec = ts[1];
-  } else {
-    int64_t ts[2];
-    if (c.mem.Read(c.value, ts, sizeof ts) != sizeof ts) return fmt::format("<unreadable {:#x}>", c.value);
-    sec = ts[0], nsec = ts[1];
-  }
-  return fmt::format("{{tv_sec={}, tv_nsec={}}}", sec, nsec);
+  return c.abi == Abi::kI386 ? TimespecOf<int32_t>(c) : TimespecOf<int64_t>(c);
 }
 
 std::string SocketProtocol(const ArgContext& c) {
@@ -136,8 +136,8 @@ constexpr DecoderEntry kDecoders[] = {
     {T(Pointer), [](const ArgContext& c) { return Pointer(c.value); }},
     {T(Fd), [](const ArgContext& c) { return fmt::format("{}", static_cast<int32_t>(c.value)); }},
     {T(DirFd), [](const ArgContext& c) { return DecodeDirFd(c.value); }},
-    {T(Path), Path},
-    {T(String), Path},
+    {T(Path), CString},
+    {T(String), CString},
     {T(BufferIn), BufferIn},
     {T(BufferOut), [](const ArgContext& c) { return Pointer(c.value); }},  // not filled yet
     {T(Size), [](const ArgContext& c) { return fmt::format("{}", c.value); }},

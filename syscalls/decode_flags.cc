@@ -264,10 +264,10 @@ std::string DecodeAtFlags(uint64_t flags) { return FormatFlags(flags, kAtFlags);
 
 std::string DecodeMode(uint64_t mode) {
   // strace's "%#03o": 0 -> "000", 0644 -> "0644", 04755 -> "04755".
-  std::string perms = fmt::format("0{:02o}", mode & ~kIfMt);
+  auto octal = [](uint64_t v) { return fmt::format("0{:02o}", v); };
   auto type = FindName(mode & kIfMt, kFileTypes);
-  if ((mode & kIfMt) == 0 || !type) return fmt::format("0{:02o}", mode);
-  return fmt::format("{}|{}", *type, perms);
+  if (!type) return octal(mode);  // no type bits, or not a valid type
+  return fmt::format("{}|{}", *type, octal(mode & ~kIfMt));
 }
 
 std::string DecodeAccessMode(uint64_t mode) { return FormatFlags(mode, kAccessModes, "F_OK"); }

@@ -23,8 +23,8 @@ TEST(ErrnoNameTest, CommonErrnos) {
 }
 
 TEST(ErrnoNameTest, EveryLibcErrnoIsNamedAsGlibcNamesIt) {
-  // strerrorname_np gives glibc's name; the two aliases glibc prefers
-  // differently are the only exceptions.
+  // strerrorname_np gives glibc's name for each number (EAGAIN, not
+  // EWOULDBLOCK), which is also the kernel's and strace's choice.
   for (int err = 1; err <= EHWPOISON; ++err) {
     const char* name = strerrorname_np(err);
     if (name == nullptr) {

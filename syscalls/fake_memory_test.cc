@@ -48,7 +48,7 @@ TEST(FakeMemoryTest, StringsAndPointerArrays) {
   EXPECT_EQ(ptrs[0], 0x6000u);
   EXPECT_EQ(ptrs[1], 0x6003u);
   EXPECT_EQ(ptrs[2], 0u);
-  EXPECT_EQ(mem.calls().size(), 4u);
+  EXPECT_EQ(mem.calls().size(), 3u);
 }
 
 }  // namespace
