@@ -19,12 +19,14 @@
 namespace warden::store {
 namespace {
 
-// Rows per transaction: big enough to amortise the commit, small enough that
-// readers (a live `warden export`) see data regularly and producers blocked
-// on a full queue get room soon.
-constexpr size_t kMaxBatch = 4096;
+// Rows per transaction. Each commit rewrites every b-tree page it touched,
+// and file_events(path) takes inserts all over its tree, so bigger batches
+// cut the write volume (measured: 4096 -> 16384 roughly doubled the rate).
+// Still bounded so that a live `warden export` sees data regularly.
+constexpr size_t kMaxBatch = 16384;
 // Another warden (or a reader checkpointing) may hold the write lock briefly.
 constexpr int kBusyTimeoutMs = 10000;
+constexpr int kBeginAttempts = 6;  // one minute of busy_timeout per batch
 
 absl::Status OpenError(const std::string& path, std::string_view why) {
   return absl::UnavailableError(
@@ -101,6 +103,7 @@ class SqliteStore final : public Store {
   void WriterLoop();
   void StopWriter();
   void WriteBatch(const std::vector<Event>& batch);
+  bool BeginBatch();
   bool Write(const ProcessStart& e);
   bool Write(const ProcessEnd& e);
   bool Write(const SyscallEvent& e);
@@ -220,10 +223,13 @@ void SqliteStore::WriterLoop() {
 
 void SqliteStore::WriteBatch(const std::vector<Event>& batch) {
   sqlite3* db = db_.get();
-  // IMMEDIATE takes the write lock now (waiting up to busy_timeout), so the
-  // COMMIT cannot fail with SQLITE_BUSY in WAL mode. If it still fails, each
-  // insert autocommits: slower but nothing is given up.
-  bool in_txn = ExecSql(db, "BEGIN IMMEDIATE").ok();
+  if (!BeginBatch()) {
+    // Another process has held the write lock for minutes, or the disk
+    // fails: inserting row by row would only wait the same timeout per row.
+    lost_.fetch_add(batch.size(), std::memory_order_relaxed);
+    return;
+  }
+  bool in_txn = true;
   uint64_t pending = 0;  // rows written inside the open transaction
   for (const Event& e : batch) {
     bool ok = std::visit([this](const auto& ev) { return Write(ev); }, e);
@@ -244,6 +250,17 @@ void SqliteStore::WriteBatch(const std::vector<Event>& batch) {
     ExecSql(db, "ROLLBACK").IgnoreError();
     lost_.fetch_add(pending, std::memory_order_relaxed);
   }
+}
+
+bool SqliteStore::BeginBatch() {
+  sqlite3* db = db_.get();
+  // A transaction left open by a failed COMMIT would make BEGIN fail forever.
+  if (!sqlite3_get_autocommit(db)) ExecSql(db, "ROLLBACK").IgnoreError();
+  // IMMEDIATE takes the write lock now, waiting up to busy_timeout, so that
+  // COMMIT cannot fail with SQLITE_BUSY in WAL mode.
+  for (int attempt = 0; attempt < kBeginAttempts; ++attempt)
+    if (ExecSql(db, "BEGIN IMMEDIATE").ok()) return true;
+  return false;
 }
 
 bool SqliteStore::Write(const ProcessStart& e) {
@@ -347,15 +364,24 @@ bool SqliteStore::Write(const NetEvent& e) {
 // Connection settings and schema; any failure names the file.
 absl::StatusOr<DbPtr> OpenDb(const std::string& path) {
   sqlite3* raw = nullptr;
+  // NOMUTEX: the connection is only ever used by one thread at a time -- the
+  // caller's before the writer starts and after it is joined, the writer's
+  // in between -- so SQLite's per-call locking would be pure overhead.
   int rc = sqlite3_open_v2(path.c_str(), &raw,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   DbPtr db(raw);
   if (rc != SQLITE_OK) return OpenError(path, raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc));
   sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
   // WAL: readers (export) never block the writer. NORMAL: no fsync per
   // commit; a power cut may lose the last batches but never corrupts.
+  // cache_size (32 MiB, a ceiling) keeps the index pages in memory between
+  // batches; checkpointing every 16384 pages (64 MiB) instead of 1000 folds
+  // repeated rewrites of the same pages into one; journal_size_limit shrinks
+  // the WAL file back after a checkpoint.
   // SQLite opens the file lazily, so these are where a bad path shows up.
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", getenv("WCACHE") ? getenv("WCACHE") : "PRAGMA cache_size=-2000"})
+  for (const char* pragma :
+       {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA cache_size=-32768",
+        "PRAGMA wal_autocheckpoint=16384", "PRAGMA journal_size_limit=67108864"})
     if (auto s = ExecSql(db.get(), pragma); !s.ok()) return OpenError(path, std::string(s.message()));
   if (auto s = ApplySchema(db.get()); !s.ok()) return OpenError(path, std::string(s.message()));
   return db;

@@ -17,18 +17,27 @@ namespace warden::store {
 
 class Store {
  public:
-  // Opens (creating if needed) the database at `path` and its schema.
+  // Opens (creating if needed) the database at `path` and its schema. The
+  // error names the path when the file cannot be opened or created.
+  // `queue_capacity`: events buffered before Submit starts to wait.
   static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& path,
                                                      size_t queue_capacity = 65536);
+  // Without FinishRun, still writes every queued event; the run keeps a NULL
+  // end_ns (it did not finish cleanly).
   virtual ~Store() = default;
 
-  // Records a new run and starts the writer thread. Returns the run id.
+  // Records a new run (appended; earlier runs are never touched) and starts
+  // the writer thread. Returns the run id. One run at a time per Store.
   virtual absl::StatusOr<int64_t> BeginRun(const RunInfo& info) = 0;
   // Queues an event for the current run. Blocks while the queue is full.
+  // Safe from several threads. Without an open run the event is only
+  // counted in lost_events().
   virtual void Submit(Event event) = 0;
-  // Drains the queue, stops the writer, records the run's end.
+  // Drains the queue, stops the writer, records the run's end with
+  // lost_events = end.lost_events + lost_events(). BeginRun and FinishRun
+  // are called from one controlling thread.
   virtual absl::Status FinishRun(const RunEnd& end) = 0;
-  // Events that could not be stored (SQLite errors), so far.
+  // Events of the current run that could not be stored (SQLite errors), so far.
   virtual uint64_t lost_events() const = 0;
   virtual int64_t run_id() const = 0;
 };

@@ -195,7 +195,7 @@ TEST_F(StoreTest, BinaryPathsAreStoredByteForByte) {
   auto store = OpenStore();
   ASSERT_TRUE(store);
   ASSERT_TRUE(store->BeginRun(MakeRun({"x"}, 1)).ok());
-  std::string odd("/tmp/\xff\xfe name\n'; DROP TABLE runs;--", 36);
+  std::string odd = "/tmp/\xff\xfe name\n'; DROP TABLE runs;--";
   store->Submit(MakeFile(1, 2, odd));
   ASSERT_TRUE(store->FinishRun({.end_ns = 3}).ok());
   EXPECT_EQ(QueryOne(db_, "SELECT path FROM file_events"), odd);
