@@ -2,6 +2,7 @@
 // owns the SQLite connection while a run is open and writes events in
 // batched transactions with statements prepared once.
 #include <algorithm>
+#include <chrono>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -24,6 +25,9 @@ namespace {
 // cut the write volume (measured: 4096 -> 16384 roughly doubled the rate).
 // Still bounded so that a live `warden export` sees data regularly.
 constexpr size_t kMaxBatch = 16384;
+// The writer wakes when this many events wait, or after kLinger.
+constexpr size_t kWakeBatch = 2048;
+constexpr std::chrono::milliseconds kLinger{50};
 // Another warden (or a reader checkpointing) may hold the write lock briefly.
 constexpr int kBusyTimeoutMs = 10000;
 constexpr int kBeginAttempts = 6;  // one minute of busy_timeout per batch
@@ -90,7 +94,10 @@ std::optional<int64_t> OptInt(std::optional<int> v) {
 class SqliteStore final : public Store {
  public:
   SqliteStore(DbPtr db, Statements stmts, size_t capacity)
-      : db_(std::move(db)), stmts_(std::move(stmts)), capacity_(capacity) {}
+      : db_(std::move(db)),
+        stmts_(std::move(stmts)),
+        capacity_(capacity),
+        wake_batch_(std::clamp<size_t>(capacity / 2, 1, kWakeBatch)) {}
   ~SqliteStore() override;
 
   absl::StatusOr<int64_t> BeginRun(const RunInfo& info) override;
@@ -115,6 +122,7 @@ class SqliteStore final : public Store {
   DbPtr db_;
   Statements stmts_;
   const size_t capacity_;
+  const size_t wake_batch_;  // queue length that wakes a lingering writer
   std::atomic<int64_t> run_id_{0};
   std::atomic<uint64_t> lost_{0};
   std::thread writer_;
@@ -166,13 +174,13 @@ void SqliteStore::Submit(Event event) {
   if (queue_.size() >= capacity_) {
     // Lossless by design: the tracer waits for the disk rather than drop.
     ++blocked_;
+    not_empty_.notify_one();  // the writer may be lingering: no more to wait for
     not_full_.wait(lock, [&] { return queue_.size() < capacity_; });
     --blocked_;
   }
-  bool was_empty = queue_.empty();
   queue_.push_back(std::move(event));
-  // The writer only sleeps on an empty queue, so only that edge needs a wake.
-  if (was_empty) not_empty_.notify_one();
+  // The writer lingers until a batch is ready; only that edge needs a wake.
+  if (queue_.size() == wake_batch_) not_empty_.notify_one();
 }
 
 absl::Status SqliteStore::FinishRun(const RunEnd& end) {
@@ -209,8 +217,15 @@ void SqliteStore::WriterLoop() {
       std::unique_lock lock(mu_);
       // Producers already blocked in Submit when the run was stopped still
       // get their events written: stop only once nobody is waiting.
-      not_empty_.wait(lock, [&] { return !queue_.empty() || (stopping_ && blocked_ == 0); });
-      if (queue_.empty()) return;
+      // Linger: a wake-up per event would cost the tracer a context switch
+      // and the disk a transaction per row. Sleep until a batch's worth has
+      // queued, the linger time passes (readers of a live run still see new
+      // rows within it), or the run stops.
+      not_empty_.wait_for(lock, kLinger, [&] { return queue_.size() >= wake_batch_ || blocked_ > 0 || stopping_; });
+      if (queue_.empty()) {
+        if (stopping_ && blocked_ == 0) return;
+        continue;
+      }
       size_t n = std::min(queue_.size(), kMaxBatch);
       std::move(queue_.begin(), queue_.begin() + n, std::back_inserter(batch));
       queue_.erase(queue_.begin(), queue_.begin() + n);
