@@ -3,8 +3,12 @@
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <algorithm>
+#include <optional>
 
 #include "fmt/format.h"
 #include "supervisor/paths.h"
@@ -52,6 +56,24 @@ std::string TypeName(int type) {
   return syscalls::DecodeSocketType(static_cast<uint64_t>(type));
 }
 
+// The local address the kernel really gave socket `fd` of process `tgid`:
+// after bind to port 0, or a listen without bind, the port is only known to
+// the kernel. getsockname on a copy of the descriptor (pidfd_getfd: allowed
+// to the tracer). Unset when the process or the descriptor is gone.
+std::optional<syscalls::SockAddr> KernelLocalAddress(pid_t tgid, int fd) {
+  int pidfd = static_cast<int>(syscall(SYS_pidfd_open, tgid, 0));
+  if (pidfd < 0) return std::nullopt;
+  int copy = static_cast<int>(syscall(SYS_pidfd_getfd, pidfd, fd, 0));
+  close(pidfd);
+  if (copy < 0) return std::nullopt;
+  sockaddr_storage ss{};
+  socklen_t len = sizeof ss;
+  int rc = getsockname(copy, reinterpret_cast<sockaddr*>(&ss), &len);
+  close(copy);
+  if (rc != 0) return std::nullopt;
+  return syscalls::DecodeSockAddr(&ss, std::min<size_t>(len, sizeof ss));
+}
+
 }  // namespace
 
 int64_t NowNs() {
@@ -72,11 +94,16 @@ std::string SyscallRecorder::FdPath(const Tracee& t, int fd) const {
   return path;
 }
 
+// A path warden could not read whole comes back as a marker starting with
+// '<' (never taken for a recorded path, which is always absolute): NULL and
+// unmapped pointers as "<unreadable 0x...>", a string that runs into an
+// unmapped page or past PATH_MAX as "<truncated 0x...: what was read>".
 std::string SyscallRecorder::ReadPath(Tracee& t, uint64_t addr, bool* ok) {
   TraceeMemory mem(t.tid);
   syscalls::StringValue s = syscalls::ReadCString(mem, addr, kPathCap);
   *ok = !s.unreadable && !s.truncated;
-  if (s.unreadable) return addr == 0 ? "" : fmt::format("<unreadable {:#x}>", addr);
+  if (s.unreadable) return fmt::format("<unreadable {:#x}>", addr);
+  if (s.truncated) return fmt::format("<truncated {:#x}: {}>", addr, s.value);
   return s.value;
 }
 
@@ -84,10 +111,16 @@ std::string SyscallRecorder::ReadPath(Tracee& t, uint64_t addr, bool* ok) {
 std::string SyscallRecorder::ResolveAt(Tracee& t, int dirfd_index, const std::string& raw) {
   if (!raw.empty() && raw[0] == '/') return NormalizePath(raw);
   std::string base;
-  if (dirfd_index < 0 || ArgFd(t.call, dirfd_index) == kAtFdcwd)
-    base = t.fs->cwd;
-  else
+  if (dirfd_index < 0 || ArgFd(t.call, dirfd_index) == kAtFdcwd) {
+    // The kernel's cwd first, as FdPath does for dirfds: a directory renamed
+    // after the chdir is still the cwd, under its new name, which the cwd
+    // tracked at chdir time cannot know. That one answers when /proc cannot
+    // (task gone) or the cwd was removed.
+    base = ReadLink(fmt::format("/proc/{}/cwd", t.tid));
+    if (base.empty() || base[0] != '/' || base.ends_with(" (deleted)")) base = t.fs->cwd;
+  } else {
     base = FdPath(t, ArgFd(t.call, dirfd_index));
+  }
   if (base.empty()) base = ReadLink(fmt::format("/proc/{}/cwd", t.tid));
   return ResolvePath(base, raw);
 }
@@ -107,7 +140,8 @@ void SyscallRecorder::OnEntry(Tracee& t, Abi abi, int nr, const uint64_t args[6]
     TraceeMemory mem(t.tid);
     auto decoded = syscalls::DecodeArgs(*c.def, c.args.data(), mem, abi);
     std::vector<std::string> parts;
-    for (auto& d : decoded) parts.push_back(std::move(d.text));
+    for (auto& d : decoded)
+      if (!d.hidden) parts.push_back(std::move(d.text));  // as FormatCall: no mode without O_CREAT
     c.args_text = fmt::format("{}", fmt::join(parts, ", "));
   }
   if (c.effect == nullptr) return;
@@ -120,9 +154,17 @@ void SyscallRecorder::CapturePaths(Tracee& t) {
   const EffectRow& e = *c.effect;
   if (e.path >= 0) {
     bool ok = true;
-    std::string raw = ReadPath(t, c.args[e.path], &ok);
-    if (c.args[e.path] == 0 && e.dirfd >= 0) raw = "";  // utimensat(fd, NULL): the fd itself
-    c.path = e.effect == Effect::kSymlink || ok || c.args[e.path] == 0 ? ResolveAt(t, e.dirfd, raw) : raw;
+    const uint64_t addr = c.args[e.path];
+    if (addr == 0 && (e.name == "utimensat" || e.name == "futimesat") &&
+        ArgFd(c, e.dirfd) != kAtFdcwd) {
+      c.path = ResolveAt(t, e.dirfd, "");  // utimensat(fd, NULL, ...): the fd itself
+    } else {
+      // Any other NULL, unmapped or truncated path keeps its marker: resolving
+      // it would record a real-looking path (the cwd, for NULL) that the call
+      // never named.
+      std::string raw = ReadPath(t, addr, &ok);
+      c.path = ok ? ResolveAt(t, e.dirfd, raw) : raw;
+    }
   }
   if (e.path2 >= 0) {
     bool ok = true;
@@ -378,6 +420,19 @@ void SyscallRecorder::FinishNet(Tracee& t, int64_t ret) {
       if (sock != nullptr) {
         ev.address = sock->local;
         ev.port = sock->local_port;
+        // bind(port 0) or no bind at all: the port being listened on is the
+        // one the kernel picked, not the 0 (or nothing) the program passed.
+        if (ret >= 0 && (sock->family == AF_INET || sock->family == AF_INET6) &&
+            sock->local_port <= 0) {
+          if (auto real = KernelLocalAddress(t.proc->tgid, ev.fd); real && real->port > 0) {
+            ev.address = real->address;
+            ev.port = real->port;
+            FdEntry updated = *sock;
+            updated.local = real->address;
+            updated.local_port = real->port;
+            t.fds->Set(ev.fd, std::move(updated));
+          }
+        }
       }
       break;
     case Effect::kAccept:
