@@ -2,8 +2,12 @@
 #include <limits.h>
 #include <sched.h>
 #include <stdlib.h>
+#include <sched.h>
+#include <stdlib.h>
 #include <unistd.h>
 
+#include <charconv>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +16,7 @@
 #include "fmt/format.h"
 #include "seccomp/filter.h"
 #include "store/store.h"
+#include "supervisor/affinity.h"
 #include "supervisor/entrypoint.h"
 #include "supervisor/launcher.h"
 #include "supervisor/syscall_recorder.h"
@@ -27,14 +32,25 @@ constexpr std::string_view kRunUsage =
     "  --db PATH         SQLite database to append the run to (default ./warden.db)\n"
     "  --watch CLASSES   syscall classes to stop on, comma-separated\n"
     "                    (default file,exec,network,process; see `warden syscalls`)\n"
-    "  --record-env      also record each exec's environment\n";
+    "  --record-env      also record each exec's environment\n"
+    "  --pin[=CPU]       run warden and the traced program on one CPU (fastest\n"
+    "                    stops; the program sees a single CPU)\n"
+    "  --spin-us N       poll N microseconds for the next stop before sleeping\n"
+    "                    (default 50; 0 turns polling off)\n";
 
 struct RunOptions {
   std::string db = "warden.db";
   uint32_t watch = supervisor::kDefaultWatch;
   bool record_env = false;
+  std::optional<int> pin_cpu;  // -1: the first allowed CPU
+  int spin_us = 50;
   std::vector<std::string> argv;
 };
+
+bool ParseInt(const std::string& s, int& out) {
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
 
 // Returns -1 when parsing succeeded, else the exit code.
 int Parse(const std::vector<std::string>& args, RunOptions& o) {
@@ -65,6 +81,20 @@ int Parse(const std::vector<std::string>& args, RunOptions& o) {
       o.watch = *mask;
     } else if (a == "--record-env") {
       o.record_env = true;
+    } else if (a == "--pin" || a.rfind("--pin=", 0) == 0) {
+      int cpu = -1;
+      if (a != "--pin" && !ParseInt(a.substr(6), cpu)) {
+        fmt::print(stderr, "warden run: --pin=CPU wants a CPU number, got '{}'\n", a.substr(6));
+        return 2;
+      }
+      o.pin_cpu = cpu;
+    } else if (a == "--spin-us") {
+      auto v = value(a);
+      if (!v) return 2;
+      if (!ParseInt(*v, o.spin_us) || o.spin_us < 0) {
+        fmt::print(stderr, "warden run: --spin-us wants microseconds (0 or more), got '{}'\n", *v);
+        return 2;
+      }
     } else if (a.size() > 1 && a[0] == '-') {
       fmt::print(stderr, "warden run: unknown option '{}'\n{}", a, kRunUsage);
       return 2;
@@ -114,6 +144,15 @@ int RunCommand(const std::vector<std::string>& args) {
     fmt::print(stderr, "warden run: {}\n", std::string(run_id.status().message()));
     return 125;
   }
+  if (o.pin_cpu) {
+    // After BeginRun: the writer thread keeps every CPU; children of this
+    // thread inherit the single one.
+    if (absl::Status s = supervisor::PinCallingThread(*o.pin_cpu); !s.ok()) {
+      fmt::print(stderr, "warden run: {}\n", std::string(s.message()));
+      (void)(*store)->FinishRun(store::RunEnd{supervisor::NowNs(), 125, 0, 0});
+      return 125;
+    }
+  }
   supervisor::BecomeSubreaper();
   supervisor::InstallSignalForwarding();
   auto pid = supervisor::Launch(o.argv, *filter);
@@ -123,7 +162,8 @@ int RunCommand(const std::vector<std::string>& args) {
     return 125;
   }
   supervisor::SetForwardTarget(*pid);
-  supervisor::Tracer tracer(store->get(), supervisor::RecorderOptions{o.record_env});
+  supervisor::Tracer tracer(store->get(), supervisor::RecorderOptions{o.record_env},
+                            supervisor::TracerOptions{o.spin_us});
   supervisor::ExitStatus st = tracer.Run(*pid, cwd);
 
   store::RunEnd end{supervisor::NowNs(), st.exit_code, st.signal, 0};

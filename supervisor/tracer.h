@@ -20,9 +20,14 @@ struct ExitStatus {
   int signal = 0;      // N when the main child died of signal N
 };
 
+struct TracerOptions {
+  // Poll this long for the next stop before sleeping in waitpid (0: never).
+  int spin_us = 50;
+};
+
 class Tracer {
  public:
-  Tracer(store::Store* store, RecorderOptions options);
+  Tracer(store::Store* store, RecorderOptions options, TracerOptions tracer_options = {});
 
   // Traces `main_pid` (already seized by Launch) and everything it starts,
   // until no tracee is left. Returns how the main child ended.
@@ -44,6 +49,7 @@ class Tracer {
 
   SyscallRecorder recorder_;
   store::Store* store_;
+  int64_t spin_ns_ = 0;
   pid_t main_pid_ = 0;
   ExitStatus main_status_;
   absl::flat_hash_map<pid_t, std::unique_ptr<Tracee>> tracees_;
