@@ -164,7 +164,7 @@ int RunCommand(const std::vector<std::string>& args) {
   supervisor::SetForwardTarget(*pid);
   supervisor::Tracer tracer(store->get(), supervisor::RecorderOptions{o.record_env},
                             supervisor::TracerOptions{o.spin_us});
-  supervisor::ExitStatus st = tracer.Run(*pid, cwd);
+  supervisor::ExitStatus st = tracer.Run(*pid, cwd, o.argv);
 
   store::RunEnd end{supervisor::NowNs(), st.exit_code, st.signal, 0};
   absl::Status finished = (*store)->FinishRun(end);

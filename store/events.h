@@ -40,6 +40,15 @@ struct ProcessStart {
   std::string cwd;
 };
 
+// A successful exec: the process row now names the new image. Every image
+// stays visible in exec_events.
+struct ProcessExec {
+  int64_t ts_ns = 0;
+  int pid = 0;
+  std::string exe;
+  std::vector<std::string> argv;
+};
+
 struct ProcessEnd {
   int64_t ts_ns = 0;
   int pid = 0;
@@ -100,7 +109,7 @@ struct NetEvent {
   int err = 0;
 };
 
-using Event = std::variant<ProcessStart, ProcessEnd, SyscallEvent, FileEvent,
+using Event = std::variant<ProcessStart, ProcessExec, ProcessEnd, SyscallEvent, FileEvent,
                            ExecEvent, NetEvent>;
 
 }  // namespace warden::store

@@ -41,7 +41,7 @@ absl::Status OpenError(const std::string& path, std::string_view why) {
 // Prepared once per Store; reused for every event of every run.
 struct Statements {
   StmtPtr insert_run, finish_run, update_lost;
-  StmtPtr insert_process, end_process, insert_orphan_end;
+  StmtPtr insert_process, exec_process, end_process, insert_orphan_end;
   StmtPtr insert_file, insert_exec, insert_net, insert_syscall;
 };
 
@@ -59,6 +59,9 @@ absl::Status PrepareAll(sqlite3* db, Statements& s) {
       {&s.insert_process,
        "INSERT INTO processes(run_id, pid, ppid, tgid, is_thread, exe, argv, cwd, start_ns) "
        "VALUES(?,?,?,?,?,?,?,?,?)"},
+      {&s.exec_process,
+       "UPDATE processes SET exe=?, argv=? WHERE id = "
+       "(SELECT id FROM processes WHERE run_id=? AND pid=? ORDER BY id DESC LIMIT 1)"},
       // The latest row for the pid: pids can be reused within a run.
       {&s.end_process,
        "UPDATE processes SET end_ns=?, exit_code=?, term_signal=? WHERE id = "
@@ -112,6 +115,7 @@ class SqliteStore final : public Store {
   void WriteBatch(const std::vector<Event>& batch);
   bool BeginBatch();
   bool Write(const ProcessStart& e);
+  bool Write(const ProcessExec& e);
   bool Write(const ProcessEnd& e);
   bool Write(const SyscallEvent& e);
   bool Write(const FileEvent& e);
@@ -292,6 +296,17 @@ bool SqliteStore::Write(const ProcessStart& e) {
       .Text(e.cwd)
       .Int(e.ts_ns);
   return StepDone(s);
+}
+
+bool SqliteStore::Write(const ProcessExec& e) {
+  int64_t run = run_id_.load(std::memory_order_relaxed);
+  std::string argv = JsonStringArray(e.argv);
+  sqlite3_stmt* s = stmts_.exec_process.get();
+  Binder(s).Text(e.exe).Text(argv).Int(run).Int(e.pid);
+  if (!StepDone(s)) return false;
+  if (sqlite3_changes(db_.get()) > 0) return true;
+  // No start was recorded for it: the exec still deserves a row.
+  return Write(ProcessStart{e.ts_ns, e.pid, 0, false, e.pid, e.exe, e.argv, ""});
 }
 
 bool SqliteStore::Write(const ProcessEnd& e) {

@@ -218,6 +218,20 @@ TEST_F(StoreTest, ProcessEndUpdatesTheLatestRowForThePid) {
                               {"99", std::nullopt, std::nullopt, "50", std::nullopt, "15"}}));
 }
 
+TEST_F(StoreTest, ProcessExecRenamesTheProcessRow) {
+  auto store = OpenStore();
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->BeginRun(MakeRun({"x"}, 1)).ok());
+  store->Submit(ProcessStart{.ts_ns = 10, .pid = 7, .ppid = 6, .exe = "/bin/sh", .argv = {"sh"}});
+  store->Submit(ProcessExec{.ts_ns = 20, .pid = 7, .exe = "/bin/ls", .argv = {"ls", "-l"}});
+  store->Submit(ProcessExec{.ts_ns = 25, .pid = 8, .exe = "/bin/id", .argv = {"id"}});  // no start
+  store->Submit(ProcessEnd{.ts_ns = 30, .pid = 7, .exit_code = 0});
+  ASSERT_TRUE(store->FinishRun({.end_ns = 40}).ok());
+  EXPECT_EQ(Query(db_, "SELECT pid, ppid, exe, argv, start_ns, end_ns FROM processes ORDER BY id"),
+            (std::vector<Row>{{"7", "6", "/bin/ls", R"(["ls","-l"])", "10", "30"},
+                              {"8", "0", "/bin/id", R"(["id"])", "25", std::nullopt}}));
+}
+
 TEST_F(StoreTest, ProcessEndDoesNotTouchAnotherRun) {
   {
     auto store = OpenStore();

@@ -251,14 +251,17 @@ void SyscallRecorder::OnExecSuccess(Tracee& t) {
     std::string cmdline = ReadLink(fmt::format("/proc/{}/exe", t.tid));
     t.proc->argv = {cmdline};
   }
-  store_->Submit(store::ProcessStart{now, t.tid, t.proc->ppid, false, t.tid, t.proc->exe,
-                                     t.proc->argv, t.fs->cwd});
+  store_->Submit(store::ProcessExec{now, t.tid, t.proc->exe, t.proc->argv});
 }
 
 void SyscallRecorder::OnExit(Tracee& t, int64_t ret) {
   PendingCall& c = t.call;
   if (!c.active) return;
-  if (c.effect != nullptr) {
+  // ERESTARTSYS..ERESTART_RESTARTBLOCK (512-516) never reach the program: a
+  // signal interrupted the call and the kernel will run it again, and that
+  // second run is what the file, exec and network records describe.
+  const bool restarting = ret <= -512 && ret >= -516;
+  if (c.effect != nullptr && !restarting) {
     FinishState(t, ret);
     FinishFile(t, ret);
     FinishNet(t, ret);

@@ -14,6 +14,7 @@
 #include <sched.h>
 #include <time.h>
 
+#include <algorithm>
 #include <fstream>
 #include <string>
 
@@ -95,13 +96,19 @@ Tracer::Tracer(store::Store* store, RecorderOptions options, TracerOptions trace
   spin_ns_ = one_cpu ? 0 : static_cast<int64_t>(tracer_options.spin_us) * 1000;
 }
 
-ExitStatus Tracer::Run(pid_t main_pid, const std::string& cwd) {
+ExitStatus Tracer::Run(pid_t main_pid, const std::string& cwd,
+                       const std::vector<std::string>& argv) {
   main_pid_ = main_pid;
   auto t = std::make_unique<Tracee>();
   t->tid = main_pid;
-  t->proc = std::make_shared<ProcessInfo>(ProcessInfo{main_pid, getpid(), "", {}});
+  // Until its exec the child is a fork of warden, about to run `argv`.
+  char self[4096];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self);
+  std::string exe = n > 0 ? std::string(self, static_cast<size_t>(n)) : "warden";
+  t->proc = std::make_shared<ProcessInfo>(ProcessInfo{main_pid, getpid(), exe, argv});
   t->fds = std::make_shared<FdTable>();
   t->fs = std::make_shared<FsState>(FsState{cwd});
+  store_->Submit(store::ProcessStart{NowNs(), main_pid, getpid(), false, main_pid, exe, argv, cwd});
   tracees_[main_pid] = std::move(t);
   while (!tracees_.empty() || !parked_.empty()) {
     int status = 0;
@@ -182,7 +189,9 @@ void Tracer::OnForkEvent(Tracee& parent, int event) {
   if (ptrace(PTRACE_GETEVENTMSG, parent.tid, nullptr, &msg) == 0 && msg != 0) {
     pid_t child = static_cast<pid_t>(msg);
     uint64_t flags = CloneFlags(parent.tid, event);
-    if (!tracees_.contains(child)) {
+    if (gone_before_adoption_.erase(child)) {
+      // Killed while parked: nothing left to adopt.
+    } else if (!tracees_.contains(child)) {
       Tracee& c = AdoptChild(child, &parent, flags);
       if (parked_.erase(child)) Resume(c);
     }
@@ -285,9 +294,13 @@ void Tracer::OnEventStop(Tracee& t, int sig) {
 }
 
 void Tracer::OnTerminated(pid_t pid, int status) {
-  parked_.erase(pid);
   auto it = tracees_.find(pid);
-  if (it == tracees_.end()) return;
+  if (it == tracees_.end()) {
+    // Killed while parked: its parent's fork event may still come, and must
+    // not adopt a task that no longer exists.
+    if (parked_.erase(pid)) gone_before_adoption_.insert(pid);
+    return;
+  }
   Tracee& t = *it->second;
   if (t.call.active) recorder_.OnVanished(t);
   store::ProcessEnd end{NowNs(), pid, std::nullopt, std::nullopt};
@@ -300,7 +313,11 @@ void Tracer::OnTerminated(pid_t pid, int status) {
   }
   pid_t tgid = t.proc->tgid;
   tracees_.erase(it);
-  ReleaseParkedChildrenOf(tgid);
+  // Children parked for a fork event of this process can stop waiting once
+  // no thread of it is left to report one.
+  bool group_alive = std::any_of(tracees_.begin(), tracees_.end(),
+                                 [&](const auto& kv) { return kv.second->proc->tgid == tgid; });
+  if (!group_alive) ReleaseParkedChildrenOf(tgid);
 }
 
 void Tracer::Resume(Tracee& t, int sig) {

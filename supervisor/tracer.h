@@ -7,8 +7,10 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "store/store.h"
 #include "supervisor/syscall_recorder.h"
 #include "supervisor/tracee.h"
@@ -31,7 +33,7 @@ class Tracer {
 
   // Traces `main_pid` (already seized by Launch) and everything it starts,
   // until no tracee is left. Returns how the main child ended.
-  ExitStatus Run(pid_t main_pid, const std::string& cwd);
+  ExitStatus Run(pid_t main_pid, const std::string& cwd, const std::vector<std::string>& argv);
 
  private:
   void Dispatch(pid_t pid, int status);
@@ -56,6 +58,7 @@ class Tracer {
   // New children stopped before their parent's fork event told us how they
   // were cloned: kept stopped until it does (SECURITY.md 10).
   absl::flat_hash_map<pid_t, pid_t> parked_;  // child -> parent pid
+  absl::flat_hash_set<pid_t> gone_before_adoption_;
 };
 
 }  // namespace warden::supervisor
