@@ -98,8 +98,7 @@ std::string SyscallRecorder::FdPath(const Tracee& t, int fd) const {
 // '<' (never taken for a recorded path, which is always absolute): NULL and
 // unmapped pointers as "<unreadable 0x...>", a string that runs into an
 // unmapped page or past PATH_MAX as "<truncated 0x...: what was read>".
-std::string SyscallRecorder::ReadPath(Tracee& t, uint64_t addr, bool* ok) {
-  TraceeMemory mem(t.tid);
+std::string SyscallRecorder::ReadPath(syscalls::MemoryReader& mem, uint64_t addr, bool* ok) {
   syscalls::StringValue s = syscalls::ReadCString(mem, addr, kPathCap);
   *ok = !s.unreadable && !s.truncated;
   if (s.unreadable) return fmt::format("<unreadable {:#x}>", addr);
@@ -136,8 +135,10 @@ void SyscallRecorder::OnEntry(Tracee& t, Abi abi, int nr, const uint64_t args[6]
   c.effect = EffectOf(abi, nr);
   for (int i = 0; i < 6; ++i)
     c.args[i] = abi == Abi::kI386 ? static_cast<uint32_t>(args[i]) : args[i];
+  // One reader for the whole stop: its page cache lets the captures below
+  // reuse what the argument decoder already copied out of the tracee.
+  TraceeMemory mem(t.tid);
   if (c.def != nullptr) {
-    TraceeMemory mem(t.tid);
     auto decoded = syscalls::DecodeArgs(*c.def, c.args.data(), mem, abi);
     std::vector<std::string> parts;
     for (auto& d : decoded)
@@ -145,11 +146,11 @@ void SyscallRecorder::OnEntry(Tracee& t, Abi abi, int nr, const uint64_t args[6]
     c.args_text = fmt::format("{}", fmt::join(parts, ", "));
   }
   if (c.effect == nullptr) return;
-  CapturePaths(t);
-  CaptureNet(t);
+  CapturePaths(t, mem);
+  CaptureNet(t, mem);
 }
 
-void SyscallRecorder::CapturePaths(Tracee& t) {
+void SyscallRecorder::CapturePaths(Tracee& t, syscalls::MemoryReader& mem) {
   PendingCall& c = t.call;
   const EffectRow& e = *c.effect;
   if (e.path >= 0) {
@@ -162,13 +163,13 @@ void SyscallRecorder::CapturePaths(Tracee& t) {
       // Any other NULL, unmapped or truncated path keeps its marker: resolving
       // it would record a real-looking path (the cwd, for NULL) that the call
       // never named.
-      std::string raw = ReadPath(t, addr, &ok);
+      std::string raw = ReadPath(mem, addr, &ok);
       c.path = ok ? ResolveAt(t, e.dirfd, raw) : raw;
     }
   }
   if (e.path2 >= 0) {
     bool ok = true;
-    std::string raw = ReadPath(t, c.args[e.path2], &ok);
+    std::string raw = ReadPath(mem, c.args[e.path2], &ok);
     // A symlink's target is text stored in the link, not a path to resolve.
     c.path2 = e.effect == Effect::kSymlink || !ok ? raw : ResolveAt(t, e.dirfd2, raw);
   }
@@ -181,7 +182,6 @@ void SyscallRecorder::CapturePaths(Tracee& t) {
     c.flags_text = "O_WRONLY|O_CREAT|O_TRUNC";
   } else if (e.effect == Effect::kOpenat2) {
     uint64_t how[3] = {0, 0, 0};  // struct open_how {flags, mode, resolve}
-    TraceeMemory mem(t.tid);
     mem.Read(c.args[2], how, sizeof how);
     c.flags_text = syscalls::DecodeOpenFlags(how[0]);
     c.cloexec = how[0] & O_CLOEXEC;
@@ -191,7 +191,6 @@ void SyscallRecorder::CapturePaths(Tracee& t) {
     if (e.name == "unlinkat" && (c.args[e.flags] & AT_REMOVEDIR)) c.op = "rmdir";
   }
   if (e.effect == Effect::kExec) {
-    TraceeMemory mem(t.tid);
     int ptr = c.abi == Abi::kI386 ? 4 : 8;
     int argv_i = e.path + 1;
     auto argv = syscalls::ReadStringArray(mem, c.args[argv_i], 4096, 128 * 1024, ptr);
@@ -204,9 +203,8 @@ void SyscallRecorder::CapturePaths(Tracee& t) {
   }
 }
 
-void SyscallRecorder::CaptureNet(Tracee& t) {
+void SyscallRecorder::CaptureNet(Tracee& t, syscalls::MemoryReader& mem) {
   PendingCall& c = t.call;
-  TraceeMemory mem(t.tid);
   switch (c.effect->effect) {
     case Effect::kConnect:
     case Effect::kBind:

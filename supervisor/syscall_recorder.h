@@ -41,9 +41,9 @@ class SyscallRecorder {
 
  private:
   std::string ResolveAt(Tracee& t, int dirfd_index, const std::string& raw);
-  std::string ReadPath(Tracee& t, uint64_t addr, bool* ok);
-  void CapturePaths(Tracee& t);
-  void CaptureNet(Tracee& t);
+  std::string ReadPath(syscalls::MemoryReader& mem, uint64_t addr, bool* ok);
+  void CapturePaths(Tracee& t, syscalls::MemoryReader& mem);
+  void CaptureNet(Tracee& t, syscalls::MemoryReader& mem);
   void FinishFile(Tracee& t, int64_t ret);
   void FinishState(Tracee& t, int64_t ret);
   void FinishNet(Tracee& t, int64_t ret);
