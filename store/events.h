@@ -74,6 +74,7 @@ struct SyscallEvent {
 struct FileEvent {
   int64_t ts_ns = 0;
   int pid = 0;
+  std::string exe;         // the program the process was running
   std::string syscall;
   std::string path;        // absolute, resolved against dirfd or cwd
   std::string op;          // read, write, create, truncate, exec, stat, ...
@@ -86,6 +87,7 @@ struct FileEvent {
 struct ExecEvent {
   int64_t ts_ns = 0;
   int pid = 0;
+  std::string exe;         // the program the process was running
   std::string path;        // absolute path as given to execve
   std::vector<std::string> argv;
   std::vector<std::string> envp;  // only with --record-env
@@ -97,6 +99,7 @@ struct ExecEvent {
 struct NetEvent {
   int64_t ts_ns = 0;
   int pid = 0;
+  std::string exe;         // the program the process was running
   std::string syscall;     // connect, bind, listen, accept, accept4, sendto, sendmsg, recvfrom, socket
   std::string op;          // same as syscall except "socket"
   std::string family;      // "AF_INET", ...

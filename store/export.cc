@@ -256,15 +256,15 @@ constexpr Source kSources[] = {
      "FROM syscall_events WHERE run_id=?1 ORDER BY ts_ns, id",
      FormatSyscall},
     {"exec",
-     "SELECT ts_ns, id, pid, NULL, path, argv, envp, argv_truncated, result, errno "
+     "SELECT ts_ns, id, pid, exe, path, argv, envp, argv_truncated, result, errno "
      "FROM exec_events WHERE run_id=?1 ORDER BY ts_ns, id",
      FormatExec},
     {"file",
-     "SELECT ts_ns, id, pid, NULL, syscall, path, op, flags, path2, result, errno "
+     "SELECT ts_ns, id, pid, exe, syscall, path, op, flags, path2, result, errno "
      "FROM file_events WHERE run_id=?1 ORDER BY ts_ns, id",
      FormatFile},
     {"net",
-     "SELECT ts_ns, id, pid, NULL, syscall, op, family, sock_type, direction, address, port, fd, "
+     "SELECT ts_ns, id, pid, exe, syscall, op, family, sock_type, direction, address, port, fd, "
      "result, errno FROM net_events WHERE run_id=?1 ORDER BY ts_ns, id",
      FormatNet},
     {"process",

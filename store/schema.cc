@@ -48,6 +48,7 @@ CREATE TABLE IF NOT EXISTS file_events (
   run_id  INTEGER NOT NULL REFERENCES runs(id),
   ts_ns   INTEGER NOT NULL,
   pid     INTEGER NOT NULL,
+  exe     TEXT,                     -- the program the process was running
   syscall TEXT NOT NULL,
   path    TEXT NOT NULL,
   op      TEXT NOT NULL,
@@ -64,6 +65,7 @@ CREATE TABLE IF NOT EXISTS exec_events (
   run_id         INTEGER NOT NULL REFERENCES runs(id),
   ts_ns          INTEGER NOT NULL,
   pid            INTEGER NOT NULL,
+  exe     TEXT,                     -- the program the process was running
   path           TEXT NOT NULL,
   argv           TEXT NOT NULL,     -- JSON array
   envp           TEXT,              -- JSON array; NULL unless --record-env
@@ -78,6 +80,7 @@ CREATE TABLE IF NOT EXISTS net_events (
   run_id    INTEGER NOT NULL REFERENCES runs(id),
   ts_ns     INTEGER NOT NULL,
   pid       INTEGER NOT NULL,
+  exe     TEXT,                     -- the program the process was running
   syscall   TEXT NOT NULL,
   op        TEXT NOT NULL,
   family    TEXT,

@@ -70,14 +70,14 @@ absl::Status PrepareAll(sqlite3* db, Statements& s) {
       {&s.insert_orphan_end,
        "INSERT INTO processes(run_id, pid, end_ns, exit_code, term_signal) VALUES(?,?,?,?,?)"},
       {&s.insert_file,
-       "INSERT INTO file_events(run_id, ts_ns, pid, syscall, path, op, flags, result, errno, path2) "
-       "VALUES(?,?,?,?,?,?,?,?,?,?)"},
+       "INSERT INTO file_events(run_id, ts_ns, pid, exe, syscall, path, op, flags, result, errno, "
+       "path2) VALUES(?,?,?,?,?,?,?,?,?,?,?)"},
       {&s.insert_exec,
-       "INSERT INTO exec_events(run_id, ts_ns, pid, path, argv, envp, argv_truncated, result, errno) "
-       "VALUES(?,?,?,?,?,?,?,?,?)"},
+       "INSERT INTO exec_events(run_id, ts_ns, pid, exe, path, argv, envp, argv_truncated, result, "
+       "errno) VALUES(?,?,?,?,?,?,?,?,?,?)"},
       {&s.insert_net,
-       "INSERT INTO net_events(run_id, ts_ns, pid, syscall, op, family, sock_type, direction, "
-       "address, port, fd, result, errno) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)"},
+       "INSERT INTO net_events(run_id, ts_ns, pid, exe, syscall, op, family, sock_type, direction, "
+       "address, port, fd, result, errno) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"},
       {&s.insert_syscall,
        "INSERT INTO syscall_events(run_id, ts_ns, pid, exe, abi, nr, name, args, result, errno, "
        "action, rule) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"},
@@ -344,6 +344,7 @@ bool SqliteStore::Write(const FileEvent& e) {
       .Int(run_id_.load(std::memory_order_relaxed))
       .Int(e.ts_ns)
       .Int(e.pid)
+      .Text(e.exe)
       .Text(e.syscall)
       .Text(e.path)
       .Text(e.op)
@@ -363,6 +364,7 @@ bool SqliteStore::Write(const ExecEvent& e) {
       .Int(run_id_.load(std::memory_order_relaxed))
       .Int(e.ts_ns)
       .Int(e.pid)
+      .Text(e.exe)
       .Text(e.path)
       .Text(argv)
       .TextOrNull(envp)
@@ -378,6 +380,7 @@ bool SqliteStore::Write(const NetEvent& e) {
       .Int(run_id_.load(std::memory_order_relaxed))
       .Int(e.ts_ns)
       .Int(e.pid)
+      .Text(e.exe)
       .Text(e.syscall)
       .Text(e.op)
       .TextOrNull(e.family)

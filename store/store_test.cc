@@ -218,6 +218,21 @@ TEST_F(StoreTest, ProcessEndUpdatesTheLatestRowForThePid) {
                               {"99", std::nullopt, std::nullopt, "50", std::nullopt, "15"}}));
 }
 
+TEST_F(StoreTest, EventsKeepTheProgramThatMadeThem) {
+  auto store = OpenStore();
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->BeginRun(MakeRun({"x"}, 1)).ok());
+  store->Submit(FileEvent{.ts_ns = 1, .pid = 7, .exe = "/bin/cat", .syscall = "openat",
+                          .path = "/etc/shadow", .op = "read"});
+  store->Submit(ExecEvent{.ts_ns = 2, .pid = 7, .exe = "/bin/sh", .path = "/bin/ls"});
+  store->Submit(NetEvent{.ts_ns = 3, .pid = 7, .exe = "/usr/bin/curl", .syscall = "connect",
+                         .op = "connect"});
+  ASSERT_TRUE(store->FinishRun({.end_ns = 4}).ok());
+  EXPECT_EQ(QueryOne(db_, "SELECT exe FROM file_events WHERE path='/etc/shadow'"), "/bin/cat");
+  EXPECT_EQ(QueryOne(db_, "SELECT exe FROM exec_events"), "/bin/sh");
+  EXPECT_EQ(QueryOne(db_, "SELECT exe FROM net_events"), "/usr/bin/curl");
+}
+
 TEST_F(StoreTest, ProcessExecRenamesTheProcessRow) {
   auto store = OpenStore();
   ASSERT_TRUE(store);

@@ -131,6 +131,7 @@ void SyscallRecorder::OnEntry(Tracee& t, Abi abi, int nr, const uint64_t args[6]
   c.abi = abi;
   c.nr = nr;
   c.ts_ns = NowNs();
+  c.exe = t.proc->exe;
   c.def = syscalls::ByNumber(abi, nr);
   c.effect = EffectOf(abi, nr);
   for (int i = 0; i < 6; ++i)
@@ -242,9 +243,11 @@ void SyscallRecorder::OnExecSuccess(Tracee& t) {
   if (c.active && c.effect != nullptr && c.effect->effect == Effect::kExec) {
     t.proc->argv = c.argv;
     c.exec_done = true;
-    store_->Submit(store::ExecEvent{c.ts_ns, t.tid, c.path, c.argv, c.envp, c.argv_truncated, 0, 0});
-    store_->Submit(store::FileEvent{c.ts_ns, t.tid, c.def ? std::string(c.def->name) : "execve",
-                                    c.path, "exec", c.flags_text, 0, 0, ""});
+    store_->Submit(store::ExecEvent{c.ts_ns, t.tid, c.exe, c.path, c.argv, c.envp,
+                                    c.argv_truncated, 0, 0});
+    store_->Submit(store::FileEvent{c.ts_ns, t.tid, c.exe,
+                                    c.def ? std::string(c.def->name) : "execve", c.path, "exec",
+                                    c.flags_text, 0, 0, ""});
   } else {
     std::string cmdline = ReadLink(fmt::format("/proc/{}/exe", t.tid));
     t.proc->argv = {cmdline};
@@ -284,7 +287,7 @@ void SyscallRecorder::RecordRaw(Tracee& t, int64_t ret) {
   store::SyscallEvent ev;
   ev.ts_ns = c.ts_ns;
   ev.pid = t.tid;
-  ev.exe = t.proc->exe;
+  ev.exe = c.exe;
   ev.abi = std::string(syscalls::AbiName(c.abi));
   ev.nr = c.nr;
   ev.name = c.def ? std::string(c.def->name) : fmt::format("syscall_{:#x}", c.nr);
@@ -313,11 +316,11 @@ void SyscallRecorder::FinishFile(Tracee& t, int64_t ret) {
   if (c.op.empty()) return;
   if (e == Effect::kExec) {
     if (c.exec_done) return;  // recorded at the exec event
-    store_->Submit(store::ExecEvent{c.ts_ns, t.tid, c.path, c.argv, c.envp, c.argv_truncated,
-                                    Result(ret), Errno(ret)});
+    store_->Submit(store::ExecEvent{c.ts_ns, t.tid, c.exe, c.path, c.argv, c.envp,
+                                    c.argv_truncated, Result(ret), Errno(ret)});
   }
-  store_->Submit(store::FileEvent{c.ts_ns, t.tid, std::string(c.def ? c.def->name : ""), c.path,
-                                  c.op, c.flags_text, Result(ret), Errno(ret), c.path2});
+  store_->Submit(store::FileEvent{c.ts_ns, t.tid, c.exe, std::string(c.def ? c.def->name : ""),
+                                  c.path, c.op, c.flags_text, Result(ret), Errno(ret), c.path2});
 }
 
 void SyscallRecorder::FinishState(Tracee& t, int64_t ret) {
@@ -368,6 +371,7 @@ void SyscallRecorder::FinishNet(Tracee& t, int64_t ret) {
   store::NetEvent ev;
   ev.ts_ns = c.ts_ns;
   ev.pid = t.tid;
+  ev.exe = c.exe;
   ev.syscall = c.def ? std::string(c.def->name) : "";
   ev.op = ev.syscall;
   ev.result = Result(ret);

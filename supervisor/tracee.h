@@ -28,6 +28,7 @@ struct PendingCall {
   const EffectRow* effect = nullptr;
   std::array<uint64_t, 6> args{};
   int64_t ts_ns = 0;
+  std::string exe;          // the caller's image (an exec changes it mid-call)
   std::string args_text;
   std::string path, path2;  // absolute (path2: rename/link target, symlink text)
   std::string op;
