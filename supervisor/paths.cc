@@ -1,5 +1,6 @@
 #include "supervisor/paths.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace warden::supervisor {
@@ -33,6 +34,53 @@ std::string ResolvePath(std::string_view base, std::string_view path) {
   joined.push_back('/');
   joined.append(path);
   return NormalizePath(joined);
+}
+
+bool SplitProcLink(std::string_view path, int tid, int tgid, std::string* link,
+                   std::string* rest) {
+  // /dev/fd is a symlink to /proc/self/fd on every Linux distribution.
+  std::string spelled;
+  if (path.substr(0, 8) == "/dev/fd/") {
+    spelled = "/proc/self/fd/" + std::string(path.substr(8));
+    path = spelled;
+  }
+  constexpr std::string_view kProc = "/proc/";
+  if (path.substr(0, kProc.size()) != kProc) return false;
+  std::string_view tail = path.substr(kProc.size());
+  std::string prefix;
+  auto take = [&tail](std::string_view word) {
+    if (tail.substr(0, word.size()) != word) return false;
+    if (tail.size() > word.size() && tail[word.size()] != '/') return false;
+    tail.remove_prefix(std::min(tail.size(), word.size() + 1));
+    return true;
+  };
+  if (take("self")) {
+    prefix = "/proc/" + std::to_string(tgid);
+  } else if (take("thread-self")) {
+    prefix = "/proc/" + std::to_string(tgid) + "/task/" + std::to_string(tid);
+  } else {
+    size_t n = 0;
+    while (n < tail.size() && tail[n] >= '0' && tail[n] <= '9') ++n;
+    if (n == 0 || (n < tail.size() && tail[n] != '/')) return false;
+    prefix = "/proc/" + std::string(tail.substr(0, n));
+    tail.remove_prefix(std::min(tail.size(), n + 1));
+  }
+  std::string_view kind;
+  for (std::string_view k : {"cwd", "root", "exe"})
+    if (take(k)) kind = k;
+  if (kind.empty()) {
+    if (!take("fd")) return false;
+    size_t n = 0;
+    while (n < tail.size() && tail[n] >= '0' && tail[n] <= '9') ++n;
+    if (n == 0 || (n < tail.size() && tail[n] != '/')) return false;
+    *link = prefix + "/fd/" + std::string(tail.substr(0, n));
+    tail.remove_prefix(n);
+  } else {
+    *link = prefix + "/" + std::string(kind);
+    if (!tail.empty()) tail = path.substr(path.size() - tail.size() - 1);  // keep the '/'
+  }
+  *rest = std::string(tail);
+  return true;
 }
 
 }  // namespace warden::supervisor

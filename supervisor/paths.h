@@ -17,6 +17,14 @@ std::string NormalizePath(std::string_view path);
 // `path` (AT_EMPTY_PATH) yields `base`.
 std::string ResolvePath(std::string_view base, std::string_view path);
 
+// Paths through /proc that name another file: /proc/self/fd/3/x,
+// /proc/12/cwd/y, /proc/thread-self/root/etc/z. Splits one into the /proc
+// link to read ("/proc/<tgid>/fd/3", with self and thread-self made
+// explicit for the traced task) and the rest ("/x"). Returns false for every
+// other path.
+bool SplitProcLink(std::string_view path, int tid, int tgid, std::string* link,
+                   std::string* rest);
+
 }  // namespace warden::supervisor
 
 #endif  // WARDEN_SUPERVISOR_PATHS_H_

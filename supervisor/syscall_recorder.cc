@@ -106,8 +106,19 @@ std::string SyscallRecorder::ReadPath(syscalls::MemoryReader& mem, uint64_t addr
   return s.value;
 }
 
-// `raw` relative to the dirfd in argument `dirfd_index` (or the cwd).
+// `raw` relative to the dirfd in argument `dirfd_index` (or the cwd), with
+// /proc/self/fd/N-style prefixes replaced by the file they name.
 std::string SyscallRecorder::ResolveAt(Tracee& t, int dirfd_index, const std::string& raw) {
+  std::string path = ResolveAgainstBase(t, dirfd_index, raw);
+  std::string link, rest;
+  if (!SplitProcLink(path, t.tid, t.proc->tgid, &link, &rest)) return path;
+  std::string target = ReadLink(link);
+  if (target.empty() || target[0] != '/') return path;  // a pipe, a socket, gone
+  return NormalizePath(target + rest);
+}
+
+std::string SyscallRecorder::ResolveAgainstBase(Tracee& t, int dirfd_index,
+                                                const std::string& raw) {
   if (!raw.empty() && raw[0] == '/') return NormalizePath(raw);
   std::string base;
   if (dirfd_index < 0 || ArgFd(t.call, dirfd_index) == kAtFdcwd) {

@@ -41,6 +41,7 @@ class SyscallRecorder {
 
  private:
   std::string ResolveAt(Tracee& t, int dirfd_index, const std::string& raw);
+  std::string ResolveAgainstBase(Tracee& t, int dirfd_index, const std::string& raw);
   std::string ReadPath(syscalls::MemoryReader& mem, uint64_t addr, bool* ok);
   void CapturePaths(Tracee& t, syscalls::MemoryReader& mem);
   void CaptureNet(Tracee& t, syscalls::MemoryReader& mem);
