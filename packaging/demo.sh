@@ -8,10 +8,14 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 warden="$root/build/cli/warden"
 db=${WARDEN_DEMO_DB:-/tmp/warden-demo.db}
 rm -f "$db" "$db-wal" "$db-shm"
-if "$warden" run --help >/dev/null 2>&1; then
-  "$warden" run --db "$db" -- sh -c 'cat /etc/hostname >/dev/null; ls /etc | head -n 3; python3 -c "import socket; s=socket.socket(); s.bind((\"127.0.0.1\", 0)); s.listen(); c=socket.create_connection(s.getsockname()); print(\"connected to\", s.getsockname())"'
-  echo "--- recorded in $db (first 15 events):"
-  "$warden" export --db "$db" | head -n 15
-else
-  "$warden" syscalls openat
-fi
+"$warden" run --db "$db" -- sh -c 'cat /etc/hostname >/dev/null; ls /etc | head -n 3; python3 -c "import socket; s=socket.socket(); s.bind((\"127.0.0.1\", 0)); s.listen(); c=socket.create_connection(s.getsockname()); print(\"connected to\", s.getsockname())"'
+q() { sqlite3 -header -column "$db" "$1"; }
+echo; echo "=== recorded in $db"
+echo "--- processes"
+q "select pid, ppid, exe, argv, exit_code from processes where is_thread=0"
+echo "--- files read or written (first 12)"
+q "select exe, op, path from file_events where result>=0 and op in ('read','write','create','truncate') group by exe, op, path limit 12"
+echo "--- network"
+q "select exe, syscall, family, address, port, direction, result from net_events where address is not null"
+echo "--- the same as NDJSON (warden export), network events only"
+"$warden" export --db "$db" | grep '"kind":"net"' | grep '"addr"' | head -n 3
