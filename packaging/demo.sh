@@ -11,8 +11,8 @@ rm -f "$db" "$db-wal" "$db-shm"
 "$warden" run --db "$db" -- sh -c 'cat /etc/hostname >/dev/null; ls /etc | head -n 3; python3 -c "import socket; s=socket.socket(); s.bind((\"127.0.0.1\", 0)); s.listen(); c=socket.create_connection(s.getsockname()); print(\"connected to\", s.getsockname())"'
 q() { sqlite3 -header -column "$db" "$1"; }
 echo; echo "=== recorded in $db"
-echo "--- processes"
-q "select pid, ppid, exe, argv, exit_code from processes where is_thread=0"
+echo "--- processes (first 12)"
+q "select pid, ppid, exe, exit_code from processes where is_thread=0 limit 12"
 echo "--- files read or written (first 12)"
 q "select exe, op, path from file_events where result>=0 and op in ('read','write','create','truncate') group by exe, op, path limit 12"
 echo "--- network"
