@@ -1,0 +1,90 @@
+// `warden run` and `warden export` as a user meets them: options, usage
+// errors, bad databases, --watch, --pin, and running without privileges.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/test_support.h"
+
+namespace warden::itest {
+namespace {
+
+using ::testing::HasSubstr;
+
+class RunCliTest : public IntegrationTest {};
+
+TEST_F(RunCliTest, UsageErrorsExit2WithAMessage) {
+  ExitInfo r = Run({WardenBin(), "run", "--db", db()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("no command given"));
+  r = Run({WardenBin(), "run", "--frob", "--", "true"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("unknown option '--frob'"));
+  r = Run({WardenBin(), "run", "--watch", "file,bogus", "--", "true"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("unknown syscall class 'bogus'"));
+  r = Run({WardenBin(), "run", "--spin-us", "-3", "--", "true"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--spin-us"));
+}
+
+TEST_F(RunCliTest, UnwritableDatabaseIsAClearErrorAndNothingRuns) {
+  const std::string marker = Path("ran");
+  ExitInfo r = Run({WardenBin(), "run", "--db", Path("no/such/dir/w.db"), "--", "/bin/sh", "-c",
+                    "touch " + marker});
+  EXPECT_EQ(r.exit_code, 125);
+  EXPECT_THAT(r.err, HasSubstr(Path("no/such/dir/w.db")));
+  EXPECT_THAT(r.err, HasSubstr("writable"));
+  EXPECT_NE(access(marker.c_str(), F_OK), 0) << "the command ran without being recorded";
+}
+
+TEST_F(RunCliTest, WatchChoosesWhatStops) {
+  ExitInfo r = RunWarden({"/bin/cat", "/etc/hostname"}, {"--watch", "network"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM file_events WHERE path='/etc/hostname'"), 0);
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM syscall_events WHERE name IN ('openat','execve')"), 0);
+  r = RunWarden({"/bin/cat", "/etc/hostname"}, {"--watch", "file"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM file_events WHERE path='/etc/hostname' AND op='read'"),
+            1);
+}
+
+TEST_F(RunCliTest, PinRunsTheProgramOnOneCpuAndRecords) {
+  ExitInfo r = RunWarden({"/bin/sh", "-c", "grep Cpus_allowed_list /proc/self/status"}, {"--pin"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string cpus = Field(r.out, "Cpus_allowed_list:");
+  EXPECT_EQ(cpus.find_first_of(",-"), std::string::npos) << "not one CPU: " << cpus;
+  EXPECT_GE(QueryInt("SELECT count(*) FROM exec_events WHERE result=0"), 2);
+}
+
+// A user without privileges traces its own child: no capability is needed.
+TEST_F(RunCliTest, WorksAsAnUnprivilegedUser) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to switch to an unprivileged user";
+  if (access("/usr/bin/setpriv", X_OK) != 0) GTEST_SKIP() << "setpriv (util-linux) missing";
+  ASSERT_EQ(chmod(dir().c_str(), 0777), 0);
+  ExitInfo r = Run({"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                    "--inh-caps=-all", "--bounding-set=-all", WardenBin(), "run", "--db", db(),
+                    "--", "/bin/sh", "-c", "id -u; cat /etc/hostname >/dev/null; exit 4"});
+  EXPECT_EQ(r.exit_code, 4) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("65534"));
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM file_events WHERE path='/etc/hostname' AND op='read'"),
+            1)
+      << Dump();
+}
+
+TEST_F(RunCliTest, ExportErrorsNameTheProblem) {
+  ExitInfo r = Run({WardenBin(), "export", "--db", Path("missing.db")});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.err, HasSubstr(Path("missing.db")));
+  ASSERT_EQ(RunWarden({"/bin/true"}).exit_code, 0);
+  r = Run({WardenBin(), "export", "--db", db(), "--run", "7"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.err, HasSubstr("7"));
+  r = Run({WardenBin(), "export", "--db", db(), "--format", "csv"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("unknown format 'csv'"));
+}
+
+}  // namespace
+}  // namespace warden::itest
