@@ -36,7 +36,9 @@ constexpr std::string_view kRunUsage =
     "  --pin[=CPU]       run warden and the traced program on one CPU (fastest\n"
     "                    stops; the program sees a single CPU)\n"
     "  --spin-us N       poll N microseconds for the next stop before sleeping\n"
-    "                    (default 50; 0 turns polling off)\n";
+    "                    (default 50; 0 turns polling off)\n"
+    "  --kill-orphans    when CMD ends, kill what it left running instead of\n"
+    "                    waiting for it\n";
 
 struct RunOptions {
   std::string db = "warden.db";
@@ -44,6 +46,7 @@ struct RunOptions {
   bool record_env = false;
   std::optional<int> pin_cpu;  // -1: the first allowed CPU
   int spin_us = 50;
+  bool kill_orphans = false;
   std::vector<std::string> argv;
 };
 
@@ -79,6 +82,8 @@ int Parse(const std::vector<std::string>& args, RunOptions& o) {
         return 2;
       }
       o.watch = *mask;
+    } else if (a == "--kill-orphans") {
+      o.kill_orphans = true;
     } else if (a == "--record-env") {
       o.record_env = true;
     } else if (a == "--pin" || a.rfind("--pin=", 0) == 0) {
@@ -163,7 +168,7 @@ int RunCommand(const std::vector<std::string>& args) {
   }
   supervisor::SetForwardTarget(*pid);
   supervisor::Tracer tracer(store->get(), supervisor::RecorderOptions{o.record_env},
-                            supervisor::TracerOptions{o.spin_us});
+                            supervisor::TracerOptions{o.spin_us, o.kill_orphans});
   supervisor::ExitStatus st = tracer.Run(*pid, cwd, o.argv);
 
   store::RunEnd end{supervisor::NowNs(), st.exit_code, st.signal, 0};

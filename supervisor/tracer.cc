@@ -94,6 +94,7 @@ Tracer::Tracer(store::Store* store, RecorderOptions options, TracerOptions trace
   cpu_set_t set;
   bool one_cpu = sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) <= 1;
   spin_ns_ = one_cpu ? 0 : static_cast<int64_t>(tracer_options.spin_us) * 1000;
+  kill_on_main_exit_ = tracer_options.kill_on_main_exit;
 }
 
 ExitStatus Tracer::Run(pid_t main_pid, const std::string& cwd,
@@ -310,6 +311,12 @@ void Tracer::OnTerminated(pid_t pid, int status) {
   if (pid == main_pid_) {
     main_status_.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     main_status_.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+    if (kill_on_main_exit_) {
+      // Their ends still arrive through waitpid and are recorded.
+      for (const auto& [tid, other] : tracees_)
+        if (tid != pid) kill(tid, SIGKILL);
+      for (const auto& [child, parent] : parked_) kill(child, SIGKILL);
+    }
   }
   pid_t tgid = t.proc->tgid;
   tracees_.erase(it);

@@ -25,6 +25,9 @@ struct ExitStatus {
 struct TracerOptions {
   // Poll this long for the next stop before sleeping in waitpid (0: never).
   int spin_us = 50;
+  // When the main child ends, SIGKILL every descendant still traced instead
+  // of waiting for them (SECURITY.md 20; tini-like).
+  bool kill_on_main_exit = false;
 };
 
 class Tracer {
@@ -52,6 +55,7 @@ class Tracer {
   SyscallRecorder recorder_;
   store::Store* store_;
   int64_t spin_ns_ = 0;
+  bool kill_on_main_exit_ = false;
   pid_t main_pid_ = 0;
   ExitStatus main_status_;
   absl::flat_hash_map<pid_t, std::unique_ptr<Tracee>> tracees_;

@@ -73,6 +73,26 @@ TEST_F(RunCliTest, WorksAsAnUnprivilegedUser) {
       << Dump();
 }
 
+// SECURITY.md 20: what the main child leaves running is waited for and
+// recorded by default, killed with --kill-orphans; the exit status stays the
+// main child's either way.
+TEST_F(RunCliTest, DescendantsOutlivingTheMainChild) {
+  const std::string script = "(sleep 0.3; cat /etc/hostname >/dev/null) & echo $!; exit 3";
+  ExitInfo r = RunWarden({"/bin/sh", "-c", script});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM file_events WHERE path='/etc/hostname'"), 1) << Dump();
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM processes WHERE run_id=1 AND end_ns IS NULL"), 0);
+
+  r = RunWarden({"/bin/sh", "-c", "sleep 30 & echo $!; exit 4"}, {"--kill-orphans"},
+                std::chrono::milliseconds(5000));
+  EXPECT_EQ(r.exit_code, 4) << r.err;
+  pid_t orphan = std::stoi(Lines(r.out).at(0));
+  EXPECT_TRUE(ProcessGone(orphan));
+  EXPECT_EQ(QueryOne("SELECT term_signal FROM processes WHERE run_id=2 AND pid=" +
+                     std::to_string(orphan)),
+            "9");
+}
+
 TEST_F(RunCliTest, ExportErrorsNameTheProblem) {
   ExitInfo r = Run({WardenBin(), "export", "--db", Path("missing.db")});
   EXPECT_NE(r.exit_code, 0);
