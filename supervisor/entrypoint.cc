@@ -16,22 +16,26 @@ std::atomic<unsigned> g_held{0};  // bit per signal that arrived before the chil
 
 // kill() is async-signal-safe, so the signal goes on from the handler
 // itself: no window where it waits for the tracer's next event.
-void Forward(int sig) {
+void Forward(int sig, siginfo_t* info, void*) {
   pid_t target = g_target.load();
-  if (target > 0) {
-    kill(target, sig);
-  } else {
+  if (target <= 0) {
     g_held.fetch_or(1u << sig);
+    return;
   }
+  // A terminal (Ctrl-C, Ctrl-\, a resize) signals its whole foreground
+  // process group: when the child shares warden's group it has its own
+  // copy already, and forwarding would deliver the signal twice.
+  if (info != nullptr && info->si_code == SI_KERNEL && getpgid(target) == getpgrp()) return;
+  kill(target, sig);
 }
 
 }  // namespace
 
 void InstallSignalForwarding() {
   struct sigaction sa {};
-  sa.sa_handler = Forward;
+  sa.sa_sigaction = Forward;
   sigemptyset(&sa.sa_mask);
-  sa.sa_flags = SA_RESTART;
+  sa.sa_flags = SA_RESTART | SA_SIGINFO;
   for (int sig : kForwarded) sigaction(sig, &sa, nullptr);
 }
 
