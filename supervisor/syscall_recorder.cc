@@ -242,6 +242,15 @@ void SyscallRecorder::CaptureNet(Tracee& t, syscalls::MemoryReader& mem) {
     default:
       break;
   }
+  // A relative AF_UNIX path names a socket file relative to the caller's
+  // cwd, as a file path does: record it absolute, or "fid.sock" would not
+  // say which socket was bound or connected to (found by bench/fidelity.sh).
+  // Abstract names (@...) and unnamed sockets stay as they are. Only the
+  // addresses the caller names here; an address the kernel returns (accept,
+  // recvfrom) is the peer's bind text, relative to the peer's cwd at bind.
+  if (c.has_addr && c.addr.family == AF_UNIX && !c.addr.address.empty() &&
+      c.addr.address[0] != '/' && c.addr.address[0] != '@')
+    c.addr.address = ResolveAt(t, -1, c.addr.address);
 }
 
 void SyscallRecorder::OnExecSuccess(Tracee& t) {

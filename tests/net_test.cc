@@ -1,5 +1,6 @@
 // Network events from a real loopback conversation: TCP and UDP on
-// 127.0.0.1, and an abstract AF_UNIX socket.
+// 127.0.0.1, an abstract AF_UNIX socket, and AF_UNIX sockets named by
+// relative paths (recorded absolute).
 #include <string>
 
 #include "gmock/gmock.h"
@@ -81,6 +82,30 @@ TEST_F(NetTest, AbstractUnixSocket) {
   // The connecting socket has no name: accept has no peer address.
   EXPECT_THAT(NetRows("accept"),
               ElementsAre(ElementsAre("AF_UNIX", "SOCK_STREAM", "inbound", "", "-1", "0")))
+      << dump;
+}
+
+// A relative AF_UNIX path is a file relative to the caller's cwd: recorded
+// absolute, resolved against the cwd at the call (after a chdir too), like
+// the paths of file_events (bench/fidelity.sh found them recorded as given).
+TEST_F(NetTest, RelativeUnixPathsRecordedAbsolute) {
+  ExitInfo r = RunWarden({Helper("connect_helper"), "path"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  ASSERT_EQ(Field(r.out, "done", 0), "done") << r.out;
+  const std::string dump = Dump();
+  const std::string s = dir() + "/sub/s.sock", d = dir() + "/sub/d.sock";
+  EXPECT_THAT(NetRows("bind"),
+              ElementsAre(ElementsAre("AF_UNIX", "SOCK_STREAM", "local", s, "-1", "0"),
+                          ElementsAre("AF_UNIX", "SOCK_DGRAM", "local", d, "-1", "0")))
+      << dump;
+  EXPECT_THAT(NetRows("listen"),
+              ElementsAre(ElementsAre("AF_UNIX", "SOCK_STREAM", "local", s, "-1", "0")))
+      << dump;
+  EXPECT_THAT(NetRows("connect"),
+              ElementsAre(ElementsAre("AF_UNIX", "SOCK_STREAM", "outbound", s, "-1", "0")))
+      << dump;
+  EXPECT_THAT(NetRows("sendto"),
+              ElementsAre(ElementsAre("AF_UNIX", "SOCK_DGRAM", "outbound", d, "-1", "0")))
       << dump;
 }
 

@@ -4,6 +4,9 @@
 //   "client <client port>", "udp <udp port>", "sender <udp sender port>".
 // connect_helper unix: the same over an abstract AF_UNIX socket; prints
 //   "name @<name>".
+// connect_helper path: AF_UNIX sockets named by relative paths: bind
+//   "sub/s.sock" and listen, chdir("sub"), connect "s.sock", then sendto a
+//   datagram socket bound to "./d.sock" through "../sub/d.sock".
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -11,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -83,9 +87,39 @@ static int Unix(void) {
   return 0;
 }
 
+static socklen_t UnixAddr(struct sockaddr_un* a, const char* path) {
+  memset(a, 0, sizeof *a);
+  a->sun_family = AF_UNIX;
+  strncpy(a->sun_path, path, sizeof a->sun_path - 1);
+  return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path) + 1);
+}
+
+static int UnixPath(void) {
+  struct sockaddr_un a;
+  if (mkdir("sub", 0755) != 0) return 3;
+  int srv = socket(AF_UNIX, SOCK_STREAM, 0);
+  socklen_t len = UnixAddr(&a, "sub/s.sock");
+  if (bind(srv, (struct sockaddr*)&a, len) != 0 || listen(srv, 4) != 0) return 4;
+  if (chdir("sub") != 0) return 5;
+  int cli = socket(AF_UNIX, SOCK_STREAM, 0);
+  len = UnixAddr(&a, "s.sock");
+  if (connect(cli, (struct sockaddr*)&a, len) != 0) return 6;
+  int conn = accept(srv, NULL, NULL);
+  if (conn < 0 || PingPong(cli, conn) != 0) return 7;
+  int d = socket(AF_UNIX, SOCK_DGRAM, 0);
+  len = UnixAddr(&a, "./d.sock");
+  if (bind(d, (struct sockaddr*)&a, len) != 0) return 8;
+  int s = socket(AF_UNIX, SOCK_DGRAM, 0);
+  len = UnixAddr(&a, "../sub/d.sock");
+  if (sendto(s, "dgram", 5, 0, (struct sockaddr*)&a, len) != 5) return 9;
+  printf("done\n");
+  return 0;
+}
+
 int main(int argc, char** argv) {
   if (argc != 2) return 2;
   if (strcmp(argv[1], "tcp") == 0) return Tcp();
   if (strcmp(argv[1], "unix") == 0) return Unix();
+  if (strcmp(argv[1], "path") == 0) return UnixPath();
   return 2;
 }
