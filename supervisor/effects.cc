@@ -140,6 +140,8 @@ const EffectRow* EffectOf(syscalls::Abi abi, int nr) {
   return idx.by_nr[nr];
 }
 
+std::span<const EffectRow> EffectRows() { return kRows; }
+
 bool KeepsState(std::string_view name) {
   for (auto n : kStateKeepers)
     if (n == name) return true;

@@ -6,6 +6,7 @@
 #define WARDEN_SUPERVISOR_EFFECTS_H_
 
 #include <cstdint>
+#include <span>
 #include <string_view>
 
 #include "syscalls/syscall_table.h"
@@ -52,6 +53,9 @@ struct EffectRow {
 
 // The row for a syscall of `abi`, or nullptr. Constant time.
 const EffectRow* EffectOf(syscalls::Abi abi, int nr);
+
+// Every row, for tests and documentation.
+std::span<const EffectRow> EffectRows();
 
 // True when `name` changes state warden keeps (fd table, cwd), so it is
 // traced whatever classes the user watches.
