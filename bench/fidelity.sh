@@ -8,10 +8,12 @@
 #   bench/fidelity.sh              # every workload
 #   bench/fidelity.sh sh gcc       # only these
 #   bench/fidelity.sh list         # their names
+#   bench/fidelity.sh -- CMD ARG.. # any command, as workload "custom" (run
+#                                  # from an empty scratch directory)
 #
 # Environment: WARDEN (default build/cli/warden, else build-fid/cli/warden),
 # FID_OUT (default /tmp/warden-fidelity/out), FID_PORT (loopback port of the
-# net workload, default 47311; it also uses FID_PORT+1).
+# net workload, default 47311; it also uses FID_PORT+1 and +2).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -20,7 +22,8 @@ if [[ -z "${WARDEN:-}" ]]; then
     [[ -x "$repo/$b/cli/warden" ]] && { WARDEN="$repo/$b/cli/warden"; break; }
   done
 fi
-WARDEN=$(cd "$(dirname "$WARDEN")" && pwd)/$(basename "$WARDEN")
+WARDEN=${WARDEN:-$repo/build/cli/warden}
+[[ -x "$WARDEN" ]] && WARDEN=$(cd "$(dirname "$WARDEN")" && pwd)/$(basename "$WARDEN")
 base=${FID_BASE:-/tmp/warden-fidelity}
 out=${FID_OUT:-$base/out}
 export FID_PORT=${FID_PORT:-47311}
@@ -33,12 +36,13 @@ export GIT_COMMITTER_EMAIL=fid@example.invalid
 export GIT_AUTHOR_DATE='2020-01-01T00:00:00Z' GIT_COMMITTER_DATE='2020-01-01T00:00:00Z'
 export LC_ALL=C
 
-all=(sh gcc python threads make git tar net find perl fileops untar procfd link)
+all=(sh gcc python threads make git tar net find perl fileops untar procfd link killed)
 
 # The command of each workload, as an array, so that the traced program is
 # the workload itself (run from its scratch directory).
 command_of() {
   case $1 in
+    custom)  cmd=("${custom[@]}") ;;
     sh)      cmd=(sh -c 'ls /etc | sort | head -3') ;;
     gcc)     cmd=(gcc -O0 -c hello.c) ;;
     python)  cmd=(python3 -c 'import json, sqlite3, threading') ;;
@@ -51,11 +55,14 @@ command_of() {
     perl)    cmd=(perl -e 'open F, "/etc/passwd"') ;;
     # Beyond the brief's list: coreutils on relative paths and dirfds, tar
     # extraction (mkdirat, symlinkat, utimensat, fchownat on dirfds), paths
-    # through /dev/fd and /proc/self, and a full compile-and-link.
+    # through /dev/fd and /proc/self, a full compile-and-link, and a process
+# killed while it waits in open(2).
     fileops) cmd=(sh -c 'mkdir -p a/b && touch a/b/f && cp -r a c && mv c d && ln -s ../a d/l && ln a/b/f a/h && chmod -R g+w d && ls -lR d >/dev/null && du -s a >/dev/null && rm -r d && cd a && readlink -f b/../h >/dev/null && stat -c %s ../a/h >/dev/null') ;;
     untar)   cmd=(tar xzf data.tgz -C out) ;;
     procfd)  cmd=(bash -c 'cat <(echo x) >/dev/null; readlink /proc/self/exe >/dev/null; cat /dev/fd/0 </etc/hostname >/dev/null; ls /proc/self/fd/ >/dev/null; cd /tmp && ls /proc/self/cwd/ >/dev/null') ;;
     link)    cmd=(gcc -O0 -o hello hello.c) ;;
+    # A process killed inside a call: strace shows the open with "= ?".
+    killed)  cmd=(sh -c 'mkfifo p; timeout -s KILL 0.5 cat p; true') ;;
     *) echo "unknown workload: $1" >&2; return 2 ;;
   esac
 }
@@ -106,6 +113,8 @@ EOF
 if [[ "${1:-}" == list ]]; then printf '%s\n' "${all[@]}"; exit 0; fi
 command -v strace >/dev/null || { echo "fidelity.sh: strace is not installed" >&2; exit 1; }
 [[ -x "$WARDEN" ]] || { echo "fidelity.sh: no warden binary (set WARDEN)" >&2; exit 1; }
+custom=()
+if [[ "${1:-}" == -- ]]; then shift; custom=("$@"); set -- custom; fi
 (( $# )) && names=("$@") || names=("${all[@]}")
 mkdir -p "$out"
 results=()

@@ -2,8 +2,10 @@
 
 An HTTP server thread on 127.0.0.1:$FID_PORT answers one GET from curl (a
 child process; urllib when curl is missing); then a UDP datagram to
-[::1]:$FID_PORT+1 with sendto/recvfrom, and an AF_UNIX stream socket pair
-through a path in the current directory.
+[::1]:$FID_PORT+1 with sendto/recvfrom, the same with sendmsg/recvmsg, a
+refused TCP connect to [::1]:$FID_PORT+2, a name lookup of "localhost", an
+AF_UNIX stream socket pair through a path in the current directory and one
+through an abstract name.
 """
 import os
 import shutil
@@ -44,8 +46,24 @@ u1.bind(("::1", port + 1))
 u2 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
 u2.sendto(b"ping", ("::1", port + 1))
 data, peer = u1.recvfrom(16)
+u2.sendmsg([b"again"], [], 0, ("::1", port + 1))
+u1.recvmsg(16)
 u1.close()
 u2.close()
+
+# A refused connect, and a lookup (nss: /etc/hosts, maybe nscd's socket).
+r = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+try:
+    r.connect(("::1", port + 2))
+except OSError:
+    pass
+r.close()
+socket.getaddrinfo("localhost", port, proto=socket.IPPROTO_TCP)
+
+# Abstract AF_UNIX name.
+ab = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+ab.bind("\0warden-fidelity-%d" % port)
+ab.close()
 
 # AF_UNIX stream socket through a path.
 path = "fid.sock"

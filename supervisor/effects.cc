@@ -55,6 +55,7 @@ constexpr EffectRow kRows[] = {
     {"utimes", E::kPathOp, "utime", -1, 0},
     {"futimesat", E::kPathOp, "utime", 0, 1},
     {"utimensat", E::kPathOp, "utime", 0, 1, -1, -1, 3},
+    {"utimensat_time64", E::kPathOp, "utime", 0, 1, -1, -1, 3},  // i386
     {"getxattr", E::kPathOp, "xattr", -1, 0},
     {"lgetxattr", E::kPathOp, "xattr", -1, 0},
     {"setxattr", E::kPathOp, "xattr", -1, 0},
@@ -72,6 +73,20 @@ constexpr EffectRow kRows[] = {
     {"swapoff", E::kPathOp, "swap", -1, 0},
     {"acct", E::kPathOp, "acct", -1, 0},
     {"uselib", E::kPathOp, "exec", -1, 0},
+    // strace's %file calls that had no row (raw event only), found by
+    // bench/fidelity.sh. fanotify_mark's i386 positions differ: kI386Rows.
+    {"fanotify_mark", E::kPathOp, "watch", 3, 4},  // NULL path: the dirfd itself
+    {"quotactl", E::kPathOp, "quota", -1, 1},      // NULL for Q_SYNC: no file event
+    {"open_tree", E::kPathOp, "mount", 0, 1, -1, -1, 2},
+    {"open_tree_attr", E::kPathOp, "mount", 0, 1, -1, -1, 2},
+    {"fspick", E::kPathOp, "mount", 0, 1},
+    {"mount_setattr", E::kPathOp, "mount", 0, 1, -1, -1, 2},
+    {"setxattrat", E::kPathOp, "xattr", 0, 1, -1, -1, 2},
+    {"getxattrat", E::kPathOp, "xattr", 0, 1, -1, -1, 2},
+    {"listxattrat", E::kPathOp, "xattr", 0, 1, -1, -1, 2},
+    {"removexattrat", E::kPathOp, "xattr", 0, 1, -1, -1, 2},
+    {"file_getattr", E::kPathOp, "stat", 0, 1, -1, -1, 4},
+    {"file_setattr", E::kPathOp, "chmod", 0, 1, -1, -1, 4},  // inode flags, project id
     // Two paths.
     {"rename", E::kTwoPaths, "rename", -1, 0, -1, 1},
     {"renameat", E::kTwoPaths, "rename", 0, 1, 2, 3},
@@ -79,6 +94,7 @@ constexpr EffectRow kRows[] = {
     {"link", E::kTwoPaths, "link", -1, 0, -1, 1},
     {"linkat", E::kTwoPaths, "link", 0, 1, 2, 3, 4},
     {"pivot_root", E::kTwoPaths, "pivot_root", -1, 0, -1, 1},
+    {"move_mount", E::kTwoPaths, "mount", 0, 1, 2, 3},  // path2: where it is attached
     {"symlink", E::kSymlink, "symlink", -1, 1, -1, 0},
     {"symlinkat", E::kSymlink, "symlink", 1, 2, -1, 0},
     // Programs.
@@ -107,13 +123,22 @@ constexpr EffectRow kRows[] = {
     {"recvmsg", E::kRecvmsg},
 };
 
+// Rows whose argument positions differ in the i386 ABI: fanotify_mark's
+// 64-bit mask takes two registers there.
+constexpr EffectRow kI386Rows[] = {
+    {"fanotify_mark", E::kPathOp, "watch", 4, 5},
+};
+
 // fcntl(F_DUPFD*) and close are not here: they are the most frequent calls
 // of directory walkers (50k F_DUPFD_CLOEXEC in `find /usr`), and dirfd
 // paths are read from /proc/PID/fd at use instead (see FdPath).
 constexpr std::string_view kStateKeepers[] = {"chdir", "fchdir", "dup", "dup2", "dup3",
                                                "close_range"};
 
-const EffectRow* FindRow(std::string_view name) {
+const EffectRow* FindRow(syscalls::Abi abi, std::string_view name) {
+  if (abi == syscalls::Abi::kI386)
+    for (const auto& r : kI386Rows)
+      if (r.name == name) return &r;
   for (const auto& r : kRows)
     if (r.name == name) return &r;
   return nullptr;
@@ -125,7 +150,7 @@ struct Index {
   explicit Index(syscalls::Abi abi) {
     for (const auto& d : syscalls::Table(abi)) {
       if (d.nr >= static_cast<int>(by_nr.size())) by_nr.resize(d.nr + 1, nullptr);
-      by_nr[d.nr] = FindRow(d.name);
+      by_nr[d.nr] = FindRow(abi, d.name);
     }
   }
 };

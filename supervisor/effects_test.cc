@@ -57,6 +57,36 @@ TEST(EffectsTest, EveryRowNamesARealSyscall) {
   }
 }
 
+// Every %file call that takes a path has a row, so that it gets a file
+// event and not only a raw one: bench/fidelity.sh compares the paths with
+// strace's %file set (fanotify_mark, open_tree, move_mount, the *xattrat
+// calls, i386 utimensat_time64 and others had none).
+TEST(EffectsTest, EveryFileCallWithAPathHasARow) {
+  for (Abi abi : {Abi::kX86_64, Abi::kI386}) {
+    for (const auto& def : syscalls::Table(abi)) {
+      if (!(def.classes & syscalls::kFile)) continue;
+      bool has_path = false;
+      for (int i = 0; i < def.nargs; ++i)
+        has_path |= def.args[i].type == syscalls::ArgType::kPath;
+      if (has_path)
+        EXPECT_NE(EffectOf(abi, def.nr), nullptr) << def.name << " in " << syscalls::AbiName(abi);
+    }
+  }
+}
+
+// fanotify_mark's 64-bit mask takes two registers on i386: dirfd and path
+// are one argument further than on x86_64.
+TEST(EffectsTest, FanotifyMarkPositionsPerAbi) {
+  const EffectRow* x64 = EffectOf(Abi::kX86_64, syscalls::ByName(Abi::kX86_64, "fanotify_mark")->nr);
+  const EffectRow* x86 = EffectOf(Abi::kI386, syscalls::ByName(Abi::kI386, "fanotify_mark")->nr);
+  ASSERT_NE(x64, nullptr);
+  ASSERT_NE(x86, nullptr);
+  EXPECT_EQ(x64->dirfd, 3);
+  EXPECT_EQ(x64->path, 4);
+  EXPECT_EQ(x86->dirfd, 4);
+  EXPECT_EQ(x86->path, 5);
+}
+
 TEST(EffectsTest, StateKeepersAreNamed) {
   EXPECT_TRUE(KeepsState("chdir"));
   EXPECT_TRUE(KeepsState("dup3"));

@@ -41,6 +41,7 @@ std::string OpenOp(uint64_t flags) {
 }
 
 std::optional<int64_t> Result(int64_t ret) {
+  if (ret == kNoResult) return std::nullopt;  // the task vanished inside the call
   if (ret < 0 && ret >= -4095) return -1;
   return ret;
 }
@@ -168,9 +169,17 @@ void SyscallRecorder::CapturePaths(Tracee& t, syscalls::MemoryReader& mem) {
   if (e.path >= 0) {
     bool ok = true;
     const uint64_t addr = c.args[e.path];
-    if (addr == 0 && (e.name == "utimensat" || e.name == "futimesat") &&
+    if (addr == 0 &&
+        (e.name == "utimensat" || e.name == "utimensat_time64" || e.name == "futimesat") &&
         ArgFd(c, e.dirfd) != kAtFdcwd) {
       c.path = ResolveAt(t, e.dirfd, "");  // utimensat(fd, NULL, ...): the fd itself
+    } else if (addr == 0 && e.name == "fanotify_mark") {
+      // fanotify_mark(..., dirfd, NULL) marks the dirfd itself, or the cwd
+      // for AT_FDCWD (fanotify_mark(2)).
+      c.path = ResolveAt(t, e.dirfd, "");
+    } else if (addr == 0 && e.name == "quotactl") {
+      // quotactl(Q_SYNC, NULL, ...) syncs every filesystem: no file named,
+      // so no file event (an empty path records none).
     } else {
       // Any other NULL, unmapped or truncated path keeps its marker: resolving
       // it would record a real-looking path (the cwd, for NULL) that the call
@@ -293,6 +302,14 @@ void SyscallRecorder::OnExit(Tracee& t, int64_t ret) {
 
 void SyscallRecorder::OnVanished(Tracee& t) {
   if (!t.call.active) return;
+  // The program did name the path, program or peer: strace shows such a
+  // call with "= ?", and "who tried to open the FIFO" must find it. So the
+  // file, exec and network events are written too, with no result (NULL);
+  // nothing is applied to the fd table or cwd (found by bench/fidelity.sh).
+  if (t.call.effect != nullptr) {
+    FinishFile(t, kNoResult);
+    FinishNet(t, kNoResult);
+  }
   RecordRaw(t, kNoResult);
   t.call.active = false;
 }

@@ -4,6 +4,8 @@
 // one reused by SCM_RIGHTS after an untraced close), a thread's chdir
 // (shared cwd) or one with unshare(CLONE_FS), a child's chdir (not shared)
 // and a cwd renamed after chdir; two-path calls carry path2 (SECURITY.md 9).
+#include <sys/stat.h>
+
 #include <string>
 
 #include "gmock/gmock.h"
@@ -86,6 +88,39 @@ TEST_F(DirfdTest, RecordedPathsFollowCwdAndDirfds) {
                                ElementsAre("mkdir", a + "/ren", ""),
                                ElementsAre("rename", a + "/ren", a + "/ren2")))
       << dump;
+}
+
+// The %file calls beyond opens and stats that name a path (strace shows
+// them; warden recorded only their raw syscall events): each is a file event
+// with its path resolved against the dirfd, NULL meaning the dirfd itself
+// for fanotify_mark and no file at all for quotactl(Q_SYNC).
+TEST_F(DirfdTest, OtherPathCallsAreFileEvents) {
+  const std::string s = Path("sub");
+  ASSERT_EQ(mkdir(s.c_str(), 0755), 0);
+  ExitInfo r = RunWarden({Helper("path_calls"), s});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  ASSERT_EQ(Field(r.out, "done", 0), "done");
+  const std::string mine = " syscall NOT IN ('execve', 'openat') AND path LIKE " + Sql(dir() + "/%");
+  Rows rows = Query("SELECT syscall, op, path, coalesce(path2, '') FROM file_events WHERE" + mine +
+                    " ORDER BY id");
+  EXPECT_THAT(rows, ElementsAre(ElementsAre("fanotify_mark", "watch", s + "/fa", ""),
+                                ElementsAre("fanotify_mark", "watch", s, ""),
+                                ElementsAre("quotactl", "quota", Path("qdev"), ""),
+                                ElementsAre("open_tree", "mount", s + "/ot", ""),
+                                ElementsAre("open_tree_attr", "mount", s + "/ota", ""),
+                                ElementsAre("fspick", "mount", s + "/fp", ""),
+                                ElementsAre("mount_setattr", "mount", s + "/ms", ""),
+                                ElementsAre("move_mount", "mount", s + "/from", Path("to")),
+                                ElementsAre("setxattrat", "xattr", s + "/sx", ""),
+                                ElementsAre("getxattrat", "xattr", s + "/gx", ""),
+                                ElementsAre("listxattrat", "xattr", s + "/lx", ""),
+                                ElementsAre("removexattrat", "xattr", s + "/rx", ""),
+                                ElementsAre("file_getattr", "stat", s + "/fg", ""),
+                                ElementsAre("file_setattr", "chmod", s + "/fs", "")))
+      << Dump();
+  // None of them succeeded: the helper makes each fail before it acts.
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM file_events WHERE result>=0 AND" + mine), 0)
+      << Dump();
 }
 
 }  // namespace

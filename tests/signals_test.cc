@@ -238,6 +238,12 @@ TEST_F(SignalsTest, SigkillInsideABlockedWatchedSyscall) {
                     " AND name!='execve' AND args LIKE " + Sql("%" + Path("fifo") + "%")),
               ElementsAre(ElementsAre("openat", "NULL")))
       << Dump();
+  // And so is the open it asked for, as a file event without a result (as
+  // strace shows "= ?"): the program did try to open the FIFO.
+  EXPECT_THAT(Query("SELECT syscall, op, result, errno FROM file_events WHERE pid=" +
+                    std::to_string(child) + " AND path=" + Sql(Path("fifo"))),
+              ElementsAre(ElementsAre("openat", "read", "NULL", "0")))
+      << Dump();
 }
 
 // Threads spinning on watched syscalls: SIGKILL lands while some are in
