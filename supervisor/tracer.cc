@@ -264,8 +264,10 @@ void Tracer::OnExecEvent(Tracee& t) {
   ptrace(PTRACE_GETEVENTMSG, t.tid, nullptr, &former);
   pid_t pid = t.tid;
   Tracee* now = &t;
+  std::vector<pid_t> ended;  // thread ids that no longer exist
   if (former != 0 && static_cast<pid_t>(former) != pid) {
-    // A non-leader thread exec'd: it takes over the thread-group id.
+    // A non-leader thread exec'd: it takes over the thread-group id, and its
+    // own thread id ends here.
     auto it = tracees_.find(static_cast<pid_t>(former));
     if (it != tracees_.end()) {
       std::unique_ptr<Tracee> moved = std::move(it->second);
@@ -273,13 +275,19 @@ void Tracer::OnExecEvent(Tracee& t) {
       moved->tid = pid;
       now = moved.get();
       tracees_[pid] = std::move(moved);
+      ended.push_back(static_cast<pid_t>(former));
     }
   }
-  // Every other thread of the group is gone.
+  // Every other thread of the group is gone; the kernel may never report
+  // their exits, so they end here too.
   auto proc = now->proc;
   absl::erase_if(tracees_, [&](const auto& kv) {
-    return kv.first != pid && kv.second->proc == proc;
+    if (kv.first == pid || kv.second->proc != proc) return false;
+    recorder_.OnVanished(*kv.second);
+    ended.push_back(kv.first);
+    return true;
   });
+  for (pid_t tid : ended) store_->Submit(store::ProcessEnd{NowNs(), tid, std::nullopt, std::nullopt});
   now->is_thread = false;
   recorder_.OnExecSuccess(*now);
   Resume(*now);

@@ -143,6 +143,8 @@ TEST_F(ProcessTreeTest, ExecFromNonLeaderThread) {
       << dump;
   EXPECT_EQ(QueryOne("SELECT is_thread FROM processes WHERE pid=" + tid), "1") << dump;
   EXPECT_EQ(QueryOne("SELECT exit_code FROM runs"), "23");
+  // Every row has ended: the exec'ing thread's id ended at the exec.
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM processes WHERE end_ns IS NULL"), 0) << dump;
 }
 
 TEST_F(ProcessTreeTest, TwoThreadsExecAtOnce) {
