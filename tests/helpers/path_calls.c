@@ -32,8 +32,9 @@ int main(int argc, char** argv) {
   syscall(SYS_fanotify_mark, -1, 1 /* FAN_MARK_ADD */, 0x20UL /* FAN_OPEN */, d, "fa");
   syscall(SYS_fanotify_mark, -1, 1, 0x20UL, d, NULL);  // NULL: the dirfd itself
   char buf[64];
-  syscall(SYS_quotactl, QCMD(Q_GETINFO, USRQUOTA), "qdev", 0, buf);
-  syscall(SYS_quotactl, QCMD(Q_SYNC, USRQUOTA), NULL, 0, NULL);  // no file: no event
+  // QCMD() shifts an int past its sign bit for Q_GETINFO: build it unsigned.
+  syscall(SYS_quotactl, ((unsigned)Q_GETINFO << 8) | USRQUOTA, "qdev", 0, buf);
+  syscall(SYS_quotactl, ((unsigned)Q_SYNC << 8) | USRQUOTA, NULL, 0, NULL);  // no file: no event
   syscall(SYS_open_tree, d, "ot", kBadFlags);
   syscall(SYS_open_tree_attr, d, "ota", kBadFlags, NULL, 0);
   syscall(SYS_fspick, d, "fp", kBadFlags);
