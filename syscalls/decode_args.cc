@@ -143,7 +143,12 @@ constexpr DecoderEntry kDecoders[] = {
     {T(Size), [](const ArgContext& c) { return fmt::format("{}", c.value); }},
     {T(Offset), [](const ArgContext& c) { return fmt::format("{}", static_cast<int64_t>(c.value)); }},
     {T(OpenFlags), [](const ArgContext& c) { return DecodeOpenFlags(c.value); }},
-    {T(AtFlags), [](const ArgContext& c) { return DecodeAtFlags(c.value); }},
+    {T(AtFlags),
+     [](const ArgContext& c) {
+       // The one *at family where 0x200 means AT_EACCESS, not AT_REMOVEDIR.
+       return c.def.name.starts_with("faccessat") ? DecodeAccessAtFlags(c.value)
+                                                   : DecodeAtFlags(c.value);
+     }},
     {T(Mode), [](const ArgContext& c) { return DecodeMode(c.value); }},
     {T(AccessMode), [](const ArgContext& c) { return DecodeAccessMode(c.value); }},
     {T(FcntlCmd), [](const ArgContext& c) { return DecodeFcntlCmd(c.value); }},

@@ -30,6 +30,19 @@ std::string Call(const SyscallDef& def, std::initializer_list<uint64_t> regs, Me
   return FormatCall(def, DecodeArgs(def, args, mem, abi, cap));
 }
 
+// 0x200 is AT_EACCESS for faccessat2 and AT_REMOVEDIR for unlinkat.
+TEST(DecodeArgsTest, AtFlag0x200DependsOnTheCall) {
+  FakeMemory mem;
+  mem.PutString(kPathAddr, "/usr");
+  const SyscallDef* access = ByName(Abi::kX86_64, "faccessat2");
+  const SyscallDef* unlink = ByName(Abi::kX86_64, "unlinkat");
+  ASSERT_TRUE(access && unlink);
+  EXPECT_EQ(Call(*access, {0xffffff9c, kPathAddr, F_OK, 0x200}, mem),
+            "faccessat2(AT_FDCWD, \"/usr\", F_OK, AT_EACCESS)");
+  EXPECT_EQ(Call(*unlink, {0xffffff9c, kPathAddr, 0x200}, mem),
+            "unlinkat(AT_FDCWD, \"/usr\", AT_REMOVEDIR)");
+}
+
 TEST(DecodeArgsTest, OpenatX86_64) {
   const SyscallDef* def = ByNumber(Abi::kX86_64, 257);
   ASSERT_NE(def, nullptr);

@@ -29,13 +29,16 @@ constexpr FlagName kOpenFlags[] = {
 };
 
 // ---- *at(2) flags ----
-// 0x200 is AT_REMOVEDIR for unlinkat but AT_EACCESS for faccessat(2); this
-// decoder has no syscall context, and unlinkat is by far the common user.
+// 0x200 is AT_REMOVEDIR for unlinkat but AT_EACCESS for faccessat(2):
+// DecodeAccessAtFlags has the faccessat meaning.
 constexpr FlagName kAtFlags[] = {
     {0x100, "AT_SYMLINK_NOFOLLOW"}, {0x200, "AT_REMOVEDIR"},
     {0x400, "AT_SYMLINK_FOLLOW"},   {0x800, "AT_NO_AUTOMOUNT"},
     {0x1000, "AT_EMPTY_PATH"},      {0x2000, "AT_STATX_FORCE_SYNC"},
     {0x4000, "AT_STATX_DONT_SYNC"}, {0x8000, "AT_RECURSIVE"},
+};
+constexpr FlagName kAccessAtFlags[] = {
+    {0x100, "AT_SYMLINK_NOFOLLOW"}, {0x200, "AT_EACCESS"}, {0x1000, "AT_EMPTY_PATH"},
 };
 constexpr int32_t kAtFdCwd = -100;
 
@@ -261,6 +264,7 @@ std::string DecodeOpenFlags(uint64_t flags) {
 }
 
 std::string DecodeAtFlags(uint64_t flags) { return FormatFlags(flags, kAtFlags); }
+std::string DecodeAccessAtFlags(uint64_t flags) { return FormatFlags(flags, kAccessAtFlags); }
 
 std::string DecodeMode(uint64_t mode) {
   // strace's "%#03o": 0 -> "000", 0644 -> "0644", 04755 -> "04755".
