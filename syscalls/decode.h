@@ -18,6 +18,7 @@ namespace warden::syscalls {
 std::string DecodeOpenFlags(uint64_t flags);    // "O_WRONLY|O_CREAT|O_TRUNC"
 std::string DecodeAtFlags(uint64_t flags);      // "AT_SYMLINK_NOFOLLOW|AT_EMPTY_PATH", "0"
 std::string DecodeAccessAtFlags(uint64_t flags); // faccessat2: 0x200 is AT_EACCESS
+std::string DecodeWaitOptions(uint64_t options);  // "WNOHANG|__WALL", "0"
 std::string DecodeMode(uint64_t mode);          // "0644"; with S_IFREG etc when type bits set: "S_IFREG|0644"
 std::string DecodeAccessMode(uint64_t mode);    // "R_OK|W_OK", "F_OK"
 std::string DecodeFcntlCmd(uint64_t cmd);       // "F_DUPFD_CLOEXEC"

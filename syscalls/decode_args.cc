@@ -175,6 +175,7 @@ constexpr DecoderEntry kDecoders[] = {
     {T(MsgFlags), [](const ArgContext& c) { return DecodeMsgFlags(c.value); }},
     {T(Timespec), Timespec},
     {T(ClockId), [](const ArgContext& c) { return DecodeClockId(c.value); }},
+    {T(WaitOptions), [](const ArgContext& c) { return DecodeWaitOptions(c.value); }},
 };
 
 // Types whose C type is a signed int (or long, which is 32-bit on i386).
@@ -184,7 +185,7 @@ constexpr ArgType kSignedTypes[] = {T(Int), T(Fd), T(DirFd), T(Pid), T(Offset)};
 constexpr bool IndexedByType() {
   for (size_t i = 0; i < std::size(kDecoders); ++i)
     if (static_cast<size_t>(kDecoders[i].type) != i) return false;
-  return std::size(kDecoders) == static_cast<size_t>(ArgType::kClockId) + 1;
+  return std::size(kDecoders) == static_cast<size_t>(ArgType::kWaitOptions) + 1;
 }
 static_assert(IndexedByType(), "kDecoders must have one row per ArgType, in enum order");
 

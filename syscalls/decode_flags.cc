@@ -173,6 +173,12 @@ constexpr FlagName kWhence[] = {
 constexpr FlagName kRenameFlags[] = {
     {1, "RENAME_NOREPLACE"}, {2, "RENAME_EXCHANGE"}, {4, "RENAME_WHITEOUT"},
 };
+constexpr FlagName kWaitOptions[] = {
+    {0x1, "WNOHANG"},           {0x2, "WSTOPPED"},     {0x4, "WEXITED"},
+    {0x8, "WCONTINUED"},        {0x01000000, "WNOWAIT"}, {0x20000000, "__WNOTHREAD"},
+    {0x40000000, "__WALL"},     {0x80000000, "__WCLONE"},
+};
+
 constexpr FlagName kClockIds[] = {
     {0, "CLOCK_REALTIME"},         {1, "CLOCK_MONOTONIC"},
     {2, "CLOCK_PROCESS_CPUTIME_ID"}, {3, "CLOCK_THREAD_CPUTIME_ID"},
@@ -263,6 +269,8 @@ std::string DecodeOpenFlags(uint64_t flags) {
                     FormatFlags(flags & ~kAccMode, kOpenFlags, "")});
 }
 
+// WSTOPPED (waitid) is WUNTRACED (wait4): same bit, strace prints WSTOPPED.
+std::string DecodeWaitOptions(uint64_t options) { return FormatFlags(options, kWaitOptions); }
 std::string DecodeAtFlags(uint64_t flags) { return FormatFlags(flags, kAtFlags); }
 std::string DecodeAccessAtFlags(uint64_t flags) { return FormatFlags(flags, kAccessAtFlags); }
 

@@ -1,3 +1,4 @@
+#include <sys/wait.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -32,6 +33,13 @@ TEST(DecodeOpenFlagsTest, KernelValuesAndUnknownBits) {
   EXPECT_EQ(DecodeOpenFlags(O_PATH | O_NOFOLLOW), "O_RDONLY|O_NOFOLLOW|O_PATH");
   EXPECT_EQ(DecodeOpenFlags(0x40000000), "O_RDONLY|0x40000000");
   EXPECT_EQ(DecodeOpenFlags(O_WRONLY | O_CREAT | 0x40000000), "O_WRONLY|O_CREAT|0x40000000");
+}
+
+TEST(DecodeWaitOptionsTest, Flags) {
+  EXPECT_EQ(DecodeWaitOptions(0), "0");
+  EXPECT_EQ(DecodeWaitOptions(WNOHANG | __WALL), "WNOHANG|__WALL");
+  EXPECT_EQ(DecodeWaitOptions(WEXITED | WNOWAIT), "WEXITED|WNOWAIT");
+  EXPECT_EQ(DecodeWaitOptions(0x100), "0x100");
 }
 
 TEST(DecodeAtFlagsTest, Flags) {

@@ -68,6 +68,7 @@ enum class ArgType : uint8_t {
   kMsgFlags,      // MSG_* for send/recv
   kTimespec,      // struct timespec * (in)
   kClockId,       // CLOCK_*
+  kWaitOptions,   // WNOHANG, __WALL, ... for wait4 / waitid / waitpid
 };
 
 // One argument: its type and, for buffers and sockaddrs, the index (0-5) of
