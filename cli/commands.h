@@ -11,6 +11,7 @@ namespace warden::cli {
 int SyscallsCommand(const std::vector<std::string>& args);
 int RunCommand(const std::vector<std::string>& args);
 int ExportCommand(const std::vector<std::string>& args);
+int RunsCommand(const std::vector<std::string>& args);
 
 }  // namespace warden::cli
 

@@ -17,6 +17,8 @@ commands:
                       run CMD under the supervisor and record what it does
   export --db PATH [--run ID] [--format ndjson]
                       print recorded events, one JSON object per line
+  runs [--db PATH] [--json]
+                      list the runs a database holds
   syscalls [NAME|NUMBER] [--abi x86_64|i386] [--json]
                       print the syscall table, or one entry
   version             print warden's version
@@ -32,6 +34,7 @@ struct Command {
 constexpr Command kCommands[] = {
     {"run", warden::cli::RunCommand},
     {"export", warden::cli::ExportCommand},
+    {"runs", warden::cli::RunsCommand},
     {"syscalls", warden::cli::SyscallsCommand},
 };
 

@@ -93,6 +93,28 @@ TEST_F(RunCliTest, DescendantsOutlivingTheMainChild) {
             "9");
 }
 
+TEST_F(RunCliTest, RunsListsEveryRunWithItsStatus) {
+  ASSERT_EQ(RunWarden({"/bin/true"}).exit_code, 0);
+  ASSERT_EQ(RunWarden({"/bin/sh", "-c", "exit 5"}).exit_code, 5);
+  ExitInfo r = Run({WardenBin(), "runs", "--db", db()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto lines = Lines(r.out);
+  ASSERT_EQ(lines.size(), 3u) << r.out;  // header + 2 runs
+  EXPECT_EQ(Words(lines[1])[0], "1");
+  EXPECT_NE(lines[1].find(R"(["/bin/true"])"), std::string::npos) << r.out;
+  EXPECT_EQ(Words(lines[2])[0], "2");
+  EXPECT_EQ(Words(lines[2])[4], "5") << r.out;  // RUN DATE TIME SECONDS EXIT
+  r = Run({WardenBin(), "runs", "--db", db(), "--json"});
+  ASSERT_EQ(r.exit_code, 0);
+  auto second = ParseJsonObject(Lines(r.out).at(1));
+  ASSERT_TRUE(second.has_value()) << r.out;
+  EXPECT_EQ(second->at("run"), "2");
+  EXPECT_EQ(second->at("exit_code"), "5");
+  r = Run({WardenBin(), "runs", "--db", Path("missing.db")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr(Path("missing.db")));
+}
+
 TEST_F(RunCliTest, ExportErrorsNameTheProblem) {
   ExitInfo r = Run({WardenBin(), "export", "--db", Path("missing.db")});
   EXPECT_NE(r.exit_code, 0);

@@ -1,0 +1,79 @@
+// `warden runs [--db PATH] [--json]`: the runs a database holds.
+#include <time.h>
+
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "fmt/format.h"
+#include "store/export.h"
+
+namespace warden::cli {
+namespace {
+
+constexpr std::string_view kRunsUsage =
+    "usage: warden runs [--db PATH] [--json]\n"
+    "  --db PATH   database written by `warden run` (default ./warden.db)\n"
+    "  --json      one JSON object per run\n";
+
+// "2026-11-23 17:33:42" in UTC.
+std::string Utc(int64_t ns) {
+  time_t secs = static_cast<time_t>(ns / 1000000000);
+  tm t{};
+  gmtime_r(&secs, &t);
+  char buf[32];
+  strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &t);
+  return buf;
+}
+
+std::string Status(const store::RunSummary& r) {
+  if (!r.end_ns) return "running or interrupted";
+  if (r.exit_signal) return fmt::format("{} (signal {})", r.exit_code.value_or(-1), *r.exit_signal);
+  return r.exit_code ? std::to_string(*r.exit_code) : "?";
+}
+
+std::string Json(const store::RunSummary& r) {
+  std::string end = r.end_ns ? std::to_string(*r.end_ns) : "null";
+  std::string code = r.exit_code ? std::to_string(*r.exit_code) : "null";
+  std::string sig = r.exit_signal ? std::to_string(*r.exit_signal) : "null";
+  return fmt::format(R"({{"run":{},"argv":{},"start":{},"end":{},"exit_code":{},"exit_signal":{},"lost_events":{}}})",
+                     r.id, r.argv_json, r.start_ns, end, code, sig, r.lost_events);
+}
+
+}  // namespace
+
+int RunsCommand(const std::vector<std::string>& args) {
+  std::string db = "warden.db";
+  bool json = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "-h" || args[i] == "--help") {
+      fmt::print("{}", kRunsUsage);
+      return 0;
+    } else if (args[i] == "--json") {
+      json = true;
+    } else if (args[i] == "--db" && i + 1 < args.size()) {
+      db = args[++i];
+    } else {
+      fmt::print(stderr, "warden runs: unexpected argument '{}'\n{}", args[i], kRunsUsage);
+      return 2;
+    }
+  }
+  auto runs = store::ListRuns(db);
+  if (!runs.ok()) {
+    fmt::print(stderr, "warden runs: {}\n", std::string(runs.status().message()));
+    return 1;
+  }
+  if (!json) fmt::print("{:>4}  {:<19}  {:>9}  {:<22}  {}\n", "RUN", "START (UTC)", "SECONDS", "EXIT", "COMMAND");
+  for (const auto& r : *runs) {
+    if (json) {
+      fmt::print("{}\n", Json(r));
+      continue;
+    }
+    std::string secs = r.end_ns ? fmt::format("{:.3f}", (*r.end_ns - r.start_ns) / 1e9) : "-";
+    fmt::print("{:>4}  {:<19}  {:>9}  {:<22}  {}\n", r.id, Utc(r.start_ns), secs, Status(r),
+               r.argv_json);
+  }
+  return 0;
+}
+
+}  // namespace warden::cli
