@@ -37,6 +37,8 @@ constexpr std::string_view kRunUsage =
     "                    stops; the program sees a single CPU)\n"
     "  --spin-us N       poll N microseconds for the next stop before sleeping\n"
     "                    (default 50; 0 turns polling off)\n"
+    "  --no-results      skip the exit stops that only record results: file\n"
+    "                    events then have no result (about half the stops)\n"
     "  --kill-orphans    when CMD ends, kill what it left running instead of\n"
     "                    waiting for it\n";
 
@@ -47,6 +49,7 @@ struct RunOptions {
   std::optional<int> pin_cpu;  // -1: the first allowed CPU
   int spin_us = 50;
   bool kill_orphans = false;
+  bool want_results = true;
   std::vector<std::string> argv;
 };
 
@@ -82,6 +85,8 @@ int Parse(const std::vector<std::string>& args, RunOptions& o) {
         return 2;
       }
       o.watch = *mask;
+    } else if (a == "--no-results") {
+      o.want_results = false;
     } else if (a == "--kill-orphans") {
       o.kill_orphans = true;
     } else if (a == "--record-env") {
@@ -168,7 +173,7 @@ int RunCommand(const std::vector<std::string>& args) {
   }
   supervisor::SetForwardTarget(*pid);
   supervisor::Tracer tracer(store->get(), supervisor::RecorderOptions{o.record_env},
-                            supervisor::TracerOptions{o.spin_us, o.kill_orphans});
+                            supervisor::TracerOptions{o.spin_us, o.kill_orphans, o.want_results});
   supervisor::ExitStatus st = tracer.Run(*pid, cwd, o.argv);
 
   store::RunEnd end{supervisor::NowNs(), st.exit_code, st.signal, 0};

@@ -300,10 +300,11 @@ void SyscallRecorder::OnExit(Tracee& t, int64_t ret) {
   c.active = false;
 }
 
-void SyscallRecorder::OnVanished(Tracee& t) {
+void SyscallRecorder::FinishWithoutResult(Tracee& t) {
   if (!t.call.active) return;
-  // The program did name the path, program or peer: strace shows such a
-  // call with "= ?", and "who tried to open the FIFO" must find it. So the
+  // The task vanished inside the call, or --no-results skipped its exit
+  // stop. The program did name the path, program or peer: strace shows such
+  // a call with "= ?", and "who tried to open the FIFO" must find it. So the
   // file, exec and network events are written too, with no result (NULL);
   // nothing is applied to the fd table or cwd (found by bench/fidelity.sh).
   if (t.call.effect != nullptr) {

@@ -32,7 +32,7 @@ class SyscallRecorder {
   void OnExit(Tracee& t, int64_t ret);
   // The task vanished (SIGKILL, exec of another thread) inside the call:
   // record it without a result.
-  void OnVanished(Tracee& t);
+  void FinishWithoutResult(Tracee& t);
   // A call that warden refused before it ran.
   void RecordDenied(Tracee& t, int err);
 

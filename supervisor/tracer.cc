@@ -95,6 +95,7 @@ Tracer::Tracer(store::Store* store, RecorderOptions options, TracerOptions trace
   bool one_cpu = sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) <= 1;
   spin_ns_ = one_cpu ? 0 : static_cast<int64_t>(tracer_options.spin_us) * 1000;
   kill_on_main_exit_ = tracer_options.kill_on_main_exit;
+  want_results_ = tracer_options.want_results;
 }
 
 ExitStatus Tracer::Run(pid_t main_pid, const std::string& cwd,
@@ -163,7 +164,7 @@ void Tracer::OnSeccompStop(Tracee& t) {
     return;
   }
   recorder_.OnEntry(t, abi, static_cast<int>(nr), info.seccomp.args);
-  if (!NeedsExitStop(t.call.def)) recorder_.OnExit(t, 0);
+  if (!NeedsExitStop(t.call.def, t.call.effect, want_results_)) recorder_.FinishWithoutResult(t);
   Resume(t);
 }
 
@@ -283,7 +284,7 @@ void Tracer::OnExecEvent(Tracee& t) {
   auto proc = now->proc;
   absl::erase_if(tracees_, [&](const auto& kv) {
     if (kv.first == pid || kv.second->proc != proc) return false;
-    recorder_.OnVanished(*kv.second);
+    recorder_.FinishWithoutResult(*kv.second);
     ended.push_back(kv.first);
     return true;
   });
@@ -311,7 +312,7 @@ void Tracer::OnTerminated(pid_t pid, int status) {
     return;
   }
   Tracee& t = *it->second;
-  if (t.call.active) recorder_.OnVanished(t);
+  if (t.call.active) recorder_.FinishWithoutResult(t);
   store::ProcessEnd end{NowNs(), pid, std::nullopt, std::nullopt};
   if (WIFEXITED(status)) end.exit_code = WEXITSTATUS(status);
   else end.term_signal = WTERMSIG(status);

@@ -28,6 +28,9 @@ struct TracerOptions {
   // When the main child ends, SIGKILL every descendant still traced instead
   // of waiting for them (SECURITY.md 20; tini-like).
   bool kill_on_main_exit = false;
+  // Stop at every syscall exit to record results; false skips the exit
+  // stops that only the recorded result needs (warden run --no-results).
+  bool want_results = true;
 };
 
 class Tracer {
@@ -56,6 +59,7 @@ class Tracer {
   store::Store* store_;
   int64_t spin_ns_ = 0;
   bool kill_on_main_exit_ = false;
+  bool want_results_ = true;
   pid_t main_pid_ = 0;
   ExitStatus main_status_;
   absl::flat_hash_map<pid_t, std::unique_ptr<Tracee>> tracees_;

@@ -58,9 +58,20 @@ seccomp::FilterSpec PlanWatch(uint32_t classes) {
   return spec;
 }
 
-bool NeedsExitStop(const syscalls::SyscallDef* def) {
-  if (def == nullptr) return true;
-  return def->name != "exit" && def->name != "exit_group";
+bool NeedsExitStop(const syscalls::SyscallDef* def, const EffectRow* effect, bool want_results) {
+  if (def != nullptr && (def->name == "exit" || def->name == "exit_group")) return false;
+  if (want_results) return true;
+  if (effect == nullptr) return false;  // a raw event only
+  switch (effect->effect) {
+    case Effect::kOpen:
+    case Effect::kOpenat2:
+    case Effect::kPathOp:
+    case Effect::kTwoPaths:
+    case Effect::kSymlink:
+      return false;  // dirfds are read from /proc, not from the fd table
+    default:
+      return true;
+  }
 }
 
 }  // namespace warden::supervisor

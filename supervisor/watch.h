@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "seccomp/filter.h"
+#include "supervisor/effects.h"
 #include "syscalls/syscall_table.h"
 
 namespace warden::supervisor {
@@ -18,9 +19,13 @@ inline constexpr uint32_t kDefaultWatch =
 // The filter for `classes` (a syscalls::Class mask).
 seccomp::FilterSpec PlanWatch(uint32_t classes);
 
-// True when the tracer must also stop at the exit of this syscall to learn
-// its result (everything but the calls that never return).
-bool NeedsExitStop(const syscalls::SyscallDef* def);
+// True when the tracer must also stop at the exit of this syscall. With
+// `want_results`, every call that returns does (its result is recorded).
+// Without (`warden run --no-results`), only the calls whose result warden's
+// own bookkeeping needs: a failed exec, a new socket's fd, an accepted
+// peer, a new cwd, a duplicated descriptor.
+bool NeedsExitStop(const syscalls::SyscallDef* def, const EffectRow* effect,
+                   bool want_results);
 
 }  // namespace warden::supervisor
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "gtest/gtest.h"
+#include "supervisor/effects.h"
 
 namespace warden::supervisor {
 namespace {
@@ -56,10 +57,27 @@ TEST(WatchTest, EveryPlanBuildsARealFilter) {
 }
 
 TEST(WatchTest, OnlyCallsThatNeverReturnSkipTheExitStop) {
-  EXPECT_FALSE(NeedsExitStop(syscalls::ByName(Abi::kX86_64, "exit_group")));
-  EXPECT_FALSE(NeedsExitStop(syscalls::ByName(Abi::kX86_64, "exit")));
-  EXPECT_TRUE(NeedsExitStop(syscalls::ByName(Abi::kX86_64, "openat")));
-  EXPECT_TRUE(NeedsExitStop(nullptr));
+  auto stop = [](std::string_view name, bool want_results) {
+    const auto* def = syscalls::ByName(Abi::kX86_64, name);
+    return NeedsExitStop(def, EffectOf(Abi::kX86_64, def->nr), want_results);
+  };
+  EXPECT_FALSE(stop("exit_group", true));
+  EXPECT_FALSE(stop("exit", true));
+  EXPECT_TRUE(stop("openat", true));
+  EXPECT_TRUE(stop("wait4", true));
+  EXPECT_TRUE(NeedsExitStop(nullptr, nullptr, true));
+}
+
+TEST(WatchTest, NoResultsKeepsOnlyTheExitStopsBookkeepingNeeds) {
+  auto stop = [](std::string_view name) {
+    const auto* def = syscalls::ByName(Abi::kX86_64, name);
+    return NeedsExitStop(def, EffectOf(Abi::kX86_64, def->nr), /*want_results=*/false);
+  };
+  for (auto name : {"openat", "newfstatat", "access", "readlink", "unlink", "rename", "symlink",
+                    "wait4", "kill"})
+    EXPECT_FALSE(stop(name)) << name;
+  for (auto name : {"execve", "socket", "accept4", "chdir", "dup2", "recvfrom", "bind"})
+    EXPECT_TRUE(stop(name)) << name;
 }
 
 }  // namespace

@@ -50,6 +50,27 @@ TEST_F(RunCliTest, WatchChoosesWhatStops) {
             1);
 }
 
+// --no-results: the same paths, without their results; what warden's own
+// bookkeeping needs (a failed exec, sockets) still stops at the exit.
+TEST_F(RunCliTest, NoResultsRecordsPathsWithoutResults) {
+  const std::string script = "cat /etc/hostname " + Path("missing") +
+                             " 2>/dev/null; " + Path("noprog") + " 2>/dev/null; exit 0";
+  ExitInfo r = RunWarden({"/bin/sh", "-c", script}, {"--no-results"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(QueryOne("SELECT coalesce(result, 'NULL') || ' ' || errno FROM file_events "
+                     "WHERE path='/etc/hostname' AND op='read'"),
+            "NULL 0")
+      << Dump();
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM file_events WHERE path=" + Sql(Path("missing"))), 1);
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM exec_events WHERE path=" + Sql(Path("noprog")) +
+                     " AND errno=2"),
+            1)
+      << Dump();
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM syscall_events WHERE name='openat' "
+                     "AND result IS NOT NULL"),
+            0);
+}
+
 TEST_F(RunCliTest, PinRunsTheProgramOnOneCpuAndRecords) {
   ExitInfo r = RunWarden({"/bin/sh", "-c", "grep Cpus_allowed_list /proc/self/status"}, {"--pin"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
