@@ -92,9 +92,9 @@ if (($# > 0)); then workloads=("$@"); else mapfile -t workloads < <("$WORKLOADS"
 known=" $("$WORKLOADS" list | xargs) "
 for w in "${workloads[@]}"; do [[ $known == *" $w "* ]] || die "unknown workload '$w' (known:${known% })"; done
 
-modes=(u w wpin s)
+modes=(u w wpin wfast s)
 [[ $PINNED == 1 ]] && modes+=(up wp sp)
-declare -A label=([u]=untraced [w]=warden [wpin]="warden --pin" [s]=strace [up]="untraced@cpu$CPU" [wp]="warden@cpu$CPU" [sp]="strace@cpu$CPU")
+declare -A label=([u]=untraced [w]=warden [wpin]="warden --pin" [wfast]="warden --pin --no-results" [s]=strace [up]="untraced@cpu$CPU" [wp]="warden@cpu$CPU" [sp]="strace@cpu$CPU")
 
 # The command line for one mode; warden and strace write into $tmp.
 command_for() { # MODE WORKLOAD
@@ -104,6 +104,7 @@ command_for() { # MODE WORKLOAD
     u|up)  cmd=("${pin[@]}" "$WORKLOADS" "$2") ;;
     w|wp)  cmd=("${pin[@]}" "$WARDEN" run --db "$tmp/w-$1.db" -- "$WORKLOADS" "$2") ;;
     wpin)  cmd=("$WARDEN" run --pin --db "$tmp/w-$1.db" -- "$WORKLOADS" "$2") ;;
+    wfast) cmd=("$WARDEN" run --pin --no-results --db "$tmp/w-$1.db" -- "$WORKLOADS" "$2") ;;
     s|sp)  cmd=("${pin[@]}" strace "${STRACE_ARGS[@]}" -o "$tmp/strace-$1.out" "$WORKLOADS" "$2") ;;
   esac
 }
@@ -174,8 +175,8 @@ done
 note "done in $(( $(date +%s) - start )) s"
 
 # The table, as Markdown so that it can be pasted into bench/README.md.
-hdr="| workload | untraced s | warden s | warden/untr | warden --pin s | ratio | strace s | strace/untr |"
-sep="|---|---:|---:|---:|---:|---:|---:|---:|"
+hdr="| workload | untraced s | warden s | warden/untr | warden --pin s | ratio | --pin --no-results s | ratio | strace s | strace/untr |"
+sep="|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 if [[ $PINNED == 1 ]]; then
   hdr+=" untraced@cpu$CPU s | warden@cpu$CPU s | ratio | strace@cpu$CPU s | ratio |"
   sep+="---:|---:|---:|---:|---:|"
