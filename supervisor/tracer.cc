@@ -75,16 +75,39 @@ int64_t MonotonicNs() {
 // microseconds first catches the next stop of a syscall-heavy tracee
 // without the wake-up (about 2x fewer seconds per stop here, see
 // bench/README.md), and bounds the CPU burnt when the tracee computes.
-pid_t WaitForStop(int* status, int64_t spin_ns) {
-  if (spin_ns > 0) {
-    const int64_t until = MonotonicNs() + spin_ns;
-    do {
-      pid_t pid = waitpid(-1, status, __WALL | WNOHANG);
-      if (pid != 0) return pid;
-    } while (MonotonicNs() < until);
+//
+// Adaptive: after a run of polls that all came back empty (the tracees
+// compute, or wait on each other as a shell waits for its child), polling
+// pauses for a while, so that it does not take a CPU from a tracee.
+class StopWaiter {
+ public:
+  explicit StopWaiter(int64_t spin_ns) : spin_ns_(spin_ns) {}
+
+  pid_t Wait(int* status) {
+    if (spin_ns_ > 0 && pause_ == 0) {
+      const int64_t until = MonotonicNs() + spin_ns_;
+      do {
+        pid_t pid = waitpid(-1, status, __WALL | WNOHANG);
+        if (pid != 0) {
+          misses_ = 0;
+          return pid;
+        }
+      } while (MonotonicNs() < until);
+      if (++misses_ >= kMissesBeforePause) pause_ = kPausedWaits;
+    } else if (pause_ > 0) {
+      --pause_;
+      if (pause_ == 0) misses_ = kMissesBeforePause - 1;  // one try, then pause again
+    }
+    return waitpid(-1, status, __WALL);
   }
-  return waitpid(-1, status, __WALL);
-}
+
+ private:
+  static constexpr int kMissesBeforePause = 8;
+  static constexpr int kPausedWaits = 64;
+  int64_t spin_ns_;
+  int misses_ = 0;
+  int pause_ = 0;
+};
 
 }  // namespace
 
@@ -112,9 +135,10 @@ ExitStatus Tracer::Run(pid_t main_pid, const std::string& cwd,
   t->fs = std::make_shared<FsState>(FsState{cwd});
   store_->Submit(store::ProcessStart{NowNs(), main_pid, getpid(), false, main_pid, exe, argv, cwd});
   tracees_[main_pid] = std::move(t);
+  StopWaiter waiter(spin_ns_);
   while (!tracees_.empty() || !parked_.empty()) {
     int status = 0;
-    pid_t pid = WaitForStop(&status, spin_ns_);
+    pid_t pid = waiter.Wait(&status);
     if (pid < 0) {
       if (errno == EINTR) continue;
       break;  // ECHILD: nothing left to wait for
