@@ -16,10 +16,7 @@
 namespace warden::seccomp {
 namespace {
 
-struct CtxDeleter {
-  void operator()(void* ctx) const { seccomp_release(ctx); }
-};
-using Ctx = std::unique_ptr<void, CtxDeleter>;
+using Ctx = std::unique_ptr<void, Filter::CtxDeleter>;
 
 absl::Status Check(int rc, std::string_view what) {
   if (rc == 0) return absl::OkStatus();
@@ -92,7 +89,7 @@ absl::StatusOr<Filter> Filter::Build(const FilterSpec& spec) {
   auto bpf = ExportBpf(ctx.get());
   if (!bpf.ok()) return bpf.status();
   f.bpf_ = std::move(*bpf);
-  f.pfc_ = ExportPfc(ctx.get());
+  f.ctx_ = std::move(ctx);
   return f;
 }
 
@@ -112,6 +109,8 @@ int Filter::Load() const {
   return -errno;
 }
 
-std::string Filter::Pfc() const { return pfc_; }
+std::string Filter::Pfc() const { return ExportPfc(ctx_.get()); }
+
+void Filter::CtxDeleter::operator()(void* ctx) const { seccomp_release(ctx); }
 
 }  // namespace warden::seccomp

@@ -5,6 +5,7 @@
 #define WARDEN_SECCOMP_FILTER_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,10 @@ struct FilterSpec {
 // allocate); Load() in the child only calls into the kernel.
 class Filter {
  public:
+  struct CtxDeleter {  // seccomp_release
+    void operator()(void* ctx) const;
+  };
+
   static absl::StatusOr<Filter> Build(const FilterSpec& spec);
   Filter(Filter&&) noexcept;
   Filter& operator=(Filter&&) noexcept;
@@ -71,7 +76,9 @@ class Filter {
  private:
   Filter() = default;
   std::vector<unsigned char> bpf_;  // struct sock_filter[] bytes
-  std::string pfc_;
+  // libseccomp's context, kept for Pfc(): exporting text costs a temporary
+  // file, which `warden run` does not need.
+  std::unique_ptr<void, CtxDeleter> ctx_;
 };
 
 }  // namespace warden::seccomp

@@ -3,20 +3,18 @@
 #include <errno.h>
 #include <linux/audit.h>
 #include <linux/sched.h>
+#include <sched.h>
 #include <signal.h>
 #include <stddef.h>
 #include <sys/ptrace.h>
 #include <sys/user.h>
 #include <sys/wait.h>
-
-#include <stdlib.h>
-
-#include <sched.h>
 #include <time.h>
 
 #include <algorithm>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "fmt/format.h"
 #include "supervisor/tracee_memory.h"
