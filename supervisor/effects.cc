@@ -53,9 +53,9 @@ constexpr EffectRow kRows[] = {
     {"truncate64", E::kPathOp, "truncate", -1, 0},
     {"utime", E::kPathOp, "utime", -1, 0},
     {"utimes", E::kPathOp, "utime", -1, 0},
-    {"futimesat", E::kPathOp, "utime", 0, 1},
-    {"utimensat", E::kPathOp, "utime", 0, 1, -1, -1, 3},
-    {"utimensat_time64", E::kPathOp, "utime", 0, 1, -1, -1, 3},  // i386
+    {"futimesat", E::kPathOp, "utime", 0, 1, -1, -1, -1, NullPath::kDirfd},
+    {"utimensat", E::kPathOp, "utime", 0, 1, -1, -1, 3, NullPath::kDirfd},
+    {"utimensat_time64", E::kPathOp, "utime", 0, 1, -1, -1, 3, NullPath::kDirfd},  // i386
     {"getxattr", E::kPathOp, "xattr", -1, 0},
     {"lgetxattr", E::kPathOp, "xattr", -1, 0},
     {"setxattr", E::kPathOp, "xattr", -1, 0},
@@ -75,8 +75,8 @@ constexpr EffectRow kRows[] = {
     {"uselib", E::kPathOp, "exec", -1, 0},
     // strace's %file calls that had no row (raw event only), found by
     // bench/fidelity.sh. fanotify_mark's i386 positions differ: kI386Rows.
-    {"fanotify_mark", E::kPathOp, "watch", 3, 4},  // NULL path: the dirfd itself
-    {"quotactl", E::kPathOp, "quota", -1, 1},      // NULL for Q_SYNC: no file event
+    {"fanotify_mark", E::kPathOp, "watch", 3, 4, -1, -1, -1, NullPath::kDirfdOrCwd},
+    {"quotactl", E::kPathOp, "quota", -1, 1, -1, -1, -1, NullPath::kNoFile},  // Q_SYNC
     {"open_tree", E::kPathOp, "mount", 0, 1, -1, -1, 2},
     {"open_tree_attr", E::kPathOp, "mount", 0, 1, -1, -1, 2},
     {"fspick", E::kPathOp, "mount", 0, 1},
@@ -126,7 +126,7 @@ constexpr EffectRow kRows[] = {
 // Rows whose argument positions differ in the i386 ABI: fanotify_mark's
 // 64-bit mask takes two registers there.
 constexpr EffectRow kI386Rows[] = {
-    {"fanotify_mark", E::kPathOp, "watch", 4, 5},
+    {"fanotify_mark", E::kPathOp, "watch", 4, 5, -1, -1, -1, NullPath::kDirfdOrCwd},
 };
 
 // fcntl(F_DUPFD*) and close are not here: they are the most frequent calls

@@ -40,6 +40,14 @@ enum class Effect : uint8_t {
   kRecvmsg,
 };
 
+// What a NULL path argument means for a call.
+enum class NullPath : uint8_t {
+  kMarker,      // nothing: recorded as the "<unreadable 0x0>" marker
+  kDirfd,       // the dirfd itself (utimensat(fd, NULL)); with AT_FDCWD a marker
+  kDirfdOrCwd,  // the dirfd itself, or the cwd for AT_FDCWD (fanotify_mark)
+  kNoFile,      // no file at all: no file event (quotactl(Q_SYNC, NULL))
+};
+
 struct EffectRow {
   std::string_view name;
   Effect effect = Effect::kNone;
@@ -49,6 +57,7 @@ struct EffectRow {
   int8_t dirfd2 = -1;
   int8_t path2 = -1;
   int8_t flags = -1;    // argument index of open/AT_* flags
+  NullPath null_path = NullPath::kMarker;
 };
 
 // The row for a syscall of `abi`, or nullptr. Constant time.

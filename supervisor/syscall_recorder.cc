@@ -163,31 +163,36 @@ void SyscallRecorder::OnEntry(Tracee& t, Abi abi, int nr, const uint64_t args[6]
   CaptureNet(t, mem);
 }
 
+// The absolute path of the call's path argument; "" when it names no file.
+std::string SyscallRecorder::CapturePath(Tracee& t, syscalls::MemoryReader& mem,
+                                         const EffectRow& e) {
+  const uint64_t addr = t.call.args[e.path];
+  if (addr == 0) {
+    const bool real_dirfd = e.dirfd >= 0 && ArgFd(t.call, e.dirfd) != kAtFdcwd;
+    switch (e.null_path) {
+      case NullPath::kDirfd:
+        if (real_dirfd) return ResolveAt(t, e.dirfd, "");
+        break;
+      case NullPath::kDirfdOrCwd:
+        return ResolveAt(t, e.dirfd, "");
+      case NullPath::kNoFile:
+        return "";
+      case NullPath::kMarker:
+        break;
+    }
+  }
+  // Any other NULL, unmapped or truncated path keeps its marker: resolving
+  // it would record a real-looking path (the cwd, for NULL) that the call
+  // never named.
+  bool ok = true;
+  std::string raw = ReadPath(mem, addr, &ok);
+  return ok ? ResolveAt(t, e.dirfd, raw) : raw;
+}
+
 void SyscallRecorder::CapturePaths(Tracee& t, syscalls::MemoryReader& mem) {
   PendingCall& c = t.call;
   const EffectRow& e = *c.effect;
-  if (e.path >= 0) {
-    bool ok = true;
-    const uint64_t addr = c.args[e.path];
-    if (addr == 0 &&
-        (e.name == "utimensat" || e.name == "utimensat_time64" || e.name == "futimesat") &&
-        ArgFd(c, e.dirfd) != kAtFdcwd) {
-      c.path = ResolveAt(t, e.dirfd, "");  // utimensat(fd, NULL, ...): the fd itself
-    } else if (addr == 0 && e.name == "fanotify_mark") {
-      // fanotify_mark(..., dirfd, NULL) marks the dirfd itself, or the cwd
-      // for AT_FDCWD (fanotify_mark(2)).
-      c.path = ResolveAt(t, e.dirfd, "");
-    } else if (addr == 0 && e.name == "quotactl") {
-      // quotactl(Q_SYNC, NULL, ...) syncs every filesystem: no file named,
-      // so no file event (an empty path records none).
-    } else {
-      // Any other NULL, unmapped or truncated path keeps its marker: resolving
-      // it would record a real-looking path (the cwd, for NULL) that the call
-      // never named.
-      std::string raw = ReadPath(mem, addr, &ok);
-      c.path = ok ? ResolveAt(t, e.dirfd, raw) : raw;
-    }
-  }
+  if (e.path >= 0) c.path = CapturePath(t, mem, e);
   if (e.path2 >= 0) {
     bool ok = true;
     std::string raw = ReadPath(mem, c.args[e.path2], &ok);

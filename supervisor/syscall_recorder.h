@@ -43,6 +43,7 @@ class SyscallRecorder {
   std::string ResolveAt(Tracee& t, int dirfd_index, const std::string& raw);
   std::string ResolveAgainstBase(Tracee& t, int dirfd_index, const std::string& raw);
   std::string ReadPath(syscalls::MemoryReader& mem, uint64_t addr, bool* ok);
+  std::string CapturePath(Tracee& t, syscalls::MemoryReader& mem, const EffectRow& e);
   void CapturePaths(Tracee& t, syscalls::MemoryReader& mem);
   void CaptureNet(Tracee& t, syscalls::MemoryReader& mem);
   void FinishFile(Tracee& t, int64_t ret);
