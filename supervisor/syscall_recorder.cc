@@ -158,9 +158,41 @@ void SyscallRecorder::OnEntry(Tracee& t, Abi abi, int nr, const uint64_t args[6]
       if (!d.hidden) parts.push_back(std::move(d.text));  // as FormatCall: no mode without O_CREAT
     c.args_text = fmt::format("{}", fmt::join(parts, ", "));
   }
+  if (c.def != nullptr && abi == Abi::kI386 && c.def->name == "socketcall") DemuxSocketcall(c, mem);
   if (c.effect == nullptr) return;
   CapturePaths(t, mem);
   CaptureNet(t, mem);
+}
+
+// i386 socketcall(call, unsigned long args[]) multiplexes every socket call:
+// without looking inside, a 64-bit program could connect through int $0x80
+// unrecorded. The sub-call's arguments (32-bit words in tracee memory)
+// replace the registers for the recorder, so that it records the connect,
+// bind or accept like the direct call; the raw event keeps socketcall.
+void SyscallRecorder::DemuxSocketcall(PendingCall& c, syscalls::MemoryReader& mem) {
+  // Sub-call numbers of <linux/net.h>, with their argument counts.
+  struct SubCall {
+    std::string_view name;
+    int nargs;
+  };
+  static constexpr SubCall kCalls[] = {
+      {"", 0},          {"socket", 3},   {"bind", 3},        {"connect", 3},
+      {"listen", 2},    {"accept", 3},   {"getsockname", 3}, {"getpeername", 3},
+      {"socketpair", 4}, {"send", 4},    {"recv", 4},        {"sendto", 6},
+      {"recvfrom", 6},  {"shutdown", 2}, {"setsockopt", 5},  {"getsockopt", 5},
+      {"sendmsg", 3},   {"recvmsg", 3},  {"accept4", 4},     {"recvmmsg", 5},
+      {"sendmmsg", 4},
+  };
+  const uint64_t call = c.args[0];
+  if (call == 0 || call >= std::size(kCalls)) return;
+  const SubCall& sub = kCalls[call];
+  const syscalls::SyscallDef* def = syscalls::ByName(Abi::kI386, sub.name);
+  uint32_t words[6] = {};
+  const size_t want = static_cast<size_t>(sub.nargs) * 4;
+  if (def == nullptr || mem.Read(c.args[1], words, want) != want) return;  // raw event only
+  c.effect = EffectOf(Abi::kI386, def->nr);
+  for (int i = 0; i < 6; ++i) c.args[i] = i < sub.nargs ? words[i] : 0;
+  c.demuxed = def;
 }
 
 // The absolute path of the call's path argument; "" when it names no file.
@@ -415,7 +447,8 @@ void SyscallRecorder::FinishNet(Tracee& t, int64_t ret) {
   ev.ts_ns = c.ts_ns;
   ev.pid = t.tid;
   ev.exe = c.exe;
-  ev.syscall = c.def ? std::string(c.def->name) : "";
+  const syscalls::SyscallDef* callee = c.demuxed ? c.demuxed : c.def;  // socketcall's inner call
+  ev.syscall = callee ? std::string(callee->name) : "";
   ev.op = ev.syscall;
   ev.result = Result(ret);
   ev.err = Errno(ret);
@@ -488,7 +521,7 @@ void SyscallRecorder::FinishNet(Tracee& t, int64_t ret) {
       read_out_addr(c.args[1], c.args[2]);
       if (ret >= 0 && sock != nullptr) {
         FdEntry conn = *sock;
-        conn.cloexec = c.def && c.def->name == "accept4" && (c.args[3] & SOCK_CLOEXEC);
+        conn.cloexec = callee && callee->name == "accept4" && (c.args[3] & SOCK_CLOEXEC);
         t.fds->Set(static_cast<int>(ret), std::move(conn));
       }
       break;

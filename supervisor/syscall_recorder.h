@@ -46,6 +46,7 @@ class SyscallRecorder {
   std::string CapturePath(Tracee& t, syscalls::MemoryReader& mem, const EffectRow& e);
   void CapturePaths(Tracee& t, syscalls::MemoryReader& mem);
   void CaptureNet(Tracee& t, syscalls::MemoryReader& mem);
+  static void DemuxSocketcall(PendingCall& c, syscalls::MemoryReader& mem);
   void FinishFile(Tracee& t, int64_t ret);
   void FinishState(Tracee& t, int64_t ret);
   void FinishNet(Tracee& t, int64_t ret);

@@ -26,6 +26,9 @@ struct PendingCall {
   int nr = -1;
   const syscalls::SyscallDef* def = nullptr;
   const EffectRow* effect = nullptr;
+  // i386 socketcall: the socket call it carried (effect and args are that
+  // call's; def stays socketcall for the raw event).
+  const syscalls::SyscallDef* demuxed = nullptr;
   std::array<uint64_t, 6> args{};
   int64_t ts_ns = 0;
   std::string exe;          // the caller's image (an exec changes it mid-call)

@@ -52,6 +52,27 @@ TEST_F(AbiTest, Int80OpenIsDecodedAsI386AndRecorded) {
       << dump;
 }
 
+// An i386 socketcall(SYS_CONNECT) is recorded as the connect it carries: a
+// 64-bit program cannot reach the network through int $0x80 unrecorded.
+TEST_F(AbiTest, I386SocketcallIsRecordedAsTheCallItCarries) {
+  ExitInfo r = RunWarden({Helper("int80_helper"), "socketcall"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(Field(r.out, "connect"), "0") << r.out;
+  const std::string port = Field(r.out, "port");
+  const std::string dump = Dump();
+  EXPECT_THAT(Query("SELECT syscall, family, sock_type, direction, address, port, result "
+                    "FROM net_events WHERE syscall='connect'"),
+              ElementsAre(ElementsAre("connect", "AF_INET", "SOCK_STREAM", "outbound", "127.0.0.1",
+                                      port, "0")))
+      << dump;
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM net_events WHERE syscall='socket' "
+                     "AND family='AF_INET' AND result>=0"),
+            2)  // the 64-bit listener's and the i386 one
+      << dump;
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM syscall_events WHERE abi='i386' AND name='socketcall'"),
+            2);
+}
+
 TEST_F(AbiTest, X32SyscallIsRefusedWithEnosysAndRecorded) {
   ExitInfo r = RunWarden({Helper("int80_helper"), "open"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
