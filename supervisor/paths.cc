@@ -1,9 +1,17 @@
 #include "supervisor/paths.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <vector>
 
 namespace warden::supervisor {
+
+std::string ReadLink(const std::string& link) {
+  char buf[4096];
+  ssize_t n = readlink(link.c_str(), buf, sizeof buf);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+}
 
 std::string NormalizePath(std::string_view path) {
   std::vector<std::string_view> parts;

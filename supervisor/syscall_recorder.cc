@@ -23,11 +23,6 @@ constexpr int32_t kAtFdcwd = AT_FDCWD;
 constexpr size_t kPathCap = 4096;
 constexpr int64_t kNoResult = INT64_MIN;
 
-std::string ReadLink(const std::string& link) {
-  char buf[4096];
-  ssize_t n = readlink(link.c_str(), buf, sizeof buf);
-  return n < 0 ? std::string() : std::string(buf, static_cast<size_t>(n));
-}
 
 // Registers of an i386 call hold 32-bit values; descriptors are signed ints.
 int ArgFd(const PendingCall& c, int i) { return static_cast<int32_t>(c.args[i]); }

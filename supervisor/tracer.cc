@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "fmt/format.h"
+#include "supervisor/paths.h"
 #include "supervisor/tracee_memory.h"
 #include "supervisor/watch.h"
 
@@ -125,9 +126,8 @@ ExitStatus Tracer::Run(pid_t main_pid, const std::string& cwd,
   auto t = std::make_unique<Tracee>();
   t->tid = main_pid;
   // Until its exec the child is a fork of warden, about to run `argv`.
-  char self[4096];
-  ssize_t n = readlink("/proc/self/exe", self, sizeof self);
-  std::string exe = n > 0 ? std::string(self, static_cast<size_t>(n)) : "warden";
+  std::string exe = ReadLink("/proc/self/exe");
+  if (exe.empty()) exe = "warden";
   t->proc = std::make_shared<ProcessInfo>(ProcessInfo{main_pid, getpid(), exe, argv});
   t->fds = std::make_shared<FdTable>();
   t->fs = std::make_shared<FsState>(FsState{cwd});
@@ -246,9 +246,11 @@ Tracee& Tracer::AdoptChild(pid_t child, Tracee* parent, uint64_t flags) {
   }
   Tracee& ref = *t;
   tracees_[child] = std::move(t);
+  // The kernel's cwd: the one tracked at chdir is stale after a rename.
+  std::string cwd = ReadLink(fmt::format("/proc/{}/cwd", child));
+  if (cwd.empty() || cwd[0] != '/') cwd = ref.fs->cwd;
   store_->Submit(store::ProcessStart{NowNs(), child, ref.proc->ppid, ref.is_thread,
-                                     ref.proc->tgid, ref.proc->exe, ref.proc->argv,
-                                     ref.fs->cwd});
+                                     ref.proc->tgid, ref.proc->exe, ref.proc->argv, cwd});
   return ref;
 }
 
