@@ -136,6 +136,25 @@ TEST_F(RunCliTest, RunsListsEveryRunWithItsStatus) {
   EXPECT_THAT(r.err, HasSubstr(Path("missing.db")));
 }
 
+// The container case: warden is PID 1 of a new PID namespace. Orphans are
+// re-parented to it and reaped, SIGTERM reaches the child, and warden
+// exits with the main child's status.
+TEST_F(RunCliTest, AsPid1OfAPidNamespace) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root for a PID namespace";
+  if (access("/usr/bin/unshare", X_OK) != 0) GTEST_SKIP() << "unshare (util-linux) missing";
+  const std::string script =
+      "(sh -c 'sleep 0.2; cat /etc/hostname >/dev/null; exit 9' &); echo ppid $PPID; exit 4";
+  ExitInfo r = Run({"/usr/bin/unshare", "--pid", "--fork", "--mount-proc", WardenBin(), "run",
+                    "--db", db(), "--", "/bin/sh", "-c", script});
+  EXPECT_EQ(r.exit_code, 4) << r.err;
+  EXPECT_EQ(Field(r.out, "ppid"), "1") << r.out;  // the child's parent is warden, PID 1
+  // The orphan ran to its end under warden (exit 9 recorded, no zombie left
+  // to an init that does not reap).
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM file_events WHERE path='/etc/hostname'"), 1) << Dump();
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM processes WHERE exit_code=9"), 1) << Dump();
+  EXPECT_EQ(QueryOne("SELECT exit_code FROM runs"), "4");
+}
+
 TEST_F(RunCliTest, ExportErrorsNameTheProblem) {
   ExitInfo r = Run({WardenBin(), "export", "--db", Path("missing.db")});
   EXPECT_NE(r.exit_code, 0);
