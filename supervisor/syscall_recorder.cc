@@ -240,7 +240,10 @@ void SyscallRecorder::CapturePaths(Tracee& t, syscalls::MemoryReader& mem) {
     c.cloexec = how[0] & O_CLOEXEC;
     c.op = OpenOp(how[0]);
   } else if (e.flags >= 0) {
-    c.flags_text = syscalls::DecodeAtFlags(c.args[e.flags]);
+    // The table's type says which AT_* meaning 0x200 has for this call.
+    const bool access_flags = c.def && c.def->args[e.flags].type == syscalls::ArgType::kAccessAtFlags;
+    c.flags_text = access_flags ? syscalls::DecodeAccessAtFlags(c.args[e.flags])
+                                : syscalls::DecodeAtFlags(c.args[e.flags]);
     if (e.name == "unlinkat" && (c.args[e.flags] & AT_REMOVEDIR)) c.op = "rmdir";
   }
   if (e.effect == Effect::kExec) {

@@ -12,8 +12,6 @@ using seccomp::TraceRule;
 
 // Register-argument narrowing, applied unless the user watches the class
 // that makes the plain call interesting:
-//  - fcntl (when a watched class includes it): only F_DUPFD /
-//    F_DUPFD_CLOEXEC create descriptors; F_GETFD/F_SETFD/F_GETFL need no stop;
 //  - newfstatat / statx with AT_EMPTY_PATH are fstat()s of an fd. BPF cannot
 //    see that the path is really empty: a program could hide a path stat
 //    this way, a documented limit (warden(1), BUGS);
@@ -22,11 +20,6 @@ using seccomp::TraceRule;
 void AddRules(const syscalls::SyscallDef& d, uint32_t classes,
               std::vector<TraceRule>& out) {
   const bool desc = classes & syscalls::kDesc;
-  if (!desc && (d.name == "fcntl")) {
-    out.push_back({d.nr, {ArgCondition{1, ~0ull, F_DUPFD}}});
-    out.push_back({d.nr, {ArgCondition{1, ~0ull, F_DUPFD_CLOEXEC}}});
-    return;
-  }
   if (!desc && d.name == "newfstatat") {
     out.push_back({d.nr, {ArgCondition{3, AT_EMPTY_PATH, 0}}});
     return;

@@ -143,12 +143,7 @@ constexpr DecoderEntry kDecoders[] = {
     {T(Size), [](const ArgContext& c) { return fmt::format("{}", c.value); }},
     {T(Offset), [](const ArgContext& c) { return fmt::format("{}", static_cast<int64_t>(c.value)); }},
     {T(OpenFlags), [](const ArgContext& c) { return DecodeOpenFlags(c.value); }},
-    {T(AtFlags),
-     [](const ArgContext& c) {
-       // The one *at family where 0x200 means AT_EACCESS, not AT_REMOVEDIR.
-       return c.def.name.starts_with("faccessat") ? DecodeAccessAtFlags(c.value)
-                                                   : DecodeAtFlags(c.value);
-     }},
+    {T(AtFlags), [](const ArgContext& c) { return DecodeAtFlags(c.value); }},
     {T(Mode), [](const ArgContext& c) { return DecodeMode(c.value); }},
     {T(AccessMode), [](const ArgContext& c) { return DecodeAccessMode(c.value); }},
     {T(FcntlCmd), [](const ArgContext& c) { return DecodeFcntlCmd(c.value); }},
@@ -176,6 +171,7 @@ constexpr DecoderEntry kDecoders[] = {
     {T(Timespec), Timespec},
     {T(ClockId), [](const ArgContext& c) { return DecodeClockId(c.value); }},
     {T(WaitOptions), [](const ArgContext& c) { return DecodeWaitOptions(c.value); }},
+    {T(AccessAtFlags), [](const ArgContext& c) { return DecodeAccessAtFlags(c.value); }},
 };
 
 // Types whose C type is a signed int (or long, which is 32-bit on i386).
@@ -185,7 +181,7 @@ constexpr ArgType kSignedTypes[] = {T(Int), T(Fd), T(DirFd), T(Pid), T(Offset)};
 constexpr bool IndexedByType() {
   for (size_t i = 0; i < std::size(kDecoders); ++i)
     if (static_cast<size_t>(kDecoders[i].type) != i) return false;
-  return std::size(kDecoders) == static_cast<size_t>(ArgType::kWaitOptions) + 1;
+  return std::size(kDecoders) == static_cast<size_t>(ArgType::kAccessAtFlags) + 1;
 }
 static_assert(IndexedByType(), "kDecoders must have one row per ArgType, in enum order");
 

@@ -117,9 +117,9 @@ constexpr std::string_view kArgTypeNames[] = {
     "sockaddr",  "sockaddr_out", "pid",       "signal",     "argv",
     "envp",      "uid",        "gid",         "whence",     "rename_flags",
     "ioctl_cmd", "prctl_option", "ptrace_request", "futex_op", "msg_flags",
-    "timespec",  "clock_id",   "wait_options",
+    "timespec",  "clock_id",   "wait_options", "access_at_flags",
 };
-static_assert(std::size(kArgTypeNames) == static_cast<size_t>(ArgType::kWaitOptions) + 1,
+static_assert(std::size(kArgTypeNames) == static_cast<size_t>(ArgType::kAccessAtFlags) + 1,
               "kArgTypeNames must name every ArgType");
 
 }  // namespace

@@ -69,6 +69,7 @@ enum class ArgType : uint8_t {
   kTimespec,      // struct timespec * (in)
   kClockId,       // CLOCK_*
   kWaitOptions,   // WNOHANG, __WALL, ... for wait4 / waitid / waitpid
+  kAccessAtFlags, // faccessat2 flags: 0x200 is AT_EACCESS, not AT_REMOVEDIR
 };
 
 // One argument: its type and, for buffers and sockaddrs, the index (0-5) of

@@ -116,8 +116,12 @@ TEST_F(DirfdTest, OtherPathCallsAreFileEvents) {
                                 ElementsAre("listxattrat", "xattr", s + "/lx", ""),
                                 ElementsAre("removexattrat", "xattr", s + "/rx", ""),
                                 ElementsAre("file_getattr", "stat", s + "/fg", ""),
-                                ElementsAre("file_setattr", "chmod", s + "/fs", "")))
+                                ElementsAre("file_setattr", "chmod", s + "/fs", ""),
+                                ElementsAre("faccessat2", "access", s + "/fa2", "")))
       << Dump();
+  // 0x200 is AT_EACCESS for faccessat2 (it would be AT_REMOVEDIR for unlinkat).
+  EXPECT_EQ(QueryOne("SELECT flags FROM file_events WHERE syscall='faccessat2' AND" + mine),
+            "AT_EACCESS");
   // None of them succeeded: the helper makes each fail before it acts.
   EXPECT_EQ(QueryInt("SELECT count(*) FROM file_events WHERE result>=0 AND" + mine), 0)
       << Dump();

@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
   syscall(SYS_removexattrat, d, "rx", 0, "user.warden");
   syscall(SYS_file_getattr, d, "fg", NULL, 0, 0);
   syscall(SYS_file_setattr, d, "fs", NULL, 0, 0);
+  syscall(SYS_faccessat2, d, "fa2", F_OK, AT_EACCESS);  // missing: ENOENT
   printf("done\n");
   return 0;
 }
