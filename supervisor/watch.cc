@@ -10,27 +10,29 @@ namespace {
 using seccomp::ArgCondition;
 using seccomp::TraceRule;
 
-// Register-argument narrowing, applied unless the user watches the class
-// that makes the plain call interesting:
+// Register-argument narrowing, applied unless the user watches `desc`,
+// the class that makes the plain calls interesting:
 //  - newfstatat / statx with AT_EMPTY_PATH are fstat()s of an fd. BPF cannot
 //    see that the path is really empty: a program could hide a path stat
-//    this way, a documented limit (warden(1), BUGS);
+//    this way, a documented limit (warden(1), SECURITY NOTES);
 //  - sendto / recvfrom without an address use the connected peer, already
 //    recorded at connect/accept.
+struct Narrowing {
+  std::string_view name;
+  ArgCondition trace_when;
+};
+constexpr Narrowing kNarrowings[] = {
+    {"newfstatat", {3, AT_EMPTY_PATH, 0}},
+    {"statx", {2, AT_EMPTY_PATH, 0}},
+    {"sendto", {4, 0, 0, /*not_equal=*/true}},
+    {"recvfrom", {4, 0, 0, /*not_equal=*/true}},
+};
+
 void AddRules(const syscalls::SyscallDef& d, uint32_t classes,
               std::vector<TraceRule>& out) {
-  const bool desc = classes & syscalls::kDesc;
-  if (!desc && d.name == "newfstatat") {
-    out.push_back({d.nr, {ArgCondition{3, AT_EMPTY_PATH, 0}}});
-    return;
-  }
-  if (!desc && d.name == "statx") {
-    out.push_back({d.nr, {ArgCondition{2, AT_EMPTY_PATH, 0}}});
-    return;
-  }
-  if (!desc && (d.name == "sendto" || d.name == "recvfrom")) {
-    out.push_back({d.nr, {ArgCondition{4, 0, 0, /*not_equal=*/true}}});
-    return;
+  if (!(classes & syscalls::kDesc)) {
+    for (const Narrowing& n : kNarrowings)
+      if (n.name == d.name) return out.push_back({d.nr, {n.trace_when}});
   }
   out.push_back({d.nr, {}});
 }
