@@ -6,7 +6,13 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <errno.h>
+#include <string.h>
+
 #include <charconv>
+#include <fstream>
+#include <set>
+#include <sstream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,11 +20,14 @@
 #include "cli/commands.h"
 #include "cli/version.h"
 #include "fmt/format.h"
+#include "policy/compile.h"
+#include "policy/parser.h"
 #include "seccomp/filter.h"
 #include "store/store.h"
 #include "supervisor/affinity.h"
 #include "supervisor/entrypoint.h"
 #include "supervisor/launcher.h"
+#include "supervisor/policy_reloader.h"
 #include "supervisor/syscall_recorder.h"
 #include "supervisor/tracer.h"
 #include "supervisor/watch.h"
@@ -40,7 +49,9 @@ constexpr std::string_view kRunUsage =
     "  --no-results      skip the exit stops that only record results: file\n"
     "                    events then have no result (about half the stops)\n"
     "  --kill-orphans    when CMD ends, kill what it left running instead of\n"
-    "                    waiting for it\n";
+    "                    waiting for it\n"
+    "  --policy FILE     enforce the YAML policy FILE (warden-policy(5))\n"
+    "  --reload          re-read FILE when it changes, while CMD runs\n";
 
 struct RunOptions {
   std::string db = "warden.db";
@@ -50,6 +61,8 @@ struct RunOptions {
   int spin_us = 50;
   bool kill_orphans = false;
   bool want_results = true;
+  std::string policy_file;
+  bool reload = false;
   std::vector<std::string> argv;
 };
 
@@ -85,6 +98,12 @@ int Parse(const std::vector<std::string>& args, RunOptions& o) {
         return 2;
       }
       o.watch = *mask;
+    } else if (a == "--policy") {
+      auto v = value(a);
+      if (!v) return 2;
+      o.policy_file = *v;
+    } else if (a == "--reload") {
+      o.reload = true;
     } else if (a == "--no-results") {
       o.want_results = false;
     } else if (a == "--kill-orphans") {
@@ -112,6 +131,10 @@ int Parse(const std::vector<std::string>& args, RunOptions& o) {
       break;
     }
   }
+  if (o.reload && o.policy_file.empty()) {
+    fmt::print(stderr, "warden run: --reload needs --policy FILE\n");
+    return 2;
+  }
   o.argv.assign(args.begin() + static_cast<long>(i), args.end());
   if (o.argv.empty()) {
     fmt::print(stderr, "warden run: no command given\n{}", kRunUsage);
@@ -131,13 +154,99 @@ std::string Host() {
   return buf;
 }
 
+// The policy as warden enforces it: parsed, validated, implicit rules added.
+absl::StatusOr<std::shared_ptr<const policy::Policy>> LoadPolicy(const std::string& path,
+                                                                 const std::string& text) {
+  auto p = policy::ParsePolicyText(text, path);
+  if (!p.ok()) return p.status();
+  policy::AddImplicitRules(*p);
+  return std::make_shared<const policy::Policy>(std::move(*p));
+}
+
+bool ReadFile(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  *out = ss.str();
+  return true;
+}
+
+// What the filter must trace: the watched classes when behaviour is
+// recorded (always with --reload, so that a new version can judge them),
+// and what the policy needs.
+uint32_t WatchClasses(const RunOptions& o, const policy::Policy* p) {
+  if (p == nullptr || o.reload) return o.watch;
+  return policy::RecordsBehavior(p->log_mode) ? o.watch : 0;
+}
+
+// Numbers the filter traces (unconditionally or not).
+std::set<int> TracedNumbers(const seccomp::FilterSpec& spec) {
+  std::set<int> out;
+  for (const auto& r : spec.trace) out.insert(r.nr);
+  return out;
+}
+
+// --reload: each new version of the file replaces the policy if it is
+// valid and the running filter traces every call it must judge.
+void OnPolicyChange(const RunOptions& o, const std::set<int>& traced,
+                    supervisor::Tracer* tracer, store::Store* store, const std::string& text) {
+  auto p = LoadPolicy(o.policy_file, text);
+  std::string refusal;
+  if (p.ok()) {
+    auto compiled = policy::Compile(**p, /*bpf_verdicts=*/false);
+    for (int nr : TracedNumbers(supervisor::PlanWatch(0, &compiled)))
+      if (!traced.contains(nr)) {
+        const auto* d = syscalls::ByNumber(syscalls::Abi::kX86_64, nr);
+        refusal = fmt::format(
+            "{}: the new version needs {} judged, which the running filter does not trace; "
+            "restart warden to apply it", o.policy_file, d ? d->name : "?");
+        break;
+      }
+  } else {
+    refusal = std::string(p.status().message());
+  }
+  store::PolicyChange change{supervisor::NowNs(), o.policy_file, "", refusal.empty(), refusal};
+  if (refusal.empty()) {
+    change.name = (*p)->name;
+    tracer->gate().Replace(*p);
+    fmt::print(stderr, "warden run: policy reloaded from {}: '{}'\n", o.policy_file, (*p)->name);
+  } else {
+    fmt::print(stderr, "warden run: policy reload refused, the previous version stays:\n{}\n",
+               refusal);
+  }
+  store->Submit(std::move(change));
+}
+
 }  // namespace
 
 int RunCommand(const std::vector<std::string>& args) {
   RunOptions o;
   if (int rc = Parse(args, o); rc >= 0) return rc;
 
-  auto filter = seccomp::Filter::Build(supervisor::PlanWatch(o.watch));
+  std::shared_ptr<const policy::Policy> pol;
+  std::string policy_text;
+  if (!o.policy_file.empty()) {
+    if (!ReadFile(o.policy_file, &policy_text)) {
+      fmt::print(stderr, "warden run: cannot read policy {}: {}\n", o.policy_file,
+                 strerror(errno));
+      return 2;
+    }
+    auto loaded = LoadPolicy(o.policy_file, policy_text);
+    if (!loaded.ok()) {
+      fmt::print(stderr, "warden run: invalid policy, not starting:\n{}\n",
+                 std::string(loaded.status().message()));
+      return 2;
+    }
+    pol = *loaded;
+  }
+  // BPF verdicts cannot be taken back: with --reload every verdict stays
+  // in the supervisor, where a new version can change it.
+  policy::CompiledPolicy compiled;
+  if (pol) compiled = policy::Compile(*pol, pol->mode == policy::Mode::kActive && !o.reload);
+  const seccomp::FilterSpec spec =
+      supervisor::PlanWatch(WatchClasses(o, pol.get()), pol ? &compiled : nullptr);
+  auto filter = seccomp::Filter::Build(spec);
   if (!filter.ok()) {
     fmt::print(stderr, "warden run: {}\n", std::string(filter.status().message()));
     return 125;
@@ -148,8 +257,9 @@ int RunCommand(const std::vector<std::string>& args) {
     return 125;
   }
   const std::string cwd = Cwd();
-  auto run_id = (*store)->BeginRun(
-      store::RunInfo{o.argv, cwd, Host(), WARDEN_VERSION, supervisor::NowNs()});
+  auto run_id = (*store)->BeginRun(store::RunInfo{
+      o.argv, cwd, Host(), WARDEN_VERSION, supervisor::NowNs(), pol ? pol->name : "",
+      pol ? std::string(policy::ModeName(pol->mode)) : ""});
   if (!run_id.ok()) {
     fmt::print(stderr, "warden run: {}\n", std::string(run_id.status().message()));
     return 125;
@@ -172,11 +282,27 @@ int RunCommand(const std::vector<std::string>& args) {
     return 125;
   }
   supervisor::SetForwardTarget(*pid);
-  supervisor::Tracer tracer(store->get(), supervisor::RecorderOptions{o.record_env},
-                            supervisor::TracerOptions{o.spin_us, o.kill_orphans, o.want_results});
+  supervisor::Tracer tracer(
+      store->get(), supervisor::RecorderOptions{o.record_env},
+      supervisor::TracerOptions{o.spin_us, o.kill_orphans, o.want_results, pol});
+  if (pol)
+    (*store)->Submit(store::PolicyChange{supervisor::NowNs(), o.policy_file, pol->name, true, ""});
+  std::unique_ptr<supervisor::PolicyReloader> reloader;
+  if (o.reload) {
+    const std::set<int> traced = TracedNumbers(spec);
+    auto r = supervisor::PolicyReloader::Start(
+        o.policy_file, policy_text, [&o, traced, &tracer, s = store->get()](const std::string& text) {
+          OnPolicyChange(o, traced, &tracer, s, text);
+        });
+    if (!r.ok())
+      fmt::print(stderr, "warden run: {}\n", std::string(r.status().message()));
+    else
+      reloader = std::move(*r);
+  }
   supervisor::ExitStatus st = tracer.Run(*pid, cwd, o.argv);
+  reloader.reset();
 
-  store::RunEnd end{supervisor::NowNs(), st.exit_code, st.signal, 0};
+  store::RunEnd end{supervisor::NowNs(), st.exit_code, st.signal, 0, tracer.stops()};
   absl::Status finished = (*store)->FinishRun(end);
   uint64_t lost = (*store)->lost_events();
   if (!finished.ok())

@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "fmt/format.h"
 #include "store/export.h"
+#include "store/json.h"
 
 namespace warden::cli {
 namespace {
@@ -32,12 +33,23 @@ std::string Status(const store::RunSummary& r) {
   return r.exit_code ? std::to_string(*r.exit_code) : "?";
 }
 
+// "-" without a policy; "NAME (MODE)" with one.
+std::string Policy(const store::RunSummary& r) {
+  if (r.policy.empty()) return "-";
+  if (r.policy_mode.empty()) return r.policy;
+  return fmt::format("{} ({})", r.policy, r.policy_mode);
+}
+
 std::string Json(const store::RunSummary& r) {
   std::string end = r.end_ns ? std::to_string(*r.end_ns) : "null";
   std::string code = r.exit_code ? std::to_string(*r.exit_code) : "null";
   std::string sig = r.exit_signal ? std::to_string(*r.exit_signal) : "null";
-  return fmt::format(R"({{"run":{},"argv":{},"start":{},"end":{},"exit_code":{},"exit_signal":{},"lost_events":{}}})",
-                     r.id, r.argv_json, r.start_ns, end, code, sig, r.lost_events);
+  std::string policy = r.policy.empty() ? "null" : store::JsonQuote(r.policy);
+  std::string mode = r.policy_mode.empty() ? "null" : store::JsonQuote(r.policy_mode);
+  std::string stops = r.stops ? std::to_string(*r.stops) : "null";
+  return fmt::format(R"({{"run":{},"argv":{},"start":{},"end":{},"exit_code":{},"exit_signal":{},"lost_events":{},"policy":{},"policy_mode":{},"stops":{}}})",
+                     r.id, r.argv_json, r.start_ns, end, code, sig, r.lost_events, policy, mode,
+                     stops);
 }
 
 }  // namespace
@@ -63,15 +75,18 @@ int RunsCommand(const std::vector<std::string>& args) {
     fmt::print(stderr, "warden runs: {}\n", std::string(runs.status().message()));
     return 1;
   }
-  if (!json) fmt::print("{:>4}  {:<19}  {:>9}  {:<22}  {}\n", "RUN", "START (UTC)", "SECONDS", "EXIT", "COMMAND");
+  if (!json)
+    fmt::print("{:>4}  {:<19}  {:>9}  {:<22}  {:>9}  {:<20}  {}\n", "RUN", "START (UTC)", "SECONDS",
+               "EXIT", "STOPS", "POLICY", "COMMAND");
   for (const auto& r : *runs) {
     if (json) {
       fmt::print("{}\n", Json(r));
       continue;
     }
     std::string secs = r.end_ns ? fmt::format("{:.3f}", (*r.end_ns - r.start_ns) / 1e9) : "-";
-    fmt::print("{:>4}  {:<19}  {:>9}  {:<22}  {}\n", r.id, Utc(r.start_ns), secs, Status(r),
-               r.argv_json);
+    std::string stops = r.stops ? std::to_string(*r.stops) : "-";
+    fmt::print("{:>4}  {:<19}  {:>9}  {:<22}  {:>9}  {:<20}  {}\n", r.id, Utc(r.start_ns), secs,
+               Status(r), stops, Policy(r), r.argv_json);
   }
   return 0;
 }

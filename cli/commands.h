@@ -12,6 +12,7 @@ int SyscallsCommand(const std::vector<std::string>& args);
 int RunCommand(const std::vector<std::string>& args);
 int ExportCommand(const std::vector<std::string>& args);
 int RunsCommand(const std::vector<std::string>& args);
+int PolicyCommand(const std::vector<std::string>& args);
 
 }  // namespace warden::cli
 

@@ -21,9 +21,11 @@ commands:
                       list the runs a database holds
   syscalls [NAME|NUMBER] [--abi x86_64|i386] [--json]
                       print the syscall table, or one entry
+  policy check FILE   validate a policy file (warden-policy(5))
+  policy show FILE    print a policy file as warden reads it
   version             print warden's version
 
-See warden(1).
+See warden(1) and warden-policy(5).
 )";
 
 struct Command {
@@ -36,6 +38,7 @@ constexpr Command kCommands[] = {
     {"export", warden::cli::ExportCommand},
     {"runs", warden::cli::RunsCommand},
     {"syscalls", warden::cli::SyscallsCommand},
+    {"policy", warden::cli::PolicyCommand},
 };
 
 }  // namespace

@@ -23,14 +23,26 @@ absl::Status Check(int rc, std::string_view what) {
   return absl::InternalError(fmt::format("seccomp: {}: {}", what, strerror(-rc)));
 }
 
-absl::Status AddTrace(void* ctx, const TraceRule& r) {
+std::vector<scmp_arg_cmp> Comparisons(const std::vector<ArgCondition>& conditions) {
   std::vector<scmp_arg_cmp> cmps;
-  for (const auto& c : r.conditions)
+  for (const auto& c : conditions)
     cmps.push_back(c.not_equal ? SCMP_CMP64(c.index, SCMP_CMP_NE, c.value)
                                : SCMP_CMP64(c.index, SCMP_CMP_MASKED_EQ, c.mask, c.value));
+  return cmps;
+}
+
+absl::Status AddTrace(void* ctx, const TraceRule& r) {
+  auto cmps = Comparisons(r.conditions);
   int rc = seccomp_rule_add_exact_array(ctx, SCMP_ACT_TRACE(kTraceWatched), r.nr,
                                         cmps.size(), cmps.data());
   return Check(rc, fmt::format("trace rule for syscall {}", r.nr));
+}
+
+absl::Status AddDeny(void* ctx, const DenyRule& d) {
+  auto cmps = Comparisons(d.conditions);
+  uint32_t action = d.kill ? SCMP_ACT_KILL_PROCESS : SCMP_ACT_ERRNO(d.errno_value);
+  int rc = seccomp_rule_add_exact_array(ctx, action, d.nr, cmps.size(), cmps.data());
+  return Check(rc, fmt::format("deny rule for syscall {}", d.nr));
 }
 
 // Reads the filter back from libseccomp as BPF bytes through a memfd, the
@@ -49,6 +61,21 @@ absl::StatusOr<std::vector<unsigned char>> ExportBpf(void* ctx) {
   fclose(f);
   if (rc != 0) return Check(rc, "export");
   return out;
+}
+
+// The deny filter: x86_64 only; other arches pass through it (ALLOW) to the
+// trace filter's bad-arch TRACE, so i386 calls are judged by the tracer.
+absl::StatusOr<std::vector<unsigned char>> BuildDenyFilter(const std::vector<DenyRule>& rules) {
+  if (rules.empty()) return std::vector<unsigned char>{};
+  Ctx ctx(seccomp_init(SCMP_ACT_ALLOW));
+  if (!ctx) return absl::InternalError("seccomp: seccomp_init failed");
+  if (auto s = Check(seccomp_attr_set(ctx.get(), SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW),
+                     "badarch");
+      !s.ok())
+    return s;
+  for (const auto& d : rules)
+    if (auto s = AddDeny(ctx.get(), d); !s.ok()) return s;
+  return ExportBpf(ctx.get());
 }
 
 std::string ExportPfc(void* ctx) {
@@ -80,15 +107,13 @@ absl::StatusOr<Filter> Filter::Build(const FilterSpec& spec) {
     return s;
   for (const auto& r : spec.trace)
     if (auto s = AddTrace(ctx.get(), r); !s.ok()) return s;
-  for (const auto& d : spec.deny)
-    if (auto s = Check(seccomp_rule_add_exact(ctx.get(), SCMP_ACT_ERRNO(d.errno_value), d.nr, 0),
-                       fmt::format("deny rule for syscall {}", d.nr));
-        !s.ok())
-      return s;
   Filter f;
   auto bpf = ExportBpf(ctx.get());
   if (!bpf.ok()) return bpf.status();
+  auto deny = BuildDenyFilter(spec.deny);
+  if (!deny.ok()) return deny.status();
   f.bpf_ = std::move(*bpf);
+  f.deny_bpf_ = std::move(*deny);
   f.ctx_ = std::move(ctx);
   return f;
 }
@@ -97,16 +122,25 @@ Filter::Filter(Filter&&) noexcept = default;
 Filter& Filter::operator=(Filter&&) noexcept = default;
 Filter::~Filter() = default;
 
-int Filter::Load() const {
+namespace {
+
+int LoadOne(const std::vector<unsigned char>& bpf) {
   sock_fprog prog{};
-  prog.len = static_cast<unsigned short>(bpf_.size() / sizeof(sock_filter));
-  prog.filter = reinterpret_cast<sock_filter*>(const_cast<unsigned char*>(bpf_.data()));
+  prog.len = static_cast<unsigned short>(bpf.size() / sizeof(sock_filter));
+  prog.filter = reinterpret_cast<sock_filter*>(const_cast<unsigned char*>(bpf.data()));
   if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0) return 0;
   if (errno != EACCES) return -errno;
   // Without CAP_SYS_ADMIN the kernel requires no_new_privs.
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return -errno;
   if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0) return 0;
   return -errno;
+}
+
+}  // namespace
+
+int Filter::Load() const {
+  if (int rc = LoadOne(bpf_); rc != 0) return rc;
+  return deny_bpf_.empty() ? 0 : LoadOne(deny_bpf_);
 }
 
 std::string Filter::Pfc() const { return ExportPfc(ctx_.get()); }

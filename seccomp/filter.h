@@ -37,10 +37,13 @@ struct TraceRule {
   std::vector<ArgCondition> conditions;
 };
 
-// Deny `nr` in BPF with `errno_value` (the call never reaches warden).
+// Decide `nr` in BPF when every condition holds: fail with `errno_value`,
+// or with `kill` end the whole process (the call never reaches warden).
 struct DenyRule {
   int nr = -1;
   int errno_value = 1;
+  std::vector<ArgCondition> conditions;
+  bool kill = false;
 };
 
 struct FilterSpec {
@@ -50,6 +53,12 @@ struct FilterSpec {
 
 // A built filter, ready to load. Building happens in the parent (it may
 // allocate); Load() in the child only calls into the kernel.
+//
+// Deny rules go into a filter of their own, stacked on the trace filter:
+// the kernel runs both and takes the stronger action (KILL > ERRNO >
+// TRACE > ALLOW), so a call a deny rule matches never stops, whatever the
+// trace rules say for the same syscall. Inside one libseccomp filter, rules
+// with different actions for one syscall have no documented precedence.
 class Filter {
  public:
   struct CtxDeleter {  // seccomp_release
@@ -70,12 +79,13 @@ class Filter {
 
   // The filter in libseccomp's pseudo-filter-code text, for debugging.
   std::string Pfc() const;
-  // Number of BPF instructions.
-  size_t size() const { return bpf_.size() / 8; }
+  // Number of BPF instructions, both filters.
+  size_t size() const { return (bpf_.size() + deny_bpf_.size()) / 8; }
 
  private:
   Filter() = default;
-  std::vector<unsigned char> bpf_;  // struct sock_filter[] bytes
+  std::vector<unsigned char> bpf_;       // trace filter: struct sock_filter[] bytes
+  std::vector<unsigned char> deny_bpf_;  // deny filter; empty when no deny rule
   // libseccomp's context, kept for Pfc(): exporting text costs a temporary
   // file, which `warden run` does not need.
   std::unique_ptr<void, CtxDeleter> ctx_;

@@ -18,6 +18,8 @@ struct RunInfo {
   std::string host;
   std::string warden_version;
   int64_t start_ns = 0;
+  std::string policy;        // policy name, "" without --policy
+  std::string policy_mode;   // active / permissive / inactive, "" without
 };
 
 struct RunEnd {
@@ -27,6 +29,9 @@ struct RunEnd {
   // Events the caller lost before Submit (e.g. the tracer could not read
   // them); FinishRun adds the store's own losses and records the total.
   uint64_t lost_events = 0;
+  // Times a tracee stopped in warden (seccomp, syscall-exit and ptrace
+  // event stops): a call decided in BPF causes none.
+  uint64_t stops = 0;
 };
 
 struct ProcessStart {
@@ -82,6 +87,8 @@ struct FileEvent {
   std::optional<int64_t> result;
   int err = 0;
   std::string path2;       // second path: rename / link / symlink target
+  std::string action = "allow";  // the policy's verdict (see SyscallEvent)
+  std::string rule;
 };
 
 struct ExecEvent {
@@ -94,6 +101,8 @@ struct ExecEvent {
   bool argv_truncated = false;
   std::optional<int64_t> result;
   int err = 0;
+  std::string action = "allow";
+  std::string rule;
 };
 
 struct NetEvent {
@@ -110,10 +119,42 @@ struct NetEvent {
   int fd = -1;
   std::optional<int64_t> result;
   int err = 0;
+  std::string action = "allow";
+  std::string rule;
+};
+
+// A policy hit: a call a rule decided, or a category default that is not
+// allow (warden-policy(5)). Written when the log mode records hits of its
+// action, whatever the behaviour events say.
+struct PolicyEvent {
+  int64_t ts_ns = 0;
+  int pid = 0;
+  std::string exe;
+  std::string abi;
+  int nr = 0;
+  std::string syscall;
+  std::string args;        // decoded, strace style
+  std::string action;      // allow, deny, monitor, kill
+  std::string rule;        // rule name, "default:file", "warden:no-ptrace", ...
+  std::string mode;        // active or permissive
+  bool enforced = true;    // false in permissive mode (what would have happened)
+  std::string category;    // network-outbound, file-read, ..., syscall
+  std::string target;      // path, "address:port", program executed; "" for syscall rules
+  std::optional<int64_t> result;  // as the program saw it
+  int err = 0;
+};
+
+// A policy loaded or reloaded for the run (warden run --policy/--reload).
+struct PolicyChange {
+  int64_t ts_ns = 0;
+  std::string source;      // file path
+  std::string name;        // policy name ("" when refused)
+  bool accepted = true;
+  std::string message;     // why refused; "" when accepted
 };
 
 using Event = std::variant<ProcessStart, ProcessExec, ProcessEnd, SyscallEvent, FileEvent,
-                           ExecEvent, NetEvent>;
+                           ExecEvent, NetEvent, PolicyEvent, PolicyChange>;
 
 }  // namespace warden::store
 

@@ -22,7 +22,26 @@ namespace {
 constexpr int kBusyTimeoutMs = 10000;
 constexpr size_t kFlushBytes = 1 << 16;
 
-absl::StatusOr<DbPtr> OpenReadOnly(const std::string& path) {
+absl::Status CheckVersion(sqlite3* db, const std::string& path, int* version) {
+  if (auto s = ReadSchemaVersion(db, version); !s.ok())
+    return absl::UnavailableError(fmt::format("cannot read database '{}': {}", path, std::string(s.message())));
+  if (*version == 0)
+    return absl::FailedPreconditionError(fmt::format("'{}' is not a warden database", path));
+  if (*version > kSchemaVersion)
+    return absl::FailedPreconditionError(fmt::format(
+        "'{}' has schema version {}, newer than this warden understands ({}); use a newer warden",
+        path, *version, kSchemaVersion));
+  return absl::OkStatus();
+}
+
+// A read-only connection and the file's schema version: the reader cannot
+// upgrade an older file, so it reads each version's own shape.
+struct ReadDb {
+  DbPtr db;
+  int version = 0;
+};
+
+absl::StatusOr<ReadDb> OpenReadOnly(const std::string& path) {
   struct stat st;
   if (stat(path.c_str(), &st) != 0) {
     if (errno == ENOENT)
@@ -38,21 +57,17 @@ absl::StatusOr<DbPtr> OpenReadOnly(const std::string& path) {
                                               raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
   sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
   int version = 0;
-  if (auto s = ReadSchemaVersion(db.get(), &version); !s.ok())
-    return absl::UnavailableError(fmt::format("cannot read database '{}': {}", path, std::string(s.message())));
-  if (version == 0)
-    return absl::FailedPreconditionError(fmt::format("'{}' is not a warden database", path));
-  if (version > kSchemaVersion)
-    return absl::FailedPreconditionError(fmt::format(
-        "'{}' has schema version {}, newer than this warden understands ({}); use a newer warden",
-        path, version, kSchemaVersion));
-  return db;
+  if (auto s = CheckVersion(db.get(), path, &version); !s.ok()) return s;
+  return ReadDb{std::move(db), version};
 }
 
-absl::StatusOr<std::vector<RunSummary>> ReadRuns(sqlite3* db) {
-  auto stmt = PrepareSql(db,
-                         "SELECT id, argv, start_ns, end_ns, exit_code, exit_signal, lost_events "
-                         "FROM runs ORDER BY id");
+absl::StatusOr<std::vector<RunSummary>> ReadRuns(sqlite3* db, int version) {
+  // Version 1 files have no policy columns: read them as NULL.
+  auto stmt = PrepareSql(db, version >= 2
+                                 ? "SELECT id, argv, start_ns, end_ns, exit_code, exit_signal, "
+                                   "lost_events, policy, policy_mode, stops FROM runs ORDER BY id"
+                                 : "SELECT id, argv, start_ns, end_ns, exit_code, exit_signal, "
+                                   "lost_events, NULL, NULL, NULL FROM runs ORDER BY id");
   if (!stmt.ok()) return stmt.status();
   sqlite3_stmt* s = stmt->get();
   std::vector<RunSummary> runs;
@@ -66,6 +81,9 @@ absl::StatusOr<std::vector<RunSummary>> ReadRuns(sqlite3* db) {
     if (auto v = ColumnOptInt(s, 4)) r.exit_code = static_cast<int>(*v);
     if (auto v = ColumnOptInt(s, 5)) r.exit_signal = static_cast<int>(*v);
     r.lost_events = static_cast<uint64_t>(sqlite3_column_int64(s, 6));
+    r.policy = std::string(ColumnText(s, 7));
+    r.policy_mode = std::string(ColumnText(s, 8));
+    if (auto v = ColumnOptInt(s, 9)) r.stops = static_cast<uint64_t>(*v);
     runs.push_back(std::move(r));
   }
   if (rc != SQLITE_DONE) return absl::InternalError(sqlite3_errmsg(db));
@@ -212,6 +230,8 @@ void FormatExec(sqlite3_stmt* s, Line& l) {
   l.Bool("argv_truncated", sqlite3_column_int(s, kFirst + 3) != 0);
   l.ColInt("result", s, kFirst + 4);
   l.ColErrno(s, kFirst + 5);
+  l.ColStr("action", s, kFirst + 6);
+  l.ColStr("rule", s, kFirst + 7);
 }
 
 void FormatFile(sqlite3_stmt* s, Line& l) {
@@ -222,6 +242,8 @@ void FormatFile(sqlite3_stmt* s, Line& l) {
   l.ColStr("path2", s, kFirst + 4);
   l.ColInt("result", s, kFirst + 5);
   l.ColErrno(s, kFirst + 6);
+  l.ColStr("action", s, kFirst + 7);
+  l.ColStr("rule", s, kFirst + 8);
 }
 
 void FormatNet(sqlite3_stmt* s, Line& l) {
@@ -235,39 +257,87 @@ void FormatNet(sqlite3_stmt* s, Line& l) {
   l.ColInt("fd", s, kFirst + 7);
   l.ColInt("result", s, kFirst + 8);
   l.ColErrno(s, kFirst + 9);
+  l.ColStr("action", s, kFirst + 10);
+  l.ColStr("rule", s, kFirst + 11);
+}
+
+void FormatPolicy(sqlite3_stmt* s, Line& l) {
+  l.ColStr("abi", s, kFirst);
+  l.ColInt("nr", s, kFirst + 1);
+  l.ColStr("syscall", s, kFirst + 2);
+  l.ColStr("args", s, kFirst + 3);
+  l.ColStr("action", s, kFirst + 4);
+  l.ColStr("rule", s, kFirst + 5);
+  l.ColStr("mode", s, kFirst + 6);
+  l.Bool("enforced", sqlite3_column_int(s, kFirst + 7) != 0);
+  l.ColStr("category", s, kFirst + 8);
+  l.ColStr("target", s, kFirst + 9);
+  l.ColInt("result", s, kFirst + 10);
+  l.ColErrno(s, kFirst + 11);
+}
+
+void FormatPolicyChange(sqlite3_stmt* s, Line& l) {
+  l.ColStr("source", s, kFirst);
+  l.ColStr("name", s, kFirst + 1);
+  l.Bool("accepted", sqlite3_column_int(s, kFirst + 2) != 0);
+  l.ColStr("message", s, kFirst + 3);
 }
 
 struct Source {
   const char* kind;
   std::string_view sql;  // ?1 is the run id; rows come in (ts, id) order
+  // The same for a version-1 file, which has no verdict columns (every call
+  // was allowed); nullptr when the table did not exist yet.
+  const char* v1_sql;
   void (*format)(sqlite3_stmt*, Line&);
 };
 
-// Listed in tie-break order for events with the same ts: a process starts
-// before it does anything and exits after; a raw syscall comes before the
+// Listed in tie-break order for events with the same ts: a policy applies
+// before the calls it decides; a process starts before it does anything and
+// exits after; a raw syscall comes before the policy hit and the
 // file/exec/net event decoded from it.
 constexpr Source kSources[] = {
+    {"policy_change",
+     "SELECT ts_ns, id, NULL, NULL, source, name, accepted, message "
+     "FROM policy_changes WHERE run_id=?1 ORDER BY ts_ns, id",
+     nullptr, FormatPolicyChange},
     {"process",
+     "SELECT start_ns, id, pid, exe, ppid, tgid, is_thread, argv, cwd FROM processes "
+     "WHERE run_id=?1 AND start_ns IS NOT NULL ORDER BY start_ns, id",
      "SELECT start_ns, id, pid, exe, ppid, tgid, is_thread, argv, cwd FROM processes "
      "WHERE run_id=?1 AND start_ns IS NOT NULL ORDER BY start_ns, id",
      FormatProcessStart},
     {"syscall",
      "SELECT ts_ns, id, pid, exe, abi, nr, name, args, result, errno, action, rule "
      "FROM syscall_events WHERE run_id=?1 ORDER BY ts_ns, id",
+     "SELECT ts_ns, id, pid, exe, abi, nr, name, args, result, errno, action, rule "
+     "FROM syscall_events WHERE run_id=?1 ORDER BY ts_ns, id",
      FormatSyscall},
+    {"policy",
+     "SELECT ts_ns, id, pid, exe, abi, nr, syscall, args, action, rule, mode, enforced, "
+     "category, target, result, errno FROM policy_events WHERE run_id=?1 ORDER BY ts_ns, id",
+     nullptr, FormatPolicy},
     {"exec",
-     "SELECT ts_ns, id, pid, exe, path, argv, envp, argv_truncated, result, errno "
+     "SELECT ts_ns, id, pid, exe, path, argv, envp, argv_truncated, result, errno, action, rule "
+     "FROM exec_events WHERE run_id=?1 ORDER BY ts_ns, id",
+     "SELECT ts_ns, id, pid, exe, path, argv, envp, argv_truncated, result, errno, 'allow', NULL "
      "FROM exec_events WHERE run_id=?1 ORDER BY ts_ns, id",
      FormatExec},
     {"file",
-     "SELECT ts_ns, id, pid, exe, syscall, path, op, flags, path2, result, errno "
+     "SELECT ts_ns, id, pid, exe, syscall, path, op, flags, path2, result, errno, action, rule "
+     "FROM file_events WHERE run_id=?1 ORDER BY ts_ns, id",
+     "SELECT ts_ns, id, pid, exe, syscall, path, op, flags, path2, result, errno, 'allow', NULL "
      "FROM file_events WHERE run_id=?1 ORDER BY ts_ns, id",
      FormatFile},
     {"net",
      "SELECT ts_ns, id, pid, exe, syscall, op, family, sock_type, direction, address, port, fd, "
-     "result, errno FROM net_events WHERE run_id=?1 ORDER BY ts_ns, id",
+     "result, errno, action, rule FROM net_events WHERE run_id=?1 ORDER BY ts_ns, id",
+     "SELECT ts_ns, id, pid, exe, syscall, op, family, sock_type, direction, address, port, fd, "
+     "result, errno, 'allow', NULL FROM net_events WHERE run_id=?1 ORDER BY ts_ns, id",
      FormatNet},
     {"process",
+     "SELECT end_ns, id, pid, NULL, exit_code, term_signal FROM processes "
+     "WHERE run_id=?1 AND end_ns IS NOT NULL ORDER BY end_ns, id",
      "SELECT end_ns, id, pid, NULL, exit_code, term_signal FROM processes "
      "WHERE run_id=?1 AND end_ns IS NOT NULL ORDER BY end_ns, id",
      FormatProcessExit},
@@ -295,14 +365,17 @@ struct Cursor {
 void FormatEvent(const Cursor& c, int64_t run, const ExeIndex& exes, std::string& buf) {
   sqlite3_stmt* s = c.stmt.get();
   int64_t ts = sqlite3_column_int64(s, kTs);
-  int pid = sqlite3_column_int(s, kPid);
   Line l(buf);
   l.Int("run", run);
   l.Int("ts", ts);
-  l.Int("pid", pid);
-  std::string_view exe = ColumnText(s, kOwnExe);
-  if (exe.empty()) exe = exes.At(pid, ts);
-  if (!exe.empty()) l.Str("exe", exe);
+  // A policy change is the run's, not a process's: no pid, no exe.
+  if (!ColumnIsNull(s, kPid)) {
+    int pid = sqlite3_column_int(s, kPid);
+    l.Int("pid", pid);
+    std::string_view exe = ColumnText(s, kOwnExe);
+    if (exe.empty()) exe = exes.At(pid, ts);
+    if (!exe.empty()) l.Str("exe", exe);
+  }
   l.Str("kind", c.source->kind);
   c.source->format(s, l);
   l.End();
@@ -315,12 +388,17 @@ absl::Status Flush(std::string& buf, std::ostream& out) {
   return absl::OkStatus();
 }
 
-absl::Status ExportRun(sqlite3* db, int64_t run, std::ostream& out) {
+absl::Status ExportRun(sqlite3* db, int version, int64_t run, std::ostream& out) {
   ExeIndex exes;
   if (auto s = exes.Load(db, run); !s.ok()) return s;
   std::vector<Cursor> cursors;
   for (const Source& src : kSources) {
-    auto stmt = PrepareSql(db, src.sql);
+    std::string_view sql = src.sql;
+    if (version < 2) {
+      if (!src.v1_sql) continue;
+      sql = src.v1_sql;
+    }
+    auto stmt = PrepareSql(db, sql);
     if (!stmt.ok()) return stmt.status();
     sqlite3_bind_int64(stmt->get(), 1, run);
     Cursor c{&src, static_cast<int>(cursors.size()), std::move(*stmt)};
@@ -349,16 +427,16 @@ absl::Status UnknownRun(const std::string& path, int64_t run, const std::vector<
       fmt::format("no run {} in {}; available runs: {}", run, path, absl::StrJoin(ids, ", ")));
 }
 
-absl::Status ExportRuns(sqlite3* db, const std::string& path, std::optional<int64_t> run_id,
-                        std::ostream& out) {
-  auto runs = ReadRuns(db);
+absl::Status ExportRuns(sqlite3* db, int version, const std::string& path,
+                        std::optional<int64_t> run_id, std::ostream& out) {
+  auto runs = ReadRuns(db, version);
   if (!runs.ok()) return runs.status();
   std::vector<int64_t> ids;
   for (const auto& r : *runs)
     if (!run_id || r.id == *run_id) ids.push_back(r.id);
   if (run_id && ids.empty()) return UnknownRun(path, *run_id, *runs);
   for (int64_t id : ids)
-    if (auto s = ExportRun(db, id, out); !s.ok()) return s;
+    if (auto s = ExportRun(db, version, id, out); !s.ok()) return s;
   out.flush();
   if (!out) return absl::UnavailableError("writing the export failed");
   return absl::OkStatus();
@@ -381,7 +459,7 @@ std::string SignalName(int sig) {
 absl::StatusOr<std::vector<RunSummary>> ListRuns(const std::string& db_path) {
   auto db = OpenReadOnly(db_path);
   if (!db.ok()) return db.status();
-  return ReadRuns(db->get());
+  return ReadRuns(db->db.get(), db->version);
 }
 
 absl::Status ExportNdjson(const std::string& db_path, std::optional<int64_t> run_id,
@@ -390,9 +468,13 @@ absl::Status ExportNdjson(const std::string& db_path, std::optional<int64_t> run
   if (!db.ok()) return db.status();
   // One read transaction: every cursor sees the same snapshot even while a
   // run is still being recorded into the file.
-  if (auto s = ExecSql(db->get(), "BEGIN"); !s.ok()) return s;
-  absl::Status s = ExportRuns(db->get(), db_path, run_id, out);
-  ExecSql(db->get(), "COMMIT").IgnoreError();
+  sqlite3* conn = db->db.get();
+  if (auto s = ExecSql(conn, "BEGIN"); !s.ok()) return s;
+  // Read again inside the snapshot: a warden may have upgraded the file since.
+  int version = 0;
+  absl::Status s = CheckVersion(conn, db_path, &version);
+  if (s.ok()) s = ExportRuns(conn, version, db_path, run_id, out);
+  ExecSql(conn, "COMMIT").IgnoreError();
   return s;
 }
 

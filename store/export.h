@@ -22,6 +22,9 @@ struct RunSummary {
   std::optional<int> exit_code;
   std::optional<int> exit_signal;
   uint64_t lost_events = 0;
+  std::string policy;               // policy name; "" without --policy
+  std::string policy_mode;          // active, permissive, inactive; "" without
+  std::optional<uint64_t> stops;    // unset until the run ends (or before schema 2)
 };
 
 // All runs in the file, oldest first.
@@ -29,9 +32,11 @@ absl::StatusOr<std::vector<RunSummary>> ListRuns(const std::string& db_path);
 
 // Writes the events of `run_id` (or of every run, one run after the other)
 // to `out`, one JSON object per line, in timestamp order across all kinds.
-// Every line has run, ts, pid and kind ("process", "exec", "file", "net",
-// "syscall"); fields that do not apply are left out. Errors: NotFound for a
-// missing file or an unknown run id (the message lists the ids there are).
+// Every line has run, ts and kind ("process", "exec", "file", "net",
+// "syscall", "policy", "policy_change"), and pid unless it is a
+// policy_change (the run's, not a process's); fields that do not apply are
+// left out. Errors: NotFound for a missing file or an unknown run id (the
+// message lists the ids there are).
 absl::Status ExportNdjson(const std::string& db_path, std::optional<int64_t> run_id,
                           std::ostream& out);
 

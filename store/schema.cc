@@ -23,7 +23,10 @@ CREATE TABLE IF NOT EXISTS runs (
   end_ns         INTEGER,           -- NULL while running or if warden died
   exit_code      INTEGER,
   exit_signal    INTEGER,
-  lost_events    INTEGER NOT NULL DEFAULT 0
+  lost_events    INTEGER NOT NULL DEFAULT 0,
+  policy         TEXT,              -- policy name; NULL without --policy
+  policy_mode    TEXT,              -- active, permissive, inactive; NULL without
+  stops          INTEGER            -- tracee stops in warden; NULL until the run ends
 );
 
 CREATE TABLE IF NOT EXISTS processes (
@@ -55,7 +58,9 @@ CREATE TABLE IF NOT EXISTS file_events (
   flags   TEXT,                     -- NULL when none
   result  INTEGER,                  -- NULL when unknown
   errno   INTEGER NOT NULL DEFAULT 0,
-  path2   TEXT                      -- NULL when the call has one path
+  path2   TEXT,                     -- NULL when the call has one path
+  action  TEXT NOT NULL DEFAULT 'allow',  -- the policy's verdict
+  rule    TEXT                      -- NULL for the default action
 );
 CREATE INDEX IF NOT EXISTS file_events_run_ts ON file_events(run_id, ts_ns);
 CREATE INDEX IF NOT EXISTS file_events_path ON file_events(path);
@@ -71,7 +76,9 @@ CREATE TABLE IF NOT EXISTS exec_events (
   envp           TEXT,              -- JSON array; NULL unless --record-env
   argv_truncated INTEGER NOT NULL DEFAULT 0,
   result         INTEGER,
-  errno          INTEGER NOT NULL DEFAULT 0
+  errno          INTEGER NOT NULL DEFAULT 0,
+  action         TEXT NOT NULL DEFAULT 'allow',  -- the policy's verdict
+  rule           TEXT               -- NULL for the default action
 );
 CREATE INDEX IF NOT EXISTS exec_events_run_ts ON exec_events(run_id, ts_ns);
 
@@ -90,7 +97,9 @@ CREATE TABLE IF NOT EXISTS net_events (
   port      INTEGER,                -- NULL when not applicable
   fd        INTEGER,                -- NULL when not applicable
   result    INTEGER,
-  errno     INTEGER NOT NULL DEFAULT 0
+  errno     INTEGER NOT NULL DEFAULT 0,
+  action    TEXT NOT NULL DEFAULT 'allow',  -- the policy's verdict
+  rule      TEXT                    -- NULL for the default action
 );
 CREATE INDEX IF NOT EXISTS net_events_run_ts ON net_events(run_id, ts_ns);
 
@@ -110,7 +119,94 @@ CREATE TABLE IF NOT EXISTS syscall_events (
   rule    TEXT                      -- NULL for the default action
 );
 CREATE INDEX IF NOT EXISTS syscall_events_run_ts ON syscall_events(run_id, ts_ns);
+
+-- A policy hit: a call a rule decided, or a category default that is not
+-- allow. In permissive mode enforced is 0: what would have happened.
+CREATE TABLE IF NOT EXISTS policy_events (
+  id       INTEGER PRIMARY KEY,
+  run_id   INTEGER NOT NULL REFERENCES runs(id),
+  ts_ns    INTEGER NOT NULL,
+  pid      INTEGER NOT NULL,
+  exe      TEXT,                    -- the program the process was running
+  abi      TEXT NOT NULL,
+  nr       INTEGER NOT NULL,
+  syscall  TEXT NOT NULL,
+  args     TEXT NOT NULL,           -- decoded, strace style
+  action   TEXT NOT NULL,           -- allow, deny, monitor, kill
+  rule     TEXT,                    -- rule name, default:CATEGORY, warden:...
+  mode     TEXT NOT NULL,           -- active or permissive
+  enforced INTEGER NOT NULL DEFAULT 1,
+  category TEXT NOT NULL,           -- network-outbound, file-read, ..., syscall
+  target   TEXT,                    -- path, address:port, program; NULL for syscall rules
+  result   INTEGER,                 -- as the program saw it; NULL when unknown
+  errno    INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS policy_events_run_ts ON policy_events(run_id, ts_ns);
+CREATE INDEX IF NOT EXISTS policy_events_run_action ON policy_events(run_id, action);
+
+-- A policy loaded (or refused) for the run: --policy, then every reload.
+CREATE TABLE IF NOT EXISTS policy_changes (
+  id       INTEGER PRIMARY KEY,
+  run_id   INTEGER NOT NULL REFERENCES runs(id),
+  ts_ns    INTEGER NOT NULL,
+  source   TEXT NOT NULL,           -- the policy file
+  name     TEXT,                    -- policy name; NULL when refused
+  accepted INTEGER NOT NULL,
+  message  TEXT                     -- why it was refused; NULL when accepted
+);
 )sql";
+
+// Columns added to existing tables since version 1. CREATE TABLE IF NOT
+// EXISTS leaves an existing table as it is, so a file written by an older
+// warden gets these with ALTER TABLE (each declaration matches kSchema).
+struct AddedColumn {
+  const char* table;
+  const char* column;
+  const char* decl;
+};
+constexpr AddedColumn kAddedColumns[] = {
+    // version 2
+    {"runs", "policy", "TEXT"},
+    {"runs", "policy_mode", "TEXT"},
+    {"runs", "stops", "INTEGER"},
+    {"file_events", "action", "TEXT NOT NULL DEFAULT 'allow'"},
+    {"file_events", "rule", "TEXT"},
+    {"exec_events", "action", "TEXT NOT NULL DEFAULT 'allow'"},
+    {"exec_events", "rule", "TEXT"},
+    {"net_events", "action", "TEXT NOT NULL DEFAULT 'allow'"},
+    {"net_events", "rule", "TEXT"},
+};
+
+// Whether `table` exists (*exists) and has `column` (*has).
+absl::Status InspectColumn(sqlite3* db, const char* table, const char* column, bool* exists,
+                           bool* has) {
+  *exists = *has = false;
+  // Table names cannot be bound; ours are constants from kAddedColumns.
+  auto stmt = PrepareSql(db, fmt::format("PRAGMA table_info({})", table));
+  if (!stmt.ok()) return stmt.status();
+  sqlite3_stmt* s = stmt->get();
+  int rc;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    *exists = true;
+    if (ColumnText(s, 1) == column) *has = true;  // columns: cid, name, type, ...
+  }
+  if (rc != SQLITE_DONE) return absl::InternalError(sqlite3_errmsg(db));
+  return absl::OkStatus();
+}
+
+// Brings the tables of an older file up to kSchema's shape. Idempotent.
+absl::Status AddMissingColumns(sqlite3* db) {
+  for (const AddedColumn& c : kAddedColumns) {
+    bool exists = false, has = false;
+    if (auto s = InspectColumn(db, c.table, c.column, &exists, &has); !s.ok()) return s;
+    if (!exists || has) continue;  // a missing table is created whole by kSchema
+    std::string sql = fmt::format("ALTER TABLE {} ADD COLUMN {} {}", c.table, c.column, c.decl);
+    if (auto s = ExecSql(db, sql.c_str()); !s.ok())
+      return absl::InternalError(fmt::format("upgrading the database ({}): {}", sql,
+                                             std::string(s.message())));
+  }
+  return absl::OkStatus();
+}
 
 absl::Status CreateTables(sqlite3* db) {
   int version = 0;
@@ -120,6 +216,9 @@ absl::Status CreateTables(sqlite3* db) {
         "database schema version {} is newer than this warden understands ({}); "
         "use a newer warden or another --db file",
         version, kSchemaVersion));
+  // Older tables first, so that kSchema may index the columns they gain.
+  if (version < kSchemaVersion)
+    if (auto s = AddMissingColumns(db); !s.ok()) return s;
   if (auto s = ExecSql(db, std::string(kSchema).c_str()); !s.ok())
     return absl::InternalError(fmt::format("creating tables: {}", std::string(s.message())));
   return ExecSql(db, fmt::format("PRAGMA user_version = {}", kSchemaVersion).c_str());
@@ -142,7 +241,8 @@ absl::Status ReadSchemaVersion(sqlite3* db, int* version) {
 
 absl::Status ApplySchema(sqlite3* db) {
   // IMMEDIATE: two wardens opening a fresh file at once must not both create
-  // (busy_timeout makes the second one wait instead of failing).
+  // (busy_timeout makes the second one wait instead of failing). The upgrade
+  // of an older file happens in the same transaction: all of it or nothing.
   if (auto s = ExecSql(db, "BEGIN IMMEDIATE"); !s.ok()) return s;
   absl::Status s = CreateTables(db);
   if (s.ok()) s = ExecSql(db, "COMMIT");

@@ -13,13 +13,17 @@ struct sqlite3;
 namespace warden::store {
 
 // Bump when a table changes shape, and teach ApplySchema to migrate.
-inline constexpr int kSchemaVersion = 1;
+// 1: the first release. 2: policy verdicts (action/rule on file, exec and net
+// events; runs.policy, policy_mode, stops; policy_events, policy_changes).
+inline constexpr int kSchemaVersion = 2;
 
 // The CREATE TABLE / CREATE INDEX statements (all IF NOT EXISTS).
 std::string_view SchemaSql();
 
-// Creates the tables and indexes if missing and records kSchemaVersion.
-// Fails if the file was written by a newer warden (higher user_version).
+// Creates the tables and indexes if missing and records kSchemaVersion. A file
+// of an older version is upgraded in place (columns added, tables created;
+// no row is lost) in the same transaction. Fails if the file was written by a
+// newer warden (higher user_version).
 absl::Status ApplySchema(sqlite3* db);
 
 // Reads PRAGMA user_version: 0 for a file warden never initialised.

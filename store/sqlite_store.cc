@@ -43,6 +43,7 @@ struct Statements {
   StmtPtr insert_run, finish_run, update_lost;
   StmtPtr insert_process, exec_process, end_process, insert_orphan_end;
   StmtPtr insert_file, insert_exec, insert_net, insert_syscall;
+  StmtPtr insert_policy, insert_policy_change;
 };
 
 absl::Status PrepareAll(sqlite3* db, Statements& s) {
@@ -52,9 +53,10 @@ absl::Status PrepareAll(sqlite3* db, Statements& s) {
   };
   const Entry entries[] = {
       {&s.insert_run,
-       "INSERT INTO runs(argv, cwd, host, warden_version, start_ns) VALUES(?,?,?,?,?)"},
+       "INSERT INTO runs(argv, cwd, host, warden_version, start_ns, policy, policy_mode) "
+       "VALUES(?,?,?,?,?,?,?)"},
       {&s.finish_run,
-       "UPDATE runs SET end_ns=?, exit_code=?, exit_signal=?, lost_events=? WHERE id=?"},
+       "UPDATE runs SET end_ns=?, exit_code=?, exit_signal=?, lost_events=?, stops=? WHERE id=?"},
       {&s.update_lost, "UPDATE runs SET lost_events=? WHERE id=?"},
       {&s.insert_process,
        "INSERT INTO processes(run_id, pid, ppid, tgid, is_thread, exe, argv, cwd, start_ns) "
@@ -71,16 +73,22 @@ absl::Status PrepareAll(sqlite3* db, Statements& s) {
        "INSERT INTO processes(run_id, pid, end_ns, exit_code, term_signal) VALUES(?,?,?,?,?)"},
       {&s.insert_file,
        "INSERT INTO file_events(run_id, ts_ns, pid, exe, syscall, path, op, flags, result, errno, "
-       "path2) VALUES(?,?,?,?,?,?,?,?,?,?,?)"},
+       "path2, action, rule) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)"},
       {&s.insert_exec,
        "INSERT INTO exec_events(run_id, ts_ns, pid, exe, path, argv, envp, argv_truncated, result, "
-       "errno) VALUES(?,?,?,?,?,?,?,?,?,?)"},
+       "errno, action, rule) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"},
       {&s.insert_net,
        "INSERT INTO net_events(run_id, ts_ns, pid, exe, syscall, op, family, sock_type, direction, "
-       "address, port, fd, result, errno) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"},
+       "address, port, fd, result, errno, action, rule) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"},
       {&s.insert_syscall,
        "INSERT INTO syscall_events(run_id, ts_ns, pid, exe, abi, nr, name, args, result, errno, "
        "action, rule) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"},
+      {&s.insert_policy,
+       "INSERT INTO policy_events(run_id, ts_ns, pid, exe, abi, nr, syscall, args, action, rule, "
+       "mode, enforced, category, target, result, errno) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"},
+      {&s.insert_policy_change,
+       "INSERT INTO policy_changes(run_id, ts_ns, source, name, accepted, message) "
+       "VALUES(?,?,?,?,?,?)"},
   };
   for (const auto& e : entries) {
     auto stmt = PrepareSql(db, e.sql);
@@ -92,6 +100,11 @@ absl::Status PrepareAll(sqlite3* db, Statements& s) {
 
 std::optional<int64_t> OptInt(std::optional<int> v) {
   return v ? std::optional<int64_t>(*v) : std::nullopt;
+}
+
+// The verdict columns are NOT NULL: an event built without one was allowed.
+std::string_view ActionOrAllow(const std::string& action) {
+  return action.empty() ? std::string_view("allow") : std::string_view(action);
 }
 
 class SqliteStore final : public Store {
@@ -121,6 +134,8 @@ class SqliteStore final : public Store {
   bool Write(const FileEvent& e);
   bool Write(const ExecEvent& e);
   bool Write(const NetEvent& e);
+  bool Write(const PolicyEvent& e);
+  bool Write(const PolicyChange& e);
 
   // Declared before stmts_ so that statements are finalized first.
   DbPtr db_;
@@ -155,7 +170,14 @@ absl::StatusOr<int64_t> SqliteStore::BeginRun(const RunInfo& info) {
         fmt::format("run {} is still open; call FinishRun before BeginRun", run_id_.load()));
   std::string argv = JsonStringArray(info.argv);
   sqlite3_stmt* s = stmts_.insert_run.get();
-  Binder(s).Text(argv).Text(info.cwd).Text(info.host).Text(info.warden_version).Int(info.start_ns);
+  Binder(s)
+      .Text(argv)
+      .Text(info.cwd)
+      .Text(info.host)
+      .Text(info.warden_version)
+      .Int(info.start_ns)
+      .TextOrNull(info.policy)
+      .TextOrNull(info.policy_mode);
   if (!StepDone(s))
     return absl::InternalError(fmt::format("recording the run: {}", sqlite3_errmsg(db_.get())));
   run_id_ = sqlite3_last_insert_rowid(db_.get());
@@ -196,7 +218,7 @@ absl::Status SqliteStore::FinishRun(const RunEnd& end) {
   Binder b(s);
   b.Int(end.end_ns).Int(end.exit_code);
   if (end.exit_signal) b.Int(end.exit_signal); else b.Null();
-  b.Int(static_cast<int64_t>(lost)).Int(run_id_.load());
+  b.Int(static_cast<int64_t>(lost)).Int(static_cast<int64_t>(end.stops)).Int(run_id_.load());
   if (!StepDone(s))
     return absl::InternalError(
         fmt::format("recording the end of run {}: {}", run_id_.load(), sqlite3_errmsg(db_.get())));
@@ -333,7 +355,7 @@ bool SqliteStore::Write(const SyscallEvent& e) {
       .Text(e.args)
       .OptInt(e.result)
       .Int(e.err)
-      .Text(e.action)
+      .Text(ActionOrAllow(e.action))
       .TextOrNull(e.rule);
   return StepDone(s);
 }
@@ -351,7 +373,9 @@ bool SqliteStore::Write(const FileEvent& e) {
       .TextOrNull(e.flags)
       .OptInt(e.result)
       .Int(e.err)
-      .TextOrNull(e.path2);
+      .TextOrNull(e.path2)
+      .Text(ActionOrAllow(e.action))
+      .TextOrNull(e.rule);
   return StepDone(s);
 }
 
@@ -370,7 +394,9 @@ bool SqliteStore::Write(const ExecEvent& e) {
       .TextOrNull(envp)
       .Int(e.argv_truncated)
       .OptInt(e.result)
-      .Int(e.err);
+      .Int(e.err)
+      .Text(ActionOrAllow(e.action))
+      .TextOrNull(e.rule);
   return StepDone(s);
 }
 
@@ -390,7 +416,43 @@ bool SqliteStore::Write(const NetEvent& e) {
       .OptInt(e.port >= 0 ? std::optional<int64_t>(e.port) : std::nullopt)
       .OptInt(e.fd >= 0 ? std::optional<int64_t>(e.fd) : std::nullopt)
       .OptInt(e.result)
+      .Int(e.err)
+      .Text(ActionOrAllow(e.action))
+      .TextOrNull(e.rule);
+  return StepDone(s);
+}
+
+bool SqliteStore::Write(const PolicyEvent& e) {
+  sqlite3_stmt* s = stmts_.insert_policy.get();
+  Binder(s)
+      .Int(run_id_.load(std::memory_order_relaxed))
+      .Int(e.ts_ns)
+      .Int(e.pid)
+      .Text(e.exe)
+      .Text(e.abi)
+      .Int(e.nr)
+      .Text(e.syscall)
+      .Text(e.args)
+      .Text(e.action)
+      .TextOrNull(e.rule)
+      .Text(e.mode)
+      .Int(e.enforced)
+      .Text(e.category)
+      .TextOrNull(e.target)
+      .OptInt(e.result)
       .Int(e.err);
+  return StepDone(s);
+}
+
+bool SqliteStore::Write(const PolicyChange& e) {
+  sqlite3_stmt* s = stmts_.insert_policy_change.get();
+  Binder(s)
+      .Int(run_id_.load(std::memory_order_relaxed))
+      .Int(e.ts_ns)
+      .Text(e.source)
+      .TextOrNull(e.name)
+      .Int(e.accepted)
+      .TextOrNull(e.message);
   return StepDone(s);
 }
 

@@ -16,6 +16,8 @@ namespace warden::store {
 namespace {
 
 using ::testing::HasSubstr;
+using testing::CreateV1Database;
+using testing::Exec;
 using testing::Query;
 using testing::QueryOne;
 using testing::Row;
@@ -68,11 +70,13 @@ TEST_F(StoreTest, OpenCreatesSchemaInWalMode) {
   std::vector<std::string> names;
   for (const Row& r : tables) names.push_back(r[0].value_or(""));
   EXPECT_THAT(names, ::testing::IsSupersetOf({"runs", "processes", "file_events", "exec_events",
-                                              "net_events", "syscall_events"}));
+                                              "net_events", "syscall_events", "policy_events",
+                                              "policy_changes"}));
   EXPECT_EQ(QueryOne(db_, "SELECT count(*) FROM sqlite_master WHERE type='index' AND name IN "
                           "('file_events_run_ts','file_events_path','exec_events_run_ts',"
-                          "'net_events_run_ts','syscall_events_run_ts')"),
-            "5");
+                          "'net_events_run_ts','syscall_events_run_ts','policy_events_run_ts',"
+                          "'policy_events_run_action')"),
+            "7");
 }
 
 TEST_F(StoreTest, RunsAppendAndNeverOverwrite) {
@@ -189,6 +193,107 @@ TEST_F(StoreTest, EveryEventKindRoundTrips) {
                  "127.0.0.1", "8080", "3", std::nullopt, "111"},
                 {"1", "151", "42", "socket", "socket", "AF_UNIX", "SOCK_DGRAM", std::nullopt,
                  std::nullopt, std::nullopt, std::nullopt, "4", "0"}}));
+}
+
+TEST_F(StoreTest, VerdictsAndPolicyRoundTrip) {
+  auto store = OpenStore();
+  ASSERT_TRUE(store);
+  RunInfo info = MakeRun({"make"}, 100);
+  info.policy = "ci-build";
+  info.policy_mode = "permissive";
+  ASSERT_TRUE(store->BeginRun(info).ok());
+  // Mid-run: no stop count yet.
+  EXPECT_EQ(Query(db_, "SELECT policy, policy_mode, stops FROM runs"),
+            (std::vector<Row>{{"ci-build", "permissive", std::nullopt}}));
+
+  store->Submit(PolicyChange{.ts_ns = 101, .source = "/etc/warden/ci.yaml", .name = "ci-build",
+                             .accepted = true, .message = ""});
+  store->Submit(PolicyChange{.ts_ns = 102, .source = "/etc/warden/bad.yaml", .name = "",
+                             .accepted = false, .message = "line 3: unknown action 'maybe'"});
+  store->Submit(FileEvent{.ts_ns = 110, .pid = 7, .exe = "/bin/cat", .syscall = "openat",
+                          .path = "/etc/shadow", .op = "read", .result = std::nullopt, .err = 13,
+                          .action = "deny", .rule = "no-secrets"});
+  store->Submit(MakeFile(7, 111, "/etc/hosts"));  // defaults: allow, no rule
+  store->Submit(ExecEvent{.ts_ns = 120, .pid = 7, .exe = "/bin/sh", .path = "/usr/bin/curl",
+                          .argv = {"curl"}, .result = std::nullopt, .err = 1, .action = "kill",
+                          .rule = "no-curl"});
+  store->Submit(ExecEvent{.ts_ns = 121, .pid = 7, .path = "/bin/ls", .argv = {"ls"}, .result = 0});
+  store->Submit(NetEvent{.ts_ns = 130, .pid = 7, .syscall = "connect", .op = "connect",
+                         .family = "AF_INET", .address = "10.0.0.5", .port = 80, .fd = 3,
+                         .result = 0, .action = "monitor", .rule = "watch-lan"});
+  store->Submit(NetEvent{.ts_ns = 131, .pid = 7, .syscall = "socket", .op = "socket", .result = 4});
+  // An empty action is still a verdict column: allow.
+  store->Submit(NetEvent{.ts_ns = 132, .pid = 7, .syscall = "socket", .op = "socket", .result = 5,
+                         .action = ""});
+  store->Submit(PolicyEvent{.ts_ns = 110, .pid = 7, .exe = "/bin/cat", .abi = "x86_64", .nr = 257,
+                            .syscall = "openat", .args = "AT_FDCWD, \"/etc/shadow\", O_RDONLY",
+                            .action = "deny", .rule = "no-secrets", .mode = "permissive",
+                            .enforced = false, .category = "file-read", .target = "/etc/shadow",
+                            .result = 3, .err = 0});
+  store->Submit(PolicyEvent{.ts_ns = 140, .pid = 8, .exe = "", .abi = "i386", .nr = 26,
+                            .syscall = "ptrace", .args = "PTRACE_ATTACH, 1", .action = "kill",
+                            .rule = "warden:no-ptrace", .mode = "active", .enforced = true,
+                            .category = "syscall", .target = "", .result = std::nullopt,
+                            .err = 0});
+  store->Submit(PolicyEvent{.ts_ns = 150, .pid = 9, .abi = "x86_64", .nr = 42,
+                            .syscall = "connect", .args = "3, {AF_INET, 1.2.3.4:443}, 16",
+                            .action = "deny", .rule = "", .mode = "active",
+                            .category = "network-outbound", .target = "1.2.3.4:443",
+                            .result = -1, .err = 1});
+  store->Submit(SyscallEvent{.ts_ns = 160, .pid = 7, .abi = "x86_64", .nr = 101, .name = "ptrace",
+                             .args = "", .result = std::nullopt, .err = 1, .action = "deny",
+                             .rule = ""});
+  ASSERT_TRUE(store->FinishRun({.end_ns = 200, .exit_code = 0, .stops = 12345678901}).ok());
+  EXPECT_EQ(store->lost_events(), 0u);
+
+  EXPECT_EQ(Query(db_, "SELECT policy, policy_mode, stops, lost_events FROM runs"),
+            (std::vector<Row>{{"ci-build", "permissive", "12345678901", "0"}}));
+  EXPECT_EQ(Query(db_, "SELECT run_id, ts_ns, source, name, accepted, message FROM policy_changes "
+                       "ORDER BY id"),
+            (std::vector<Row>{
+                {"1", "101", "/etc/warden/ci.yaml", "ci-build", "1", std::nullopt},
+                {"1", "102", "/etc/warden/bad.yaml", std::nullopt, "0",
+                 "line 3: unknown action 'maybe'"}}));
+  EXPECT_EQ(Query(db_, "SELECT ts_ns, path, errno, action, rule FROM file_events ORDER BY id"),
+            (std::vector<Row>{{"110", "/etc/shadow", "13", "deny", "no-secrets"},
+                              {"111", "/etc/hosts", "0", "allow", std::nullopt}}));
+  EXPECT_EQ(Query(db_, "SELECT ts_ns, path, action, rule FROM exec_events ORDER BY id"),
+            (std::vector<Row>{{"120", "/usr/bin/curl", "kill", "no-curl"},
+                              {"121", "/bin/ls", "allow", std::nullopt}}));
+  EXPECT_EQ(Query(db_, "SELECT ts_ns, op, action, rule FROM net_events ORDER BY id"),
+            (std::vector<Row>{{"130", "connect", "monitor", "watch-lan"},
+                              {"131", "socket", "allow", std::nullopt},
+                              {"132", "socket", "allow", std::nullopt}}));
+  EXPECT_EQ(Query(db_, "SELECT action, rule FROM syscall_events"),
+            (std::vector<Row>{{"deny", std::nullopt}}));
+  EXPECT_EQ(Query(db_, "SELECT run_id, ts_ns, pid, exe, abi, nr, syscall, args, action, rule, mode, "
+                       "enforced, category, target, result, errno FROM policy_events ORDER BY id"),
+            (std::vector<Row>{
+                {"1", "110", "7", "/bin/cat", "x86_64", "257", "openat",
+                 "AT_FDCWD, \"/etc/shadow\", O_RDONLY", "deny", "no-secrets", "permissive", "0",
+                 "file-read", "/etc/shadow", "3", "0"},
+                {"1", "140", "8", "", "i386", "26", "ptrace", "PTRACE_ATTACH, 1", "kill",
+                 "warden:no-ptrace", "active", "1", "syscall", std::nullopt, std::nullopt, "0"},
+                {"1", "150", "9", "", "x86_64", "42", "connect", "3, {AF_INET, 1.2.3.4:443}, 16",
+                 "deny", std::nullopt, "active", "1", "network-outbound", "1.2.3.4:443", "-1",
+                 "1"}}));
+  // The (run_id, action) index is what "every deny of run N" uses.
+  auto plan = Query(db_, "EXPLAIN QUERY PLAN SELECT * FROM policy_events WHERE run_id=1 AND "
+                         "action='deny'");
+  ASSERT_FALSE(plan.empty());
+  EXPECT_THAT(plan[0].back().value_or(""), HasSubstr("policy_events_run_action"));
+}
+
+TEST_F(StoreTest, RunWithoutPolicyHasNullPolicyColumns) {
+  {
+    auto store = OpenStore();
+    ASSERT_TRUE(store->BeginRun(MakeRun({"x"}, 1)).ok());
+    ASSERT_TRUE(store->FinishRun({.end_ns = 2}).ok());
+    ASSERT_TRUE(store->BeginRun(MakeRun({"y"}, 3)).ok());
+  }  // no FinishRun: stops stays NULL like end_ns
+  EXPECT_EQ(Query(db_, "SELECT policy, policy_mode, stops, end_ns FROM runs ORDER BY id"),
+            (std::vector<Row>{{std::nullopt, std::nullopt, "0", "2"},
+                              {std::nullopt, std::nullopt, std::nullopt, std::nullopt}}));
 }
 
 TEST_F(StoreTest, BinaryPathsAreStoredByteForByte) {
@@ -389,6 +494,128 @@ TEST_F(StoreTest, OpenRefusesANewerSchema) {
   auto store = Store::Open(db_);
   ASSERT_FALSE(store.ok());
   EXPECT_THAT(std::string(store.status().message()), HasSubstr("schema version 99"));
+}
+
+TEST_F(StoreTest, OpenRefusesTheNextSchemaVersion) {
+  ASSERT_EQ(Exec(db_, "PRAGMA user_version = " + std::to_string(kSchemaVersion + 1)), "");
+  auto store = Store::Open(db_);
+  ASSERT_FALSE(store.ok());
+  EXPECT_THAT(std::string(store.status().message()),
+              HasSubstr("schema version " + std::to_string(kSchemaVersion + 1) + " is newer"));
+  EXPECT_THAT(std::string(store.status().message()), HasSubstr(db_));
+  // Refused means untouched: no table was created.
+  EXPECT_EQ(QueryOne(db_, "SELECT count(*) FROM sqlite_master"), "0");
+}
+
+// A file written by warden 0.1 (schema 1) is upgraded in place on open: old
+// rows stay, new columns take their defaults, new runs record everything.
+TEST_F(StoreTest, UpgradesAVersion1Database) {
+  ASSERT_EQ(CreateV1Database(db_), "");
+  ASSERT_EQ(QueryOne(db_, "PRAGMA user_version"), "1");
+  auto old_runs = Query(db_, "SELECT id, argv, cwd, host, warden_version, start_ns, end_ns, "
+                             "exit_code, exit_signal, lost_events FROM runs");
+  auto old_files = Query(db_, "SELECT id, run_id, ts_ns, pid, exe, syscall, path, op, flags, "
+                              "result, errno, path2 FROM file_events");
+  auto old_procs = Query(db_, "SELECT * FROM processes");
+  ASSERT_EQ(old_runs.size(), 1u);
+  ASSERT_EQ(old_files.size(), 1u);
+
+  {
+    auto store = OpenStore();
+    ASSERT_TRUE(store);
+    EXPECT_EQ(QueryOne(db_, "PRAGMA user_version"), "2");
+    RunInfo info = MakeRun({"make", "check"}, 1000);
+    info.policy = "strict";
+    info.policy_mode = "active";
+    auto id = store->BeginRun(info);
+    ASSERT_TRUE(id.ok()) << id.status();
+    EXPECT_EQ(*id, 2);  // AUTOINCREMENT carries on after the old run
+    store->Submit(PolicyChange{.ts_ns = 1001, .source = "/p.yaml", .name = "strict"});
+    store->Submit(FileEvent{.ts_ns = 1100, .pid = 60, .syscall = "openat", .path = "/etc/shadow",
+                            .op = "read", .err = 1, .action = "deny", .rule = "no-shadow"});
+    store->Submit(ExecEvent{.ts_ns = 1200, .pid = 60, .path = "/bin/true", .argv = {"true"},
+                            .result = 0});
+    store->Submit(NetEvent{.ts_ns = 1300, .pid = 60, .syscall = "connect", .op = "connect",
+                           .err = 1, .action = "deny", .rule = "offline"});
+    store->Submit(PolicyEvent{.ts_ns = 1100, .pid = 60, .abi = "x86_64", .nr = 257,
+                              .syscall = "openat", .args = "", .action = "deny",
+                              .rule = "no-shadow", .mode = "active", .category = "file-read",
+                              .target = "/etc/shadow", .err = 1});
+    ASSERT_TRUE(store->FinishRun({.end_ns = 2000, .exit_code = 1, .stops = 42}).ok());
+    EXPECT_EQ(store->lost_events(), 0u);
+  }
+
+  EXPECT_EQ(QueryOne(db_, "PRAGMA user_version"), "2");
+  // Old rows intact, column for column.
+  EXPECT_EQ(Query(db_, "SELECT id, argv, cwd, host, warden_version, start_ns, end_ns, exit_code, "
+                       "exit_signal, lost_events FROM runs WHERE id=1"),
+            old_runs);
+  EXPECT_EQ(Query(db_, "SELECT id, run_id, ts_ns, pid, exe, syscall, path, op, flags, result, "
+                       "errno, path2 FROM file_events WHERE run_id=1"),
+            old_files);
+  EXPECT_EQ(Query(db_, "SELECT * FROM processes"), old_procs);
+  // New columns of old rows: their defaults.
+  EXPECT_EQ(Query(db_, "SELECT policy, policy_mode, stops FROM runs WHERE id=1"),
+            (std::vector<Row>{{std::nullopt, std::nullopt, std::nullopt}}));
+  EXPECT_EQ(Query(db_, "SELECT action, rule FROM file_events WHERE run_id=1"),
+            (std::vector<Row>{{"allow", std::nullopt}}));
+  // The new run, in full.
+  EXPECT_EQ(Query(db_, "SELECT argv, policy, policy_mode, stops, exit_code FROM runs WHERE id=2"),
+            (std::vector<Row>{{R"(["make","check"])", "strict", "active", "42", "1"}}));
+  EXPECT_EQ(Query(db_, "SELECT path, action, rule FROM file_events WHERE run_id=2"),
+            (std::vector<Row>{{"/etc/shadow", "deny", "no-shadow"}}));
+  EXPECT_EQ(Query(db_, "SELECT path, action, rule FROM exec_events WHERE run_id=2"),
+            (std::vector<Row>{{"/bin/true", "allow", std::nullopt}}));
+  EXPECT_EQ(Query(db_, "SELECT op, action, rule FROM net_events WHERE run_id=2"),
+            (std::vector<Row>{{"connect", "deny", "offline"}}));
+  EXPECT_EQ(Query(db_, "SELECT run_id, rule, target FROM policy_events"),
+            (std::vector<Row>{{"2", "no-shadow", "/etc/shadow"}}));
+  EXPECT_EQ(Query(db_, "SELECT run_id, source, name, accepted FROM policy_changes"),
+            (std::vector<Row>{{"2", "/p.yaml", "strict", "1"}}));
+
+  // Opening again changes nothing (the upgrade runs once).
+  auto before = Query(db_, "SELECT sql FROM sqlite_master ORDER BY name");
+  { ASSERT_TRUE(OpenStore()); }
+  EXPECT_EQ(Query(db_, "SELECT sql FROM sqlite_master ORDER BY name"), before);
+}
+
+// An upgraded file has exactly the shape of a new one: same columns, in the
+// same order, with the same types, constraints and defaults; same indexes.
+TEST_F(StoreTest, UpgradedSchemaMatchesAFreshOne) {
+  std::string fresh = dir_.File("fresh.db");
+  { ASSERT_TRUE(Store::Open(fresh).ok()); }
+  ASSERT_EQ(CreateV1Database(db_), "");
+  { ASSERT_TRUE(OpenStore()); }
+  auto tables = Query(fresh, "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE "
+                             "'sqlite_%' ORDER BY name");
+  ASSERT_GE(tables.size(), 8u);
+  EXPECT_EQ(Query(db_, "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE "
+                       "'sqlite_%' ORDER BY name"),
+            tables);
+  for (const Row& t : tables) {
+    std::string info = "SELECT cid, name, type, \"notnull\", dflt_value, pk FROM pragma_table_info('" +
+                       *t[0] + "')";
+    EXPECT_EQ(Query(db_, info), Query(fresh, info)) << *t[0];
+  }
+  const std::string indexes =
+      "SELECT name, tbl_name FROM sqlite_master WHERE type='index' ORDER BY name";
+  EXPECT_EQ(Query(db_, indexes), Query(fresh, indexes));
+}
+
+// The upgrade is all or nothing: if one step fails, the file stays version 1
+// with every old row and no half-added column.
+TEST_F(StoreTest, FailedUpgradeLeavesTheVersion1FileAsItWas) {
+  ASSERT_EQ(CreateV1Database(db_), "");
+  // An index that occupies a new table's name makes CREATE TABLE fail after
+  // the ALTERs have run.
+  ASSERT_EQ(Exec(db_, "CREATE INDEX policy_changes ON runs(host)"), "");
+  auto schema = Query(db_, "SELECT sql FROM sqlite_master ORDER BY name");
+  auto store = Store::Open(db_);
+  ASSERT_FALSE(store.ok());
+  EXPECT_THAT(std::string(store.status().message()), HasSubstr(db_));
+  EXPECT_EQ(QueryOne(db_, "PRAGMA user_version"), "1");
+  EXPECT_EQ(Query(db_, "SELECT sql FROM sqlite_master ORDER BY name"), schema);
+  EXPECT_EQ(QueryOne(db_, "SELECT count(*) FROM file_events"), "1");
 }
 
 TEST_F(StoreTest, EmptyPathIsRejected) {

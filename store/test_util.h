@@ -78,6 +78,143 @@ inline std::string QueryOne(const std::string& db_path, const std::string& sql) 
   return *rows[0][0];
 }
 
+// Runs `sql` (several statements allowed) on the file, read-write; returns
+// "" or SQLite's error message.
+inline std::string Exec(const std::string& db_path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  std::string error;
+  if (sqlite3_open(db_path.c_str(), &db) != SQLITE_OK) {
+    error = sqlite3_errmsg(db);
+  } else {
+    sqlite3_busy_timeout(db, 10000);
+    char* msg = nullptr;
+    if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &msg) != SQLITE_OK)
+      error = msg ? msg : "sqlite3_exec failed";
+    sqlite3_free(msg);
+  }
+  sqlite3_close(db);
+  return error;
+}
+
+// The schema of version 1 (the first release), verbatim, to test that newer
+// wardens read and upgrade files it wrote. Never edit: it is history.
+inline constexpr std::string_view kSchemaV1Sql = R"sql(
+CREATE TABLE IF NOT EXISTS runs (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused
+  argv           TEXT NOT NULL,     -- JSON array
+  cwd            TEXT NOT NULL,
+  host           TEXT NOT NULL,
+  warden_version TEXT NOT NULL,
+  start_ns       INTEGER NOT NULL,
+  end_ns         INTEGER,           -- NULL while running or if warden died
+  exit_code      INTEGER,
+  exit_signal    INTEGER,
+  lost_events    INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE IF NOT EXISTS processes (
+  id          INTEGER PRIMARY KEY,
+  run_id      INTEGER NOT NULL REFERENCES runs(id),
+  pid         INTEGER NOT NULL,
+  ppid        INTEGER,
+  tgid        INTEGER,
+  is_thread   INTEGER NOT NULL DEFAULT 0,
+  exe         TEXT,
+  argv        TEXT,                 -- JSON array
+  cwd         TEXT,
+  start_ns    INTEGER,              -- NULL: exit seen without a start
+  end_ns      INTEGER,
+  exit_code   INTEGER,
+  term_signal INTEGER
+);
+CREATE INDEX IF NOT EXISTS processes_run_pid ON processes(run_id, pid);
+
+CREATE TABLE IF NOT EXISTS file_events (
+  id      INTEGER PRIMARY KEY,
+  run_id  INTEGER NOT NULL REFERENCES runs(id),
+  ts_ns   INTEGER NOT NULL,
+  pid     INTEGER NOT NULL,
+  exe     TEXT,                     -- the program the process was running
+  syscall TEXT NOT NULL,
+  path    TEXT NOT NULL,
+  op      TEXT NOT NULL,
+  flags   TEXT,                     -- NULL when none
+  result  INTEGER,                  -- NULL when unknown
+  errno   INTEGER NOT NULL DEFAULT 0,
+  path2   TEXT                      -- NULL when the call has one path
+);
+CREATE INDEX IF NOT EXISTS file_events_run_ts ON file_events(run_id, ts_ns);
+CREATE INDEX IF NOT EXISTS file_events_path ON file_events(path);
+
+CREATE TABLE IF NOT EXISTS exec_events (
+  id             INTEGER PRIMARY KEY,
+  run_id         INTEGER NOT NULL REFERENCES runs(id),
+  ts_ns          INTEGER NOT NULL,
+  pid            INTEGER NOT NULL,
+  exe     TEXT,                     -- the program the process was running
+  path           TEXT NOT NULL,
+  argv           TEXT NOT NULL,     -- JSON array
+  envp           TEXT,              -- JSON array; NULL unless --record-env
+  argv_truncated INTEGER NOT NULL DEFAULT 0,
+  result         INTEGER,
+  errno          INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS exec_events_run_ts ON exec_events(run_id, ts_ns);
+
+CREATE TABLE IF NOT EXISTS net_events (
+  id        INTEGER PRIMARY KEY,
+  run_id    INTEGER NOT NULL REFERENCES runs(id),
+  ts_ns     INTEGER NOT NULL,
+  pid       INTEGER NOT NULL,
+  exe     TEXT,                     -- the program the process was running
+  syscall   TEXT NOT NULL,
+  op        TEXT NOT NULL,
+  family    TEXT,
+  sock_type TEXT,
+  direction TEXT,
+  address   TEXT,
+  port      INTEGER,                -- NULL when not applicable
+  fd        INTEGER,                -- NULL when not applicable
+  result    INTEGER,
+  errno     INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS net_events_run_ts ON net_events(run_id, ts_ns);
+
+CREATE TABLE IF NOT EXISTS syscall_events (
+  id      INTEGER PRIMARY KEY,
+  run_id  INTEGER NOT NULL REFERENCES runs(id),
+  ts_ns   INTEGER NOT NULL,
+  pid     INTEGER NOT NULL,
+  exe     TEXT,
+  abi     TEXT NOT NULL,
+  nr      INTEGER NOT NULL,
+  name    TEXT NOT NULL,
+  args    TEXT NOT NULL,
+  result  INTEGER,
+  errno   INTEGER NOT NULL DEFAULT 0,
+  action  TEXT NOT NULL,
+  rule    TEXT                      -- NULL for the default action
+);
+CREATE INDEX IF NOT EXISTS syscall_events_run_ts ON syscall_events(run_id, ts_ns);
+)sql";
+
+// A database as warden version 1 left it: run 1 with one process and one
+// file event, user_version 1. Returns "" or the error.
+inline std::string CreateV1Database(const std::string& db_path) {
+  return Exec(db_path,
+              std::string(kSchemaV1Sql) +
+                  "PRAGMA user_version = 1;"
+                  "INSERT INTO runs(argv, cwd, host, warden_version, start_ns, end_ns, exit_code, "
+                  "exit_signal, lost_events) VALUES('[\"make\"]', '/src', 'old-box', '0.0.9', 100, "
+                  "900, 0, NULL, 3);"
+                  "INSERT INTO processes(run_id, pid, ppid, tgid, is_thread, exe, argv, cwd, "
+                  "start_ns, end_ns, exit_code) VALUES(1, 50, 1, 50, 0, '/usr/bin/make', "
+                  "'[\"make\"]', '/src', 110, 800, 0);"
+                  "INSERT INTO file_events(run_id, ts_ns, pid, exe, syscall, path, op, flags, "
+                  "result, errno, path2) VALUES(1, 200, 50, '/usr/bin/make', 'openat', "
+                  "'/src/Makefile', 'read', 'O_RDONLY', 3, 0, NULL);");
+}
+
 // A parsed JSON value. Objects keep their member order so tests can check it.
 struct Json {
   enum Type { kNull, kBool, kNumber, kString, kArray, kObject } type = kNull;

@@ -167,6 +167,31 @@ const EffectRow* EffectOf(syscalls::Abi abi, int nr) {
 
 std::span<const EffectRow> EffectRows() { return kRows; }
 
+FileUse FileUseOf(const EffectRow& e) {
+  // Operations that change a file or a directory; the xattr calls share
+  // one op, so the writing ones are named.
+  static constexpr std::string_view kWriteOps[] = {
+      "create", "unlink", "rmdir", "mkdir", "mknod", "chmod", "chown",
+      "truncate", "utime", "rename", "link", "symlink"};
+  static constexpr std::string_view kXattrWrites[] = {
+      "setxattr", "lsetxattr", "removexattr", "lremovexattr", "setxattrat", "removexattrat"};
+  switch (e.effect) {
+    case Effect::kOpen:
+      return e.op == "create" ? FileUse::kWrite : FileUse::kOpen;
+    case Effect::kOpenat2:
+    case Effect::kOpenByHandle: return FileUse::kOpen;
+    case Effect::kPathOp:
+    case Effect::kTwoPaths:
+    case Effect::kSymlink:
+      for (auto op : kWriteOps)
+        if (e.op == op) return FileUse::kWrite;
+      for (auto name : kXattrWrites)
+        if (e.name == name) return FileUse::kWrite;
+      return FileUse::kNone;
+    default: return FileUse::kNone;
+  }
+}
+
 bool KeepsState(std::string_view name) {
   for (auto n : kStateKeepers)
     if (n == name) return true;

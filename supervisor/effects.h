@@ -66,6 +66,13 @@ const EffectRow* EffectOf(syscalls::Abi abi, int nr);
 // Every row, for tests and documentation.
 std::span<const EffectRow> EffectRows();
 
+// What a call does to files, as file-read / file-write policy rules see it:
+// nothing (stat, access, readlink, ...), a modification (unlink, rename,
+// chmod, ...), or an open whose flags say (open, openat, openat2,
+// open_by_handle_at; creat always writes).
+enum class FileUse : uint8_t { kNone, kWrite, kOpen };
+FileUse FileUseOf(const EffectRow& e);
+
 // True when `name` changes state warden keeps (fd table, cwd), so it is
 // traced whatever classes the user watches.
 bool KeepsState(std::string_view name);

@@ -229,13 +229,18 @@ void SyscallRecorder::CapturePaths(Tracee& t, syscalls::MemoryReader& mem) {
   c.op = std::string(e.op);
   if (e.effect == Effect::kOpen && e.flags >= 0) {
     c.flags_text = syscalls::DecodeOpenFlags(c.args[e.flags]);
+    c.open_flags = c.args[e.flags];
     c.cloexec = c.args[e.flags] & O_CLOEXEC;
     if (c.op.empty()) c.op = OpenOp(c.args[e.flags]);
   } else if (e.effect == Effect::kOpen) {  // creat
     c.flags_text = "O_WRONLY|O_CREAT|O_TRUNC";
+    c.open_flags = O_WRONLY | O_CREAT | O_TRUNC;
   } else if (e.effect == Effect::kOpenat2) {
     uint64_t how[3] = {0, 0, 0};  // struct open_how {flags, mode, resolve}
-    mem.Read(c.args[2], how, sizeof how);
+    // Unreadable: the kernel fails it with EFAULT; judged as a write open,
+    // the most a policy could have to refuse.
+    if (mem.Read(c.args[2], how, sizeof how) != sizeof how) how[0] = O_RDWR | O_CREAT;
+    c.open_flags = how[0];
     c.flags_text = syscalls::DecodeOpenFlags(how[0]);
     c.cloexec = how[0] & O_CLOEXEC;
     c.op = OpenOp(how[0]);
@@ -307,11 +312,13 @@ void SyscallRecorder::OnExecSuccess(Tracee& t) {
   if (c.active && c.effect != nullptr && c.effect->effect == Effect::kExec) {
     t.proc->argv = c.argv;
     c.exec_done = true;
-    store_->Submit(store::ExecEvent{c.ts_ns, t.tid, c.exe, c.path, c.argv, c.envp,
-                                    c.argv_truncated, 0, 0});
-    store_->Submit(store::FileEvent{c.ts_ns, t.tid, c.exe,
-                                    c.def ? std::string(c.def->name) : "execve", c.path, "exec",
-                                    c.flags_text, 0, 0, ""});
+    if (c.record_behavior) {
+      store_->Submit(store::ExecEvent{c.ts_ns, t.tid, c.exe, c.path, c.argv, c.envp,
+                                      c.argv_truncated, 0, 0, c.action, c.rule});
+      store_->Submit(store::FileEvent{c.ts_ns, t.tid, c.exe,
+                                      c.def ? std::string(c.def->name) : "execve", c.path,
+                                      "exec", c.flags_text, 0, 0, "", c.action, c.rule});
+    }
   } else {
     std::string cmdline = ReadLink(fmt::format("/proc/{}/exe", t.tid));
     t.proc->argv = {cmdline};
@@ -351,12 +358,37 @@ void SyscallRecorder::FinishWithoutResult(Tracee& t) {
 }
 
 void SyscallRecorder::RecordDenied(Tracee& t, int err) {
-  t.call.action = "deny";
+  if (t.call.action == "allow") t.call.action = "deny";
   OnExit(t, -err);
+}
+
+void SyscallRecorder::RecordHit(const Tracee& t, int64_t ret) {
+  const PendingCall& c = t.call;
+  store::PolicyEvent ev;
+  ev.ts_ns = c.ts_ns;
+  ev.pid = t.tid;
+  ev.exe = c.exe;
+  ev.abi = std::string(syscalls::AbiName(c.abi));
+  ev.nr = c.nr;
+  ev.syscall = c.def ? std::string(c.def->name) : fmt::format("syscall_{:#x}", c.nr);
+  ev.args = c.args_text;
+  ev.action = c.action;
+  ev.rule = c.rule;
+  ev.mode = c.mode;
+  ev.enforced = c.enforced;
+  ev.category = c.category;
+  ev.target = c.target;
+  if (ret != kNoResult && NeedsResult(c)) {
+    ev.result = Result(ret);
+    ev.err = Errno(ret);
+  }
+  store_->Submit(std::move(ev));
 }
 
 void SyscallRecorder::RecordRaw(Tracee& t, int64_t ret) {
   const PendingCall& c = t.call;
+  if (c.record_hit) RecordHit(t, ret);
+  if (!c.record_behavior) return;
   store::SyscallEvent ev;
   ev.ts_ns = c.ts_ns;
   ev.pid = t.tid;
@@ -370,6 +402,7 @@ void SyscallRecorder::RecordRaw(Tracee& t, int64_t ret) {
     ev.err = Errno(ret);
   }
   ev.action = c.action;
+  ev.rule = c.rule;
   store_->Submit(std::move(ev));
 }
 
@@ -379,6 +412,7 @@ bool SyscallRecorder::NeedsResult(const PendingCall& c) {
 
 void SyscallRecorder::FinishFile(Tracee& t, int64_t ret) {
   PendingCall& c = t.call;
+  if (!c.record_behavior) return;
   const Effect e = c.effect->effect;
   if (e == Effect::kOpenByHandle && ret >= 0) {
     c.path = FdPath(t, static_cast<int>(ret));
@@ -390,10 +424,11 @@ void SyscallRecorder::FinishFile(Tracee& t, int64_t ret) {
   if (e == Effect::kExec) {
     if (c.exec_done) return;  // recorded at the exec event
     store_->Submit(store::ExecEvent{c.ts_ns, t.tid, c.exe, c.path, c.argv, c.envp,
-                                    c.argv_truncated, Result(ret), Errno(ret)});
+                                    c.argv_truncated, Result(ret), Errno(ret), c.action, c.rule});
   }
   store_->Submit(store::FileEvent{c.ts_ns, t.tid, c.exe, std::string(c.def ? c.def->name : ""),
-                                  c.path, c.op, c.flags_text, Result(ret), Errno(ret), c.path2});
+                                  c.path, c.op, c.flags_text, Result(ret), Errno(ret), c.path2,
+                                  c.action, c.rule});
 }
 
 void SyscallRecorder::FinishState(Tracee& t, int64_t ret) {
@@ -450,6 +485,8 @@ void SyscallRecorder::FinishNet(Tracee& t, int64_t ret) {
   ev.op = ev.syscall;
   ev.result = Result(ret);
   ev.err = Errno(ret);
+  ev.action = c.action;
+  ev.rule = c.rule;
   ev.fd = e == Effect::kSocket ? (ret >= 0 ? static_cast<int>(ret) : -1) : ArgFd(c, 0);
   const FdEntry* sock = e == Effect::kSocket ? nullptr : t.fds->Find(ev.fd);
   if (sock != nullptr && sock->kind == FdEntry::Kind::kSocket) {
@@ -540,7 +577,7 @@ void SyscallRecorder::FinishNet(Tracee& t, int64_t ret) {
     default:
       return;
   }
-  store_->Submit(std::move(ev));
+  if (c.record_behavior) store_->Submit(std::move(ev));
 }
 
 }  // namespace warden::supervisor

@@ -35,6 +35,8 @@ class SyscallRecorder {
   void FinishWithoutResult(Tracee& t);
   // A call that warden refused before it ran.
   void RecordDenied(Tracee& t, int err);
+  // The policy event of a hit (t.call.record_hit), with the call's result.
+  void RecordHit(const Tracee& t, int64_t ret);
 
   // The absolute path of `fd` in `t`, from the fd table or /proc.
   std::string FdPath(const Tracee& t, int fd) const;

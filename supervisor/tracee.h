@@ -4,6 +4,7 @@
 #define WARDEN_SUPERVISOR_TRACEE_H_
 
 #include <sys/types.h>
+#include <sys/user.h>
 
 #include <array>
 #include <cstdint>
@@ -41,7 +42,25 @@ struct PendingCall {
   bool has_addr = false;
   std::vector<std::string> argv, envp;
   bool argv_truncated = false;
+  uint64_t open_flags = 0;  // open/openat/openat2 flags (openat2: from open_how)
+  // The verdict (supervisor/policy_gate.h) and what to record.
   std::string action = "allow";
+  std::string rule;
+  bool hit = false;              // a policy hit: a rule decided, or a non-allow default
+  bool enforced = true;          // false in permissive mode
+  std::string mode;              // "active" / "permissive" when a policy judged it
+  std::string category;          // "file-read", "network-outbound", ...
+  std::string target;            // what the verdict was about (path, address:port)
+  bool record_behavior = true;   // file / exec / network / syscall events
+  bool record_hit = false;       // a policy event
+};
+
+// A syscall warden makes the tracee run (close of a descriptor a denied
+// accept returned), with the registers to restore when it returns.
+struct Injection {
+  bool active = false;
+  user_regs_struct saved{};
+  int64_t result = 0;  // what the denied call returns once restored
 };
 
 struct Tracee {
@@ -51,6 +70,7 @@ struct Tracee {
   std::shared_ptr<FdTable> fds;
   std::shared_ptr<FsState> fs;
   PendingCall call;
+  Injection inject;
 };
 
 }  // namespace warden::supervisor

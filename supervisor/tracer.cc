@@ -7,6 +7,9 @@
 #include <signal.h>
 #include <stddef.h>
 #include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <sys/user.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -63,6 +66,20 @@ uint64_t CloneFlags(pid_t parent, int event) {
   return fallback;
 }
 
+// Ends an accepted connection for both sides, through a copy of the
+// tracee's descriptor (pidfd_getfd), before the descriptor itself goes.
+void ShutdownSocket(pid_t tgid, int fd) {
+  int pidfd = static_cast<int>(syscall(SYS_pidfd_open, tgid, 0));
+  if (pidfd < 0) return;
+  int copy = static_cast<int>(syscall(SYS_pidfd_getfd, pidfd, fd, 0));
+  close(pidfd);
+  if (copy < 0) return;
+  linger hard{1, 0};  // RST, not FIN: the peer learns it was refused
+  setsockopt(copy, SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
+  shutdown(copy, SHUT_RDWR);
+  close(copy);
+}
+
 int64_t MonotonicNs() {
   timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -111,7 +128,7 @@ class StopWaiter {
 }  // namespace
 
 Tracer::Tracer(store::Store* store, RecorderOptions options, TracerOptions tracer_options)
-    : recorder_(store, options), store_(store) {
+    : recorder_(store, options), gate_(tracer_options.policy), store_(store) {
   // Spinning on the only CPU the tracees may use would starve them.
   cpu_set_t set;
   bool one_cpu = sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) <= 1;
@@ -149,9 +166,11 @@ ExitStatus Tracer::Run(pid_t main_pid, const std::string& cwd,
 void Tracer::Dispatch(pid_t pid, int status) {
   if (WIFEXITED(status) || WIFSIGNALED(status)) return OnTerminated(pid, status);
   if (!WIFSTOPPED(status)) return;
+  ++stops_;
   auto it = tracees_.find(pid);
   if (it == tracees_.end()) return OnUnknownStop(pid, status);
   Tracee& t = *it->second;
+  if (t.inject.active && OnInjectionStop(t, status)) return;
   const int sig = WSTOPSIG(status);
   const int event = status >> 16;
   if (sig == (SIGTRAP | 0x80)) return OnSyscallExitStop(t);
@@ -178,6 +197,8 @@ void Tracer::OnSeccompStop(Tracee& t) {
   if (!i386 && (nr & kX32Bit)) {
     // x32 is never allowed: record it, and make it fail with ENOSYS.
     recorder_.OnEntry(t, abi, static_cast<int>(nr), info.seccomp.args);
+    t.call.action = "deny";
+    t.call.rule = "warden:no-x32";
     return DenyCall(t, ENOSYS);
   }
   if (info.arch != AUDIT_ARCH_X86_64 && !i386) {
@@ -186,8 +207,77 @@ void Tracer::OnSeccompStop(Tracee& t) {
     return;
   }
   recorder_.OnEntry(t, abi, static_cast<int>(nr), info.seccomp.args);
-  if (!NeedsExitStop(t.call.def, t.call.effect, want_results_)) recorder_.FinishWithoutResult(t);
+  const policy::Verdict v = gate_.AtEntry(t, recorder_);
+  if (v.action == policy::Action::kDeny) return DenyCall(t, v.err);
+  if (v.action == policy::Action::kKill) return KillCall(t);
+  if (!NeedsExitStop(t.call.def, t.call.effect, want_results_) &&
+      !PolicyGate::JudgedAtExit(t.call))
+    recorder_.FinishWithoutResult(t);
   Resume(t);
+}
+
+// Kill: the call must not run either (SIGKILL takes effect when the task
+// next returns to the kernel's exit path, after the call would have run).
+void Tracer::KillCall(Tracee& t) {
+  ptrace(PTRACE_POKEUSER, t.tid, offsetof(user_regs_struct, orig_rax), -1L);
+  kill(t.proc->tgid, SIGKILL);
+  recorder_.FinishWithoutResult(t);
+  Resume(t);
+}
+
+// Deny at the exit of a call that already ran (accept, open_by_handle_at):
+// the program must not keep what the call gave it. The descriptor is closed
+// by making the tracee run close(fd) (rewinding to its syscall instruction,
+// strace-style injection), and the call then returns -err. An accepted
+// connection is shut down first, so the peer gets nothing through it even
+// where the injection cannot be done (then the descriptor stays, dead).
+void Tracer::DenyAtExit(Tracee& t, int64_t ret, int err) {
+  const int fd = static_cast<int>(ret);
+  if (t.call.effect && t.call.effect->effect == Effect::kAccept) ShutdownSocket(t.proc->tgid, fd);
+  recorder_.RecordDenied(t, err);
+  user_regs_struct regs{};
+  if (ptrace(PTRACE_GETREGS, t.tid, nullptr, &regs) != 0) return Resume(t);
+  errno = 0;
+  long word = ptrace(PTRACE_PEEKTEXT, t.tid, regs.rip - 2, nullptr);
+  const uint16_t insn = static_cast<uint16_t>(word);
+  const bool rewindable = errno == 0 && (insn == 0x050f /* syscall */ || insn == 0x80cd /* int $0x80 */);
+  if (!rewindable) {
+    ptrace(PTRACE_POKEUSER, t.tid, offsetof(user_regs_struct, rax), static_cast<long>(-err));
+    return Resume(t);
+  }
+  t.inject = Injection{true, regs, -err};
+  const bool i386 = t.call.abi == syscalls::Abi::kI386;
+  regs.rax = regs.orig_rax = i386 ? 6 : 3;  // close
+  (i386 ? regs.rbx : regs.rdi) = static_cast<unsigned long long>(fd);
+  regs.rip -= 2;
+  ptrace(PTRACE_SETREGS, t.tid, nullptr, &regs);
+  ptrace(PTRACE_SYSCALL, t.tid, nullptr, 0);
+}
+
+// Stops of a task running an injected close: step through its entry (and a
+// seccomp stop, if close is watched) to its exit, then restore the
+// registers with the denied call's result. False: not an injection stop.
+bool Tracer::OnInjectionStop(Tracee& t, int status) {
+  const int sig = WSTOPSIG(status);
+  const int event = status >> 16;
+  if (sig == (SIGTRAP | 0x80)) {
+    __ptrace_syscall_info info{};
+    if (GetSyscallInfo(t.tid, info) && info.op == PTRACE_SYSCALL_INFO_EXIT) {
+      user_regs_struct regs = t.inject.saved;
+      regs.rax = static_cast<unsigned long long>(t.inject.result);
+      ptrace(PTRACE_SETREGS, t.tid, nullptr, &regs);
+      t.inject.active = false;
+      Resume(t);
+      return true;
+    }
+    ptrace(PTRACE_SYSCALL, t.tid, nullptr, 0);
+    return true;
+  }
+  if (event == PTRACE_EVENT_SECCOMP) {
+    ptrace(PTRACE_SYSCALL, t.tid, nullptr, 0);
+    return true;
+  }
+  return false;  // signals, exits: handled as usual (Resume keeps stepping)
 }
 
 // Makes the pending call fail with -err without running: at the seccomp
@@ -201,10 +291,20 @@ void Tracer::DenyCall(Tracee& t, int err) {
 
 void Tracer::OnSyscallExitStop(Tracee& t) {
   __ptrace_syscall_info info{};
-  if (GetSyscallInfo(t.tid, info) && info.op == PTRACE_SYSCALL_INFO_EXIT)
-    recorder_.OnExit(t, info.exit.rval);
-  else
+  if (!GetSyscallInfo(t.tid, info) || info.op != PTRACE_SYSCALL_INFO_EXIT) {
     t.call.active = false;
+    return Resume(t);
+  }
+  if (t.call.active && PolicyGate::JudgedAtExit(t.call)) {
+    const policy::Verdict v = gate_.AtExit(t, recorder_, info.exit.rval);
+    if (v.action == policy::Action::kDeny) return DenyAtExit(t, info.exit.rval, v.err);
+    if (v.action == policy::Action::kKill) {
+      kill(t.proc->tgid, SIGKILL);
+      recorder_.FinishWithoutResult(t);
+      return Resume(t);
+    }
+  }
+  recorder_.OnExit(t, info.exit.rval);
   Resume(t);
 }
 
@@ -362,7 +462,7 @@ void Tracer::OnTerminated(pid_t pid, int status) {
 
 void Tracer::Resume(Tracee& t, int sig) {
   // Stop again at the syscall's exit only when a pending call needs it.
-  auto request = t.call.active ? PTRACE_SYSCALL : PTRACE_CONT;
+  auto request = (t.call.active || t.inject.active) ? PTRACE_SYSCALL : PTRACE_CONT;
   ptrace(request, t.tid, nullptr, sig);  // ESRCH: killed meanwhile; its exit follows
 }
 

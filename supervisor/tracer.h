@@ -11,7 +11,9 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "policy/policy.h"
 #include "store/store.h"
+#include "supervisor/policy_gate.h"
 #include "supervisor/syscall_recorder.h"
 #include "supervisor/tracee.h"
 
@@ -31,6 +33,8 @@ struct TracerOptions {
   // Stop at every syscall exit to record results; false skips the exit
   // stops that only the recorded result needs (warden run --no-results).
   bool want_results = true;
+  // The policy to enforce; null: only the built-in protections.
+  std::shared_ptr<const policy::Policy> policy;
 };
 
 class Tracer {
@@ -40,6 +44,11 @@ class Tracer {
   // Traces `main_pid` (already seized by Launch) and everything it starts,
   // until no tracee is left. Returns how the main child ended.
   ExitStatus Run(pid_t main_pid, const std::string& cwd, const std::vector<std::string>& argv);
+
+  // The policy gate, for the reload thread (PolicyGate::Replace).
+  PolicyGate& gate() { return gate_; }
+  // Stops taken so far (seccomp, syscall-exit, ptrace events, signals).
+  uint64_t stops() const { return stops_; }
 
  private:
   void Dispatch(pid_t pid, int status);
@@ -51,11 +60,16 @@ class Tracer {
   void OnTerminated(pid_t pid, int status);
   void OnUnknownStop(pid_t pid, int status);
   void DenyCall(Tracee& t, int err);
+  void KillCall(Tracee& t);
+  void DenyAtExit(Tracee& t, int64_t ret, int err);
+  bool OnInjectionStop(Tracee& t, int status);
   Tracee& AdoptChild(pid_t child, Tracee* parent, uint64_t clone_flags);
   void ReleaseParkedChildrenOf(pid_t ppid);
   void Resume(Tracee& t, int sig = 0);
 
   SyscallRecorder recorder_;
+  PolicyGate gate_;
+  uint64_t stops_ = 0;
   store::Store* store_;
   int64_t spin_ns_ = 0;
   bool kill_on_main_exit_ = false;

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 
+#include "policy/protections.h"
 #include "supervisor/effects.h"
 
 namespace warden::supervisor {
@@ -42,14 +43,42 @@ void AddRules(const syscalls::SyscallDef& d, uint32_t classes,
 // so instead of silently claiming full coverage.
 bool OpensUnseenChannel(std::string_view name) { return name == "io_uring_setup"; }
 
+// Whether the policy's categories need this call judged. Network calls
+// include socket(), whose type tells tcp from udp.
+bool PolicyNeeds(const syscalls::SyscallDef& d, const policy::CompiledPolicy& p) {
+  for (const auto& name : p.syscalls)
+    if (name == d.name) return true;
+  const EffectRow* e = EffectOf(syscalls::Abi::kX86_64, d.nr);
+  if (e == nullptr) return false;
+  switch (e->effect) {
+    case Effect::kExec: return p.categories & policy::kExecCalls;
+    case Effect::kConnect:
+    case Effect::kSendto:
+    case Effect::kSendmsg: return p.categories & policy::kNetOutbound;
+    case Effect::kAccept:
+    case Effect::kBind: return p.categories & policy::kNetInbound;
+    case Effect::kSocket: return p.categories & (policy::kNetOutbound | policy::kNetInbound);
+    default: break;
+  }
+  switch (FileUseOf(*e)) {
+    case FileUse::kOpen: return p.categories & (policy::kFileRead | policy::kFileWrite);
+    case FileUse::kWrite: return p.categories & policy::kFileWrite;
+    case FileUse::kNone: return false;
+  }
+  return false;
+}
+
 }  // namespace
 
-seccomp::FilterSpec PlanWatch(uint32_t classes) {
+seccomp::FilterSpec PlanWatch(uint32_t classes, const policy::CompiledPolicy* p) {
   seccomp::FilterSpec spec;
   for (const auto& d : syscalls::Table(syscalls::Abi::kX86_64)) {
-    if ((d.classes & classes) || KeepsState(d.name) || OpensUnseenChannel(d.name))
+    if ((d.classes & classes) || KeepsState(d.name) || OpensUnseenChannel(d.name) ||
+        (p != nullptr && PolicyNeeds(d, *p)))
       AddRules(d, classes, spec.trace);
   }
+  if (p != nullptr) spec.deny = p->bpf;
+  policy::AddProtections(spec);
   return spec;
 }
 

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 
+#include "policy/compile.h"
 #include "seccomp/filter.h"
 #include "supervisor/effects.h"
 #include "syscalls/syscall_table.h"
@@ -16,8 +17,10 @@ namespace warden::supervisor {
 inline constexpr uint32_t kDefaultWatch =
     syscalls::kFile | syscalls::kExec | syscalls::kNetwork | syscalls::kProcess;
 
-// The filter for `classes` (a syscalls::Class mask).
-seccomp::FilterSpec PlanWatch(uint32_t classes);
+// The filter for `classes` (a syscalls::Class mask; 0 when no behaviour
+// event is recorded), plus what a policy needs judged (`policy` may be
+// null) and the built-in protections.
+seccomp::FilterSpec PlanWatch(uint32_t classes, const policy::CompiledPolicy* policy = nullptr);
 
 // True when the tracer must also stop at the exit of this syscall. With
 // `want_results`, every call that returns does (its result is recorded).

@@ -42,6 +42,10 @@ std::string DecodeClockId(uint64_t clock);      // "CLOCK_MONOTONIC"
 std::string DecodeDirFd(uint64_t fd);           // "AT_FDCWD" when (int32_t)fd == AT_FDCWD, else decimal
 std::string SignalName(int sig);                // "SIGTERM"; "SIGRT_3"; "34" style fallback for unknown
 std::string ErrnoName(int err);                 // "ENOENT"; decimal for unknown
+std::optional<int> ErrnoByName(std::string_view name);  // "ENOENT" -> 2
+// The value of a constant the flag decoders know by name ("O_WRONLY",
+// "CLONE_UNTRACED", "AF_INET", "AT_FDCWD" as its 64-bit register value).
+std::optional<uint64_t> ConstantByName(std::string_view name);
 // strerror text for real errnos ("No such file or directory"), strace's text
 // for the kernel-internal ones (ERESTARTSYS, ...), "Unknown error N" else.
 std::string ErrnoDescription(int err);

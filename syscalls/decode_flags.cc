@@ -3,7 +3,10 @@
 // headers: glibc differs from the kernel for some (O_LARGEFILE is 0 on
 // x86_64) and lacks the newest. i386 and x86_64 share every value here.
 #include <cstdint>
+#include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 
 #include "fmt/format.h"
 #include "syscalls/decode.h"
@@ -359,6 +362,45 @@ std::string DecodeClockId(uint64_t clock) {
   int32_t v = static_cast<int32_t>(clock);
   if (v < 0) return fmt::format("{}", v);
   return FormatEnum(static_cast<uint64_t>(v), kClockIds);
+}
+
+// Every named constant of the tables above, for policy files that write
+// flags by name ("O_WRONLY|O_CREAT"). Names are unique across the tables;
+// AT_FDCWD is the register value of the int -100.
+std::optional<uint64_t> ConstantByName(std::string_view name) {
+  static constexpr std::span<const FlagName> kTables[] = {
+      kOpenAccMode,
+      kOpenFlags,
+      kAtFlags,
+      kAccessAtFlags,
+      kFileTypes,
+      kAccessModes,
+      kFcntlCmds,
+      kCloneFlags,
+      kMmapProt,
+      kMapTypes,
+      kMapFlags,
+      kSocketDomains,
+      kSocketTypes,
+      kSocketTypeFlags,
+      kIpProtocols,
+      kNetlinkProtocols,
+      kMsgFlags,
+      kWhence,
+      kRenameFlags,
+      kWaitOptions,
+      kClockIds,
+      kIoctlCmds,
+      kPrctlOptions,
+      kPtraceRequests,
+      kFutexCmds,
+      kFutexFlags,
+  };
+  if (name == "AT_FDCWD") return static_cast<uint64_t>(static_cast<int64_t>(kAtFdCwd));
+  for (auto table : kTables)
+    for (const FlagName& f : table)
+      if (f.name == name) return f.value;
+  return std::nullopt;
 }
 
 }  // namespace warden::syscalls

@@ -85,6 +85,12 @@ std::string ErrnoName(int err) {
   return fmt::format("{}", err);
 }
 
+std::optional<int> ErrnoByName(std::string_view name) {
+  for (const FlagName& f : kErrnos)
+    if (f.name == name) return static_cast<int>(f.value);
+  return std::nullopt;
+}
+
 std::string ErrnoDescription(int err) {
   if (err > 0) {
     if (auto d = FindName(static_cast<uint64_t>(err), kInternalDescriptions)) return std::string(*d);

@@ -1,0 +1,169 @@
+#include "policy/evaluate.h"
+
+#include <sys/socket.h>
+
+#include <algorithm>
+
+#include "policy/cidr.h"
+#include "policy/glob.h"
+
+namespace warden::policy {
+namespace {
+
+using syscalls::ArgType;
+
+bool HasRead(FileAccess a) { return static_cast<int>(a) & static_cast<int>(FileAccess::kRead); }
+bool HasWrite(FileAccess a) { return static_cast<int>(a) & static_cast<int>(FileAccess::kWrite); }
+bool Inet(const Call& c) { return c.family == AF_INET || c.family == AF_INET6; }
+
+// Arguments the kernel reads as a C int: compared as signed 32-bit values,
+// so that AT_FDCWD and -1 match whatever the upper register half holds.
+bool IntSized(ArgType t) {
+  return t == ArgType::kInt || t == ArgType::kFd || t == ArgType::kDirFd ||
+         t == ArgType::kPid || t == ArgType::kSignal;
+}
+
+bool IntMatch(const ArgMatcher& m, uint64_t raw, bool int_sized) {
+  auto norm = [int_sized](uint64_t v) -> int64_t {
+    return int_sized ? static_cast<int32_t>(v) : static_cast<int64_t>(v);
+  };
+  const int64_t v = norm(raw);
+  switch (m.op) {
+    case MatchOp::kEq: return v == norm(m.value);
+    case MatchOp::kNe: return v != norm(m.value);
+    case MatchOp::kMask:
+      return m.mask_any ? (raw & m.mask) != 0 : (raw & m.mask) == (m.value & m.mask);
+    case MatchOp::kIn:
+      return std::any_of(m.values.begin(), m.values.end(),
+                         [&](uint64_t x) { return norm(x) == v; });
+    case MatchOp::kRange:
+      return int_sized ? (norm(m.lo) <= v && v <= norm(m.hi)) : (m.lo <= raw && raw <= m.hi);
+    case MatchOp::kGlob: return false;
+  }
+  return false;
+}
+
+bool AnyGlob(const std::vector<std::string>& globs, std::string_view text) {
+  if (text.empty()) return false;
+  return std::any_of(globs.begin(), globs.end(),
+                     [&](const std::string& g) { return GlobMatch(g, text); });
+}
+
+bool NetMatch(const Rule& r, const Call& c) {
+  if (r.protocol != Protocol::kAny && r.protocol != c.protocol) return false;
+  if (!r.addresses.empty() &&
+      std::none_of(r.addresses.begin(), r.addresses.end(),
+                   [&](const Cidr& n) { return CidrContains(n, c.address); }))
+    return false;
+  if (!r.ports.empty() &&
+      std::none_of(r.ports.begin(), r.ports.end(),
+                   [&](const PortRange& p) { return p.lo <= c.port && c.port <= p.hi; }))
+    return false;
+  return true;
+}
+
+}  // namespace
+
+std::optional<Action> DefaultFor(const Defaults& d, const Call& c) {
+  if (c.exec) return d.exec;
+  if (c.access != FileAccess::kNone) return d.file;
+  if (c.net != NetKind::kNone && Inet(c)) return d.network;
+  return std::nullopt;
+}
+
+Evaluator::Evaluator(std::shared_ptr<const Policy> policy) : policy_(std::move(policy)) {
+  for (const auto& name : policy_->ignored_syscalls) ignored_.insert(name);
+}
+
+const std::vector<bool>& Evaluator::ProgramMatches(std::string_view exe) {
+  auto it = program_cache_.find(exe);
+  if (it != program_cache_.end()) return it->second;
+  std::vector<bool> m;
+  m.reserve(policy_->rules.size());
+  for (const Rule& r : policy_->rules) m.push_back(ProgramMatch(r.program, exe));
+  if (program_cache_.size() > 4096) program_cache_.clear();  // bound memory
+  return program_cache_.emplace(std::string(exe), std::move(m)).first->second;
+}
+
+// Whether the rule's type covers this call at all (before its matchers).
+bool Evaluator::Applies(const Rule& r, const Call& c) const {
+  switch (r.type) {
+    case RuleType::kNetworkOutbound: return c.net == NetKind::kOutbound && Inet(c);
+    case RuleType::kNetworkInbound:
+      // A rule that names peers can only be judged when a peer is known.
+      return Inet(c) && (c.net == NetKind::kAccept ||
+                         (c.net == NetKind::kBind && r.addresses.empty()));
+    case RuleType::kFileRead: return !c.exec && HasRead(c.access);
+    case RuleType::kFileWrite: return !c.exec && HasWrite(c.access);
+    case RuleType::kExec: return c.exec;
+    case RuleType::kSyscall:
+      return c.def != nullptr && std::find(r.syscalls.begin(), r.syscalls.end(),
+                                           c.def->name) != r.syscalls.end();
+  }
+  return false;
+}
+
+bool Evaluator::Matches(const Rule& r, const Call& c) const {
+  switch (r.type) {
+    case RuleType::kNetworkOutbound:
+    case RuleType::kNetworkInbound: return NetMatch(r, c);
+    case RuleType::kFileRead:
+    case RuleType::kFileWrite: return AnyGlob(r.paths, c.path) || AnyGlob(r.paths, c.path2);
+    case RuleType::kExec: return AnyGlob(r.paths, c.path);
+    case RuleType::kSyscall: return ArgsMatch(r, c);
+  }
+  return false;
+}
+
+bool Evaluator::ArgsMatch(const Rule& r, const Call& c) const {
+  for (const ArgMatcher& m : r.args) {
+    if (m.index < 0 || m.index > 5) return false;
+    if (m.op == MatchOp::kGlob) {
+      std::optional<std::string> s = c.read_string ? c.read_string(m.index) : std::nullopt;
+      if (!s || !GlobMatch(m.glob, *s)) return false;
+      continue;
+    }
+    const bool int_sized = c.def != nullptr && IntSized(c.def->args[m.index].type);
+    if (!IntMatch(m, c.args[m.index], int_sized)) return false;
+  }
+  return true;
+}
+
+// True when some rule that could decide this call, or its default, is not
+// an allow: then a value warden could not read must not let it through.
+bool Evaluator::CanDeny(const Call& c, const std::vector<bool>& programs) const {
+  const auto& rules = policy_->rules;
+  for (size_t i = 0; i < rules.size(); ++i) {
+    const Rule& r = rules[i];
+    if (r.enabled && programs[i] && r.action != Action::kAllow && r.type != RuleType::kSyscall &&
+        Applies(r, c))
+      return true;
+  }
+  auto d = DefaultFor(policy_->defaults, c);
+  return d && *d != Action::kAllow;
+}
+
+std::optional<Verdict> Evaluator::Default(const Call& c) const {
+  auto d = DefaultFor(policy_->defaults, c);
+  if (!d) return std::nullopt;
+  std::string_view category = c.exec ? "exec" : c.access != FileAccess::kNone ? "file" : "network";
+  Verdict v{*d, *d == Action::kDeny ? policy_->defaults.err : 0,
+            "default:" + std::string(category), *d != Action::kAllow};
+  return v;
+}
+
+Verdict Evaluator::Judge(const Call& c) {
+  const std::vector<bool>& programs = ProgramMatches(c.exe);
+  if (c.unreadable && CanDeny(c, programs))
+    return Verdict{Action::kDeny, 1 /*EPERM*/, "warden:unreadable", true};
+  const auto& rules = policy_->rules;
+  for (size_t i = 0; i < rules.size(); ++i) {
+    const Rule& r = rules[i];
+    if (!r.enabled || !programs[i] || !Applies(r, c) || !Matches(r, c)) continue;
+    return Verdict{r.action, r.action == Action::kDeny ? r.err : 0, r.name, true};
+  }
+  if (auto d = Default(c)) return *d;
+  return Verdict{};
+}
+
+}  // namespace warden::policy

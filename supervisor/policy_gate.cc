@@ -1,0 +1,245 @@
+#include "supervisor/policy_gate.h"
+
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "fmt/format.h"
+#include "policy/protections.h"
+#include "supervisor/paths.h"
+#include "supervisor/tracee_memory.h"
+
+namespace warden::supervisor {
+namespace {
+
+using policy::Action;
+using policy::FileAccess;
+using policy::NetKind;
+
+FileAccess OpenAccess(uint64_t flags) {
+  if (flags & O_PATH) return FileAccess::kNone;
+  int a = 0;
+  switch (flags & O_ACCMODE) {
+    case O_RDONLY: a = 1; break;
+    case O_WRONLY: a = 2; break;
+    default: a = 3; break;  // O_RDWR, and the invalid 3 (read and write checks)
+  }
+  if (flags & (O_CREAT | O_TRUNC)) a |= 2;
+  return static_cast<FileAccess>(a);
+}
+
+bool Unreadable(const std::string& path) { return !path.empty() && path[0] == '<'; }
+
+// What the kernel knows about socket `fd` of process `tgid`, read through a
+// copy of the descriptor (pidfd_getfd): the fd table may be stale (close is
+// not traced) or may never have seen the socket (inherited, SCM_RIGHTS).
+struct SocketFacts {
+  int type = -1;
+  syscalls::SockAddr local, peer;
+};
+std::optional<SocketFacts> QuerySocket(pid_t tgid, int fd) {
+  int pidfd = static_cast<int>(syscall(SYS_pidfd_open, tgid, 0));
+  if (pidfd < 0) return std::nullopt;
+  int copy = static_cast<int>(syscall(SYS_pidfd_getfd, pidfd, fd, 0));
+  close(pidfd);
+  if (copy < 0) return std::nullopt;
+  SocketFacts f;
+  socklen_t len = sizeof f.type;
+  getsockopt(copy, SOL_SOCKET, SO_TYPE, &f.type, &len);
+  sockaddr_storage ss{};
+  len = sizeof ss;
+  if (getsockname(copy, reinterpret_cast<sockaddr*>(&ss), &len) == 0)
+    f.local = syscalls::DecodeSockAddr(&ss, std::min<size_t>(len, sizeof ss));
+  len = sizeof ss;
+  if (getpeername(copy, reinterpret_cast<sockaddr*>(&ss), &len) == 0)
+    f.peer = syscalls::DecodeSockAddr(&ss, std::min<size_t>(len, sizeof ss));
+  close(copy);
+  return f;
+}
+
+policy::Protocol ProtocolOf(int sock_type) {
+  if (sock_type == SOCK_STREAM) return policy::Protocol::kTcp;
+  if (sock_type == SOCK_DGRAM) return policy::Protocol::kUdp;
+  return policy::Protocol::kAny;
+}
+
+int ArgFd(const PendingCall& c, int i) { return static_cast<int32_t>(c.args[i]); }
+
+// File facts: what the call does to which path(s).
+void DescribeFile(const PendingCall& c, policy::Call& call) {
+  const EffectRow& e = *c.effect;
+  if (e.effect == Effect::kExec) {
+    call.exec = true;
+    call.path = c.path;
+    call.unreadable = Unreadable(c.path);
+    return;
+  }
+  switch (FileUseOf(e)) {
+    case FileUse::kNone: return;
+    case FileUse::kWrite: call.access = FileAccess::kWrite; break;
+    case FileUse::kOpen:
+      if (e.effect == Effect::kOpenByHandle) return;  // judged at exit: the path comes from the fd
+      call.access = OpenAccess(c.open_flags);
+      break;
+  }
+  call.path = c.path;
+  // rename and link: the second path is judged too; a symlink's text is not a path.
+  if (e.effect == Effect::kTwoPaths) call.path2 = c.path2;
+  call.unreadable = Unreadable(c.path) || (e.effect == Effect::kTwoPaths && Unreadable(c.path2));
+}
+
+// Network facts of connect / sendto / sendmsg (with an address) and bind.
+void DescribeNet(Tracee& t, const PendingCall& c, policy::Call& call) {
+  const Effect e = c.effect->effect;
+  if (e == Effect::kConnect || ((e == Effect::kSendto || e == Effect::kSendmsg) && c.has_addr))
+    call.net = NetKind::kOutbound;
+  else if (e == Effect::kBind)
+    call.net = NetKind::kBind;
+  else
+    return;
+  call.unreadable = c.addr.unreadable || (e == Effect::kConnect && !c.has_addr);
+  call.family = c.addr.family;
+  call.address = c.addr.address;
+  call.port = c.addr.port;
+  if (call.family == AF_INET || call.family == AF_INET6) {
+    auto facts = QuerySocket(t.proc->tgid, ArgFd(c, 0));
+    if (facts) call.protocol = ProtocolOf(facts->type);
+  }
+}
+
+std::string Target(const policy::Call& c) {
+  if (c.net != NetKind::kNone) {
+    if (c.family == AF_INET6) return fmt::format("[{}]:{}", c.address, c.port);
+    return fmt::format("{}:{}", c.address, c.port);
+  }
+  if (!c.path2.empty()) return fmt::format("{} -> {}", c.path, c.path2);
+  return std::string(c.path);
+}
+
+}  // namespace
+
+std::string_view CategoryName(const policy::Call& c) {
+  if (c.exec) return "exec";
+  if (c.net == NetKind::kOutbound) return "network-outbound";
+  if (c.net == NetKind::kAccept || c.net == NetKind::kBind) return "network-inbound";
+  if (c.access == FileAccess::kRead) return "file-read";
+  if (c.access != FileAccess::kNone) return "file-write";
+  return "syscall";
+}
+
+PolicyGate::PolicyGate(std::shared_ptr<const policy::Policy> policy) {
+  if (policy) current_ = std::make_shared<policy::Evaluator>(std::move(policy));
+}
+
+void PolicyGate::Replace(std::shared_ptr<const policy::Policy> policy) {
+  auto next = std::make_shared<policy::Evaluator>(std::move(policy));
+  std::lock_guard<std::mutex> lock(mu_);
+  next_ = std::move(next);
+  generation_.fetch_add(1, std::memory_order_release);
+}
+
+std::shared_ptr<policy::Evaluator> PolicyGate::Current() {
+  // One atomic load per judged stop; the lock only after a reload.
+  if (generation_.load(std::memory_order_acquire) != seen_generation_) {
+    std::lock_guard<std::mutex> lock(mu_);
+    current_ = next_;
+    seen_generation_ = generation_.load(std::memory_order_relaxed);
+  }
+  return current_;
+}
+
+bool PolicyGate::JudgedAtExit(const PendingCall& c) {
+  return c.effect != nullptr &&
+         (c.effect->effect == Effect::kAccept || c.effect->effect == Effect::kOpenByHandle);
+}
+
+void PolicyGate::Apply(PendingCall& c, const policy::Verdict& v, policy::Mode mode,
+                       policy::LogMode log, bool ignored) {
+  c.action = std::string(policy::ActionName(v.action));
+  c.rule = v.rule;
+  c.hit = v.hit;
+  c.enforced = mode == policy::Mode::kActive || v.rule.starts_with("warden:");
+  c.mode = std::string(policy::ModeName(c.enforced ? policy::Mode::kActive : mode));
+  c.record_behavior = !ignored && policy::RecordsBehavior(log);
+  c.record_hit = !ignored && v.hit && policy::RecordsHit(log, v.action);
+}
+
+policy::Verdict PolicyGate::Decide(Tracee& t, const policy::Call& call,
+                                   std::optional<uint64_t> clone3) {
+  PendingCall& c = t.call;
+  auto eval = Current();
+  const policy::Mode mode = eval ? eval->policy().mode : policy::Mode::kActive;
+  const policy::LogMode log = eval ? eval->policy().log_mode : policy::LogMode::kBehavior;
+  const bool ignored = eval && c.def != nullptr && eval->Ignored(c.def->name);
+  policy::Verdict v;
+  if (auto p = policy::JudgeProtections(call, clone3)) v = *p;
+  else if (eval && mode != policy::Mode::kInactive) v = eval->Judge(call);
+  c.category = std::string(CategoryName(call));
+  c.target = Target(call);
+  Apply(c, v, mode, log, ignored);
+  if (!c.enforced || v.action == Action::kMonitor) return policy::Verdict{};
+  return v;
+}
+
+policy::Verdict PolicyGate::AtEntry(Tracee& t, SyscallRecorder& /*recorder*/) {
+  PendingCall& c = t.call;
+  policy::Call call;
+  call.abi = c.abi;
+  call.def = c.def;
+  for (int i = 0; i < 6; ++i) call.args[i] = c.args[i];
+  call.exe = t.proc->exe;
+  if (c.effect != nullptr && !JudgedAtExit(c)) {
+    DescribeFile(c, call);
+    DescribeNet(t, c, call);
+  }
+  std::optional<uint64_t> clone3;
+  if (c.def != nullptr && c.def->name == "clone3") {
+    uint64_t flags = 0;
+    TraceeMemory mem(t.tid);
+    if (mem.Read(c.args[0], &flags, sizeof flags) == sizeof flags) clone3 = flags;
+  }
+  call.read_string = [&t](int index) -> std::optional<std::string> {
+    TraceeMemory mem(t.tid);
+    auto s = syscalls::ReadCString(mem, t.call.args[index], 4096);
+    if (s.unreadable || s.truncated) return std::nullopt;
+    return s.value;
+  };
+  policy::Verdict v = Decide(t, call, clone3);
+  // A call judged at its exit carries no verdict yet.
+  if (JudgedAtExit(c) && !c.hit) c.record_hit = false;
+  return v;
+}
+
+policy::Verdict PolicyGate::AtExit(Tracee& t, SyscallRecorder& recorder, int64_t ret) {
+  PendingCall& c = t.call;
+  if (!JudgedAtExit(c) || ret < 0 || c.action != "allow") return policy::Verdict{};
+  policy::Call call;
+  call.abi = c.abi;
+  call.def = c.def;
+  for (int i = 0; i < 6; ++i) call.args[i] = c.args[i];
+  call.exe = t.proc->exe;
+  std::string path;
+  if (c.effect->effect == Effect::kAccept) {
+    auto facts = QuerySocket(t.proc->tgid, static_cast<int>(ret));
+    call.net = NetKind::kAccept;
+    if (!facts) {
+      call.unreadable = true;
+    } else {
+      call.family = facts->peer.family;
+      path = facts->peer.address;
+      call.address = path;
+      call.port = facts->local.port;  // inbound rules name the local port
+      call.protocol = ProtocolOf(facts->type);
+    }
+  } else {
+    path = recorder.FdPath(t, static_cast<int>(ret));
+    call.path = path;
+    call.access = OpenAccess(c.args[2]);
+    call.unreadable = path.empty() || path[0] != '/';
+  }
+  return Decide(t, call, std::nullopt);
+}
+
+}  // namespace warden::supervisor

@@ -1,0 +1,287 @@
+// The adversarial side of policies (../shared/SECURITY.md 5-9): built-in
+// protections that hold with no policy at all, the indirect ways to name a
+// file or run a program, io_uring under a policy; a bad policy never
+// starts anything; --reload swaps policies under a running program.
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/policy_test_support.h"
+
+namespace warden::itest {
+namespace {
+
+using ::testing::ContainsRegex;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+class PolicySecurityTest : public PolicyTest {
+ protected:
+  ExitInfo RunBare(const std::vector<std::string>& args) {
+    std::vector<std::string> cmd = {H()};
+    cmd.insert(cmd.end(), args.begin(), args.end());
+    return RunWarden(cmd);
+  }
+};
+
+// 14. Without --policy: ptrace, process_vm_writev and CLONE_UNTRACED are
+// refused, and so is a write open of /proc/PID/mem.
+TEST_F(PolicySecurityTest, BuiltInProtectionsWithoutPolicy) {
+  struct Case {
+    std::string op, want;
+  };
+  for (const Case& c : std::vector<Case>{{"ptrace-parent", "EPERM"},
+                                         {"ptrace-traceme", "EPERM"},
+                                         {"ptrace-sibling", "EPERM"},
+                                         {"vm-writev", "EPERM"},
+                                         {"proc-mem", "EACCES"},
+                                         {"clone-untraced", "EPERM"},
+                                         {"clone3-untraced", "EPERM"},
+                                         {"clone3-badptr", "EPERM"}}) {
+    ExitInfo r = RunBare({c.op});
+    EXPECT_EQ(r.out, c.op + " err " + c.want + "\n") << r.err << PolicyDump();
+    EXPECT_THAT(r.out, Not(HasSubstr("child ran"))) << c.op;
+    EXPECT_EQ(QueryInt("SELECT count(*) FROM runs WHERE id=" + Run() + " AND policy_mode IS NOT NULL "
+                       "AND policy_mode != ''"),
+              0);
+  }
+  // The supervisor's verdicts are recorded as warden's own rules.
+  ExitInfo r = RunBare({"proc-mem"});
+  EXPECT_EQ(QueryOne("SELECT action || ' ' || rule FROM file_events WHERE run_id=" + Run() +
+                     " AND path LIKE '/proc/%/mem'"),
+            "deny warden:no-proc-mem-write")
+      << PolicyDump();
+  // Reading /proc/self/mem is not writing it.
+  r = RunBare({"read", "/proc/self/mem"});
+  EXPECT_EQ(r.out, "read ok 3\n") << r.err;
+}
+
+// The same protections through the i386 ABI, which BPF does not judge.
+TEST_F(PolicySecurityTest, BuiltInProtectionsForI386Calls) {
+  ExitInfo probe = Run({H(), "i386", "20"});  // getpid
+  if (probe.out.rfind("i386 ok", 0) != 0) GTEST_SKIP() << "no int $0x80 here: " << probe.out;
+  // ptrace(PTRACE_SEIZE, parent): i386 ptrace is 26.
+  ExitInfo r = RunBare({"i386", "26", "0x4206", "ppid"});
+  EXPECT_EQ(r.out, "i386 err EPERM\n") << r.err << PolicyDump();
+  // clone(CLONE_UNTRACED | SIGCHLD): i386 clone is 120.
+  r = RunBare({"i386", "120", "0x800011"});
+  EXPECT_EQ(r.out, "i386 err EPERM\n") << r.err << PolicyDump();
+}
+
+// io_uring: refused with ENOSYS under a policy that can deny anything,
+// unless the policy allows it explicitly.
+TEST_F(PolicySecurityTest, IoUringUnderPolicy) {
+  ExitInfo probe = Run({H(), "io-uring"});
+  if (probe.out.rfind("io-uring ok", 0) != 0) GTEST_SKIP() << "io_uring unavailable: " << probe.out;
+  const std::string deny = R"(
+  - name: something-denied
+    type: file-read
+    paths: $DIR/nothing
+    action: deny
+)";
+  ExitInfo r = RunHelper("rules:" + deny, {"io-uring"});
+  EXPECT_EQ(r.out, "io-uring err ENOSYS\n") << r.err << PolicyDump();
+  EXPECT_EQ(QueryOne("SELECT action || ' ' || rule FROM policy_events WHERE run_id=" + Run() +
+                     " AND syscall='io_uring_setup'"),
+            "deny warden:no-io-uring")
+      << PolicyDump();
+  r = RunHelper(R"(
+rules:
+  - name: uring-ok
+    type: syscall
+    syscall: io_uring_setup
+    action: allow
+)" + deny,
+                {"io-uring"});
+  EXPECT_THAT(r.out, ContainsRegex("^io-uring ok [0-9]+\n$")) << r.err << PolicyDump();
+  // A policy that denies nothing leaves io_uring alone.
+  r = RunHelper(R"(
+rules:
+  - name: just-watching
+    type: file-read
+    paths: $DIR/nothing
+    action: monitor
+)",
+                {"io-uring"});
+  EXPECT_THAT(r.out, ContainsRegex("^io-uring ok [0-9]+\n$")) << r.err << PolicyDump();
+}
+
+// /proc/self/fd/N/NAME, /proc/self/root/PATH and open_by_handle_at name the
+// real file: a file-read rule on its path applies.
+TEST_F(PolicySecurityTest, IndirectPathsJudgedByRealPath) {
+  ASSERT_EQ(mkdir(Path("sub").c_str(), 0755), 0);
+  const std::string secret = Path("sub/secret");
+  WriteFile(secret, "s");
+  const std::string policy = R"(
+rules:
+  - name: no-secret
+    type: file-read
+    paths: $DIR/sub/secret
+    action: deny
+    errno: EACCES
+)";
+  ExitInfo r = RunHelper(policy, {"procfd", Path("sub"), "secret"});
+  EXPECT_EQ(r.out, "procfd err EACCES\n") << r.err << PolicyDump();
+  EXPECT_EQ(QueryOne("SELECT target FROM policy_events WHERE run_id=" + Run() + " AND rule='no-secret'"),
+            secret)
+      << PolicyDump();
+  r = RunHelper(policy, {"procroot", secret});
+  EXPECT_EQ(r.out, "procroot err EACCES\n") << r.err << PolicyDump();
+  // Control: a sibling through the same routes opens.
+  WriteFile(Path("sub/other"), "o");
+  r = RunHelper(policy, {"procfd", Path("sub"), "other"});
+  EXPECT_EQ(r.out, "procfd ok 4\n") << r.err << PolicyDump();
+
+  ExitInfo probe = Run({H(), "by-handle", secret});
+  if (probe.out.find("by-handle ok") == std::string::npos)
+    GTEST_SKIP() << "open_by_handle_at unavailable (needs CAP_DAC_READ_SEARCH): " << probe.out;
+  r = RunHelper(policy, {"by-handle", secret});
+  // fd 3 is "/", the handle's descriptor was 4: closed again.
+  EXPECT_EQ(r.out, "by-handle err EACCES\nnext-fd 4\n") << r.err << PolicyDump();
+  EXPECT_EQ(QueryOne("SELECT target FROM policy_events WHERE run_id=" + Run() +
+                     " AND syscall='open_by_handle_at'"),
+            secret)
+      << PolicyDump();
+}
+
+// execveat is an exec like execve.
+TEST_F(PolicySecurityTest, ExecveatJudgedByExecRules) {
+  ExitInfo r = RunBare({"execveat", "/usr/bin/true"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;  // without a policy, true runs
+  EXPECT_EQ(r.out, "");
+  r = RunHelper(R"(
+rules:
+  - name: no-true
+    type: exec
+    paths: ["**/true"]
+    action: deny
+)",
+                {"execveat", "/usr/bin/true"});
+  EXPECT_EQ(r.out, "execveat err EPERM\n") << r.err << PolicyDump();
+  EXPECT_EQ(QueryOne("SELECT action || ' ' || rule FROM exec_events WHERE run_id=" + Run() +
+                     " AND path='/usr/bin/true'"),
+            "deny no-true")
+      << PolicyDump();
+}
+
+// Deny = no side effect: a denied O_CREAT open creates nothing.
+TEST_F(PolicySecurityTest, DeniedCreateLeavesNoFile) {
+  ExitInfo r = RunHelper(R"(
+rules:
+  - name: no-new
+    type: file-write
+    paths: $DIR/newfile
+    action: deny
+)",
+                         {"write", Path("newfile")});
+  EXPECT_EQ(r.out, "write err EPERM\n") << r.err << PolicyDump();
+  EXPECT_FALSE(Exists(Path("newfile")));
+}
+
+// 15. A policy that does not parse: exit 2 before anything runs, the
+// message points at the line and column, no run is recorded.
+TEST_F(PolicySecurityTest, BadPolicyStartsNothing) {
+  struct Case {
+    std::string text, where;
+  };
+  const std::vector<Case> cases = {
+      // An unknown action, at line 7 column 13.
+      {"version: 1\nname: bad\nrules:\n  - name: r\n    type: file-read\n    paths: /x\n"
+       "    action: denny\n",
+       "bad.yaml:7:13"},
+      // A YAML syntax error.
+      {"version: 1\nname: bad\nrules: [\n  {name: r,\n", "bad.yaml:"},
+      // A rule that names no path.
+      {"version: 1\nname: bad\nrules:\n  - name: r\n    type: file-read\n    action: deny\n",
+       "bad.yaml:4:5"},
+  };
+  for (const Case& c : cases) {
+    WriteFile(Path("bad.yaml"), c.text);
+    ExitInfo r = RunWarden({"/usr/bin/touch", Path("MARKER")}, {"--policy", Path("bad.yaml")});
+    EXPECT_EQ(r.exit_code, 2) << c.text << r.err;
+    EXPECT_THAT(r.err, HasSubstr(c.where)) << c.text;
+    EXPECT_THAT(r.err, ContainsRegex("bad\\.yaml:[0-9]+:[0-9]+")) << c.text;
+    EXPECT_FALSE(Exists(Path("MARKER"))) << c.text;
+    if (Exists(db())) EXPECT_EQ(QueryInt("SELECT count(*) FROM runs"), 0) << c.text;
+  }
+  ExitInfo r = RunWarden({"/usr/bin/touch", Path("MARKER")}, {"--policy", Path("missing.yaml")});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_FALSE(Exists(Path("MARKER")));
+}
+
+// 16. --reload: a new version of the file applies to the running program;
+// an invalid one is refused and the previous version stays.
+TEST_F(PolicySecurityTest, ReloadAppliesValidVersionsAndRefusesBadOnes) {
+  WriteFile(Path("secret"), "secret content\n");
+  auto replace_policy = [&](const std::string& text) {
+    // As editors do: a new file renamed over the old one.
+    WriteFile(Path("policy.yaml.new"), Expand(text));
+    ASSERT_EQ(rename(Path("policy.yaml.new").c_str(), PolicyFile().c_str()), 0);
+  };
+  WritePolicy(R"(
+name: v1
+rules:
+  - name: watch-secret
+    type: file-read
+    paths: $DIR/secret
+    action: monitor
+)");
+  const std::string script =
+      "cat secret && echo CAT0 ok || echo CAT0 failed; echo started; "
+      "while [ ! -e go1 ]; do sleep 0.02; done; cat secret && echo CAT1 ok || echo CAT1 failed; "
+      "while [ ! -e go2 ]; do sleep 0.02; done; cat secret && echo CAT2 ok || echo CAT2 failed";
+  Spawned w = StartWarden({"/bin/sh", "-c", script}, {"--policy", PolicyFile(), "--reload"});
+  ASSERT_TRUE(WaitForOutput(w, "started", std::chrono::milliseconds(5000))) << ReadFile(w.err_path);
+  EXPECT_THAT(ReadFile(w.out_path), HasSubstr("secret content\nCAT0 ok\n"));
+
+  replace_policy(R"(
+name: v2
+rules:
+  - name: deny-secret
+    type: file-read
+    paths: $DIR/secret
+    action: deny
+    errno: EACCES
+)");
+  ASSERT_TRUE(WaitUntil([&] { return ReadFile(w.err_path).find("policy reloaded") != std::string::npos; },
+                        std::chrono::milliseconds(5000)))
+      << ReadFile(w.err_path);
+  WriteFile(Path("go1"), "");
+  ASSERT_TRUE(WaitForOutput(w, "CAT1", std::chrono::milliseconds(5000))) << ReadFile(w.err_path);
+  EXPECT_THAT(ReadFile(w.out_path), HasSubstr("CAT1 failed")) << ReadFile(w.err_path);
+
+  replace_policy("name: v3\nrules:\n  - name: broken\n    type: file-raed\n    paths: /x\n    action: deny\n");
+  ASSERT_TRUE(WaitUntil([&] { return ReadFile(w.err_path).find("refused") != std::string::npos; },
+                        std::chrono::milliseconds(5000)))
+      << ReadFile(w.err_path);
+  WriteFile(Path("go2"), "");
+  ExitInfo r = Wait(w);
+  std::string dump = PolicyDump();
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_THAT(r.out, HasSubstr("CAT1 failed")) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("CAT2 failed")) << r.err << dump;
+  EXPECT_EQ(r.out.find("secret content"), r.out.rfind("secret content")) << r.out;  // read once
+
+  Rows changes = Query("SELECT name, accepted, message FROM policy_changes WHERE run_id=" + Run() +
+                       " ORDER BY id");
+  ASSERT_EQ(changes.size(), 3u) << dump;
+  EXPECT_THAT(changes[0], ElementsAre("v1", "1", ::testing::AnyOf("", "NULL"))) << dump;
+  EXPECT_THAT(changes[1], ElementsAre("v2", "1", ::testing::AnyOf("", "NULL"))) << dump;
+  EXPECT_EQ(changes[2][1], "0") << dump;
+  EXPECT_THAT(changes[2][2], HasSubstr("file-raed")) << dump;
+  EXPECT_THAT(changes[2][2], ContainsRegex("policy\\.yaml:4:")) << dump;
+  // The verdicts: monitored once under v1, denied twice under v2.
+  EXPECT_THAT(Query("SELECT action, rule FROM policy_events WHERE run_id=" + Run() +
+                    " AND target=" + Sql(Path("secret")) + " ORDER BY id"),
+              ElementsAre(ElementsAre("monitor", "watch-secret"), ElementsAre("deny", "deny-secret"),
+                          ElementsAre("deny", "deny-secret")))
+      << dump;
+}
+
+}  // namespace
+}  // namespace warden::itest
