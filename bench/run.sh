@@ -14,6 +14,9 @@
 #   BENCH_TSV      if set, append every sample to this file (tab-separated)
 #   BENCH_KEEP     1: keep the scratch directory (last warden db, strace output)
 #   WORKLOADS      the workload script (default bench/workloads.sh)
+#   BENCH_MODES    modes to run, space-separated (default: every mode; see
+#                  `label` below), e.g. "u w wpol s"
+#   BENCH_POLICY   policy for mode wpol (default bench/policy-50.yaml)
 #
 # Every run gets a fresh database; the modes are interleaved within each
 # repetition so that drift in the machine affects all of them alike. See
@@ -21,7 +24,7 @@
 set -euo pipefail
 
 cmdline=""  # how this run was asked for: the settings given, then the arguments
-for v in WARDEN BENCH_RUNS BENCH_PINNED BENCH_CPU BENCH_TIMEOUT BENCH_TSV BENCH_KEEP WORKLOADS; do
+for v in WARDEN BENCH_RUNS BENCH_PINNED BENCH_CPU BENCH_TIMEOUT BENCH_TSV BENCH_KEEP WORKLOADS BENCH_MODES BENCH_POLICY; do
   [[ -n ${!v+x} ]] && cmdline+="$v=${!v} "
 done
 cmdline+="bench/run.sh${*:+ $*}"
@@ -92,9 +95,12 @@ if (($# > 0)); then workloads=("$@"); else mapfile -t workloads < <("$WORKLOADS"
 known=" $("$WORKLOADS" list | xargs) "
 for w in "${workloads[@]}"; do [[ $known == *" $w "* ]] || die "unknown workload '$w' (known:${known% })"; done
 
-modes=(u w wpin wfast s)
+POLICY=${BENCH_POLICY:-$here/policy-50.yaml}
+modes=(u w wpol wpin wfast s)
 [[ $PINNED == 1 ]] && modes+=(up wp sp)
-declare -A label=([u]=untraced [w]=warden [wpin]="warden --pin" [wfast]="warden --pin --no-results" [s]=strace [up]="untraced@cpu$CPU" [wp]="warden@cpu$CPU" [sp]="strace@cpu$CPU")
+if [[ -n ${BENCH_MODES:-} ]]; then read -r -a modes <<<"$BENCH_MODES"; fi
+[[ " ${modes[*]} " == *" u "* ]] || die "BENCH_MODES must include u (ratios are against it)"
+declare -A label=([u]=untraced [w]=warden [wpol]="warden --policy" [wpin]="warden --pin" [wfast]="warden --pin --no-results" [s]=strace [up]="untraced@cpu$CPU" [wp]="warden@cpu$CPU" [sp]="strace@cpu$CPU")
 
 # The command line for one mode; warden and strace write into $tmp.
 command_for() { # MODE WORKLOAD
@@ -104,6 +110,7 @@ command_for() { # MODE WORKLOAD
     u|up)  cmd=("${pin[@]}" "$WORKLOADS" "$2") ;;
     w|wp)  cmd=("${pin[@]}" "$WARDEN" run --db "$tmp/w-$1.db" -- "$WORKLOADS" "$2") ;;
     wpin)  cmd=("$WARDEN" run --pin --db "$tmp/w-$1.db" -- "$WORKLOADS" "$2") ;;
+    wpol)  cmd=("$WARDEN" run --policy "$POLICY" --db "$tmp/w-$1.db" -- "$WORKLOADS" "$2") ;;
     wfast) cmd=("$WARDEN" run --pin --no-results --db "$tmp/w-$1.db" -- "$WORKLOADS" "$2") ;;
     s|sp)  cmd=("${pin[@]}" strace "${STRACE_ARGS[@]}" -o "$tmp/strace-$1.out" "$WORKLOADS" "$2") ;;
   esac
@@ -175,12 +182,14 @@ done
 note "done in $(( $(date +%s) - start )) s"
 
 # The table, as Markdown so that it can be pasted into bench/README.md.
-hdr="| workload | untraced s | warden s | warden/untr | warden --pin s | ratio | --pin --no-results s | ratio | strace s | strace/untr |"
-sep="|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-if [[ $PINNED == 1 ]]; then
-  hdr+=" untraced@cpu$CPU s | warden@cpu$CPU s | ratio | strace@cpu$CPU s | ratio |"
-  sep+="---:|---:|---:|---:|---:|"
-fi
+# One "seconds | ratio" pair of columns per mode, in the order run.
+hdr="| workload | untraced s |"
+sep="|---|---:|"
+for mode in "${modes[@]:1}"; do
+  if [[ $mode == up ]]; then hdr+=" ${label[up]} s |"; sep+="---:|"; continue; fi
+  hdr+=" ${label[$mode]} s | ratio |"
+  sep+="---:|---:|"
+done
 hdr+=" syscall_events | file_events | exec_events | net_events | strace lines |"
 sep+="---:|---:|---:|---:|---:|"
 echo "$hdr"
@@ -195,7 +204,7 @@ for w in "${workloads[@]}"; do
     [[ -n ${fails[$w,$mode]:-} ]] && mark=" (${fails[$w,$mode]} failed)"
     row+=" $(secs "${med[$mode]}")$mark | $(ratio "${med[$mode]}" "${med[u]}") |"
   done
-  row+=" ${ev_sys[$w]} | ${ev_file[$w]} | ${ev_exec[$w]} | ${ev_net[$w]} | ${st_lines[$w]} |"
+  row+=" ${ev_sys[$w]:--} | ${ev_file[$w]:--} | ${ev_exec[$w]:--} | ${ev_net[$w]:--} | ${st_lines[$w]:--} |"
   echo "$row"
   unset med
 done

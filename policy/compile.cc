@@ -119,6 +119,7 @@ void AddImplicitRules(Policy& p) {
 
 CompiledPolicy Compile(const Policy& p, bool bpf_verdicts) {
   CompiledPolicy out;
+  out.ignored = p.ignored_syscalls;
   if (p.mode == Mode::kInactive) return out;
   out.categories = DefaultCategories(p.defaults);
   std::map<std::string, std::vector<const Rule*>> by_syscall;  // file order kept per name

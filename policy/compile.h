@@ -28,6 +28,9 @@ struct CompiledPolicy {
   std::vector<std::string> syscalls;       // named by syscall rules the tracer judges
   std::vector<seccomp::DenyRule> bpf;      // verdicts BPF decides (x86_64)
   std::vector<std::string> bpf_rules;      // the rules behind them
+  // ignored_syscalls: not traced for recording (they would make no event);
+  // still traced when a rule or warden's own bookkeeping needs them.
+  std::vector<std::string> ignored;
 };
 
 // Rules warden adds after the policy's own (so an explicit rule wins):

@@ -206,10 +206,7 @@ policy::Verdict PolicyGate::AtEntry(Tracee& t, SyscallRecorder& /*recorder*/) {
     if (s.unreadable || s.truncated) return std::nullopt;
     return s.value;
   };
-  policy::Verdict v = Decide(t, call, clone3);
-  // A call judged at its exit carries no verdict yet.
-  if (JudgedAtExit(c) && !c.hit) c.record_hit = false;
-  return v;
+  return Decide(t, call, clone3);
 }
 
 policy::Verdict PolicyGate::AtExit(Tracee& t, SyscallRecorder& recorder, int64_t ret) {

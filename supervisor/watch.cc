@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 
+#include <algorithm>
+
 #include "policy/protections.h"
 #include "supervisor/effects.h"
 
@@ -68,12 +70,17 @@ bool PolicyNeeds(const syscalls::SyscallDef& d, const policy::CompiledPolicy& p)
   return false;
 }
 
+bool Ignored(const syscalls::SyscallDef& d, const policy::CompiledPolicy* p) {
+  return p != nullptr && std::find(p->ignored.begin(), p->ignored.end(), d.name) != p->ignored.end();
+}
+
 }  // namespace
 
 seccomp::FilterSpec PlanWatch(uint32_t classes, const policy::CompiledPolicy* p) {
   seccomp::FilterSpec spec;
   for (const auto& d : syscalls::Table(syscalls::Abi::kX86_64)) {
-    if ((d.classes & classes) || KeepsState(d.name) || OpensUnseenChannel(d.name) ||
+    const bool recorded = (d.classes & classes) && !Ignored(d, p);
+    if (recorded || KeepsState(d.name) || OpensUnseenChannel(d.name) ||
         (p != nullptr && PolicyNeeds(d, *p)))
       AddRules(d, classes, spec.trace);
   }

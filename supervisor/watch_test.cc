@@ -80,5 +80,39 @@ TEST(WatchTest, NoResultsKeepsOnlyTheExitStopsBookkeepingNeeds) {
     EXPECT_TRUE(stop(name)) << name;
 }
 
+TEST(WatchTest, PolicyCategoriesAddTheirCalls) {
+  policy::CompiledPolicy p;
+  p.categories = policy::kFileWrite | policy::kNetInbound;
+  auto spec = PlanWatch(0, &p);  // no behaviour recorded: only what the policy needs
+  for (auto name : {"unlinkat", "renameat2", "mkdir", "openat", "creat", "accept4", "bind", "socket"})
+    EXPECT_FALSE(RulesFor(spec, name).empty()) << name;
+  for (auto name : {"newfstatat", "access", "connect", "execve", "umask"})
+    EXPECT_TRUE(RulesFor(spec, name).empty()) << name;
+  p.syscalls = {"umask"};
+  EXPECT_FALSE(RulesFor(PlanWatch(0, &p), "umask").empty());
+}
+
+TEST(WatchTest, ProtectionsAreAlwaysInTheFilter) {
+  auto spec = PlanWatch(0);
+  const int ptrace_nr = syscalls::ByName(Abi::kX86_64, "ptrace")->nr;
+  EXPECT_TRUE(std::any_of(spec.deny.begin(), spec.deny.end(),
+                          [&](const auto& d) { return d.nr == ptrace_nr && d.conditions.empty(); }));
+  EXPECT_FALSE(RulesFor(spec, "clone3").empty());
+  // open/openat stop only when they can write (for /proc/PID/mem).
+  auto open_rules = RulesFor(spec, "openat");
+  ASSERT_EQ(open_rules.size(), 2u);
+  for (const auto* r : open_rules) EXPECT_EQ(r->conditions.at(0).mask, uint64_t{O_ACCMODE});
+}
+
+TEST(WatchTest, IgnoredSyscallsAreNotTracedForRecording) {
+  policy::CompiledPolicy p;
+  p.ignored = {"mkdir", "chdir"};
+  auto spec = PlanWatch(kDefaultWatch, &p);
+  EXPECT_TRUE(RulesFor(spec, "mkdir").empty());
+  EXPECT_FALSE(RulesFor(spec, "chdir").empty());  // warden's own cwd tracking needs it
+  p.categories = policy::kFileWrite;               // a rule needs it judged
+  EXPECT_FALSE(RulesFor(PlanWatch(kDefaultWatch, &p), "mkdir").empty());
+}
+
 }  // namespace
 }  // namespace warden::supervisor
