@@ -76,7 +76,7 @@ int RunsCommand(const std::vector<std::string>& args) {
     return 1;
   }
   if (!json)
-    fmt::print("{:>4}  {:<19}  {:>9}  {:<22}  {:>9}  {:<20}  {}\n", "RUN", "START (UTC)", "SECONDS",
+    fmt::print("{:>4}  {:<19}  {:>9}  {:<22}  {:>9}  {:<24}  {}\n", "RUN", "START (UTC)", "SECONDS",
                "EXIT", "STOPS", "POLICY", "COMMAND");
   for (const auto& r : *runs) {
     if (json) {
@@ -85,7 +85,7 @@ int RunsCommand(const std::vector<std::string>& args) {
     }
     std::string secs = r.end_ns ? fmt::format("{:.3f}", (*r.end_ns - r.start_ns) / 1e9) : "-";
     std::string stops = r.stops ? std::to_string(*r.stops) : "-";
-    fmt::print("{:>4}  {:<19}  {:>9}  {:<22}  {:>9}  {:<20}  {}\n", r.id, Utc(r.start_ns), secs,
+    fmt::print("{:>4}  {:<19}  {:>9}  {:<22}  {:>9}  {:<24}  {}\n", r.id, Utc(r.start_ns), secs,
                Status(r), stops, Policy(r), r.argv_json);
   }
   return 0;
