@@ -6,6 +6,9 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -818,6 +821,24 @@ TEST(ParserFileTest, EveryExampleParses) {
       EXPECT_FALSE(p->rules.empty()) << f;
     }
   }
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// warden-policy(5) shows every example in full: the copies must not drift.
+TEST(ParserFileTest, ManPageShowsEveryExampleVerbatim) {
+  std::string man = ReadAll(std::string(WARDEN_SOURCE_DIR) + "/man/warden-policy.5");
+  ASSERT_FALSE(man.empty());
+  for (auto [from, to] : {std::pair{"\\-", "-"}, {"\\(aq", "'"}, {"\\&", ""}, {"\\e", "\\"}})
+    for (size_t at = man.find(from); at != std::string::npos; at = man.find(from, at + std::strlen(to)))
+      man.replace(at, std::strlen(from), to);
+  for (const std::string& f : ExampleFiles())
+    EXPECT_THAT(man, HasSubstr(ReadAll(f))) << f << " differs from its copy in man/warden-policy.5";
 }
 
 TEST(ParserFileTest, ExamplesSayWhatTheManPageSays) {
