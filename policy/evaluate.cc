@@ -75,14 +75,17 @@ Evaluator::Evaluator(std::shared_ptr<const Policy> policy) : policy_(std::move(p
   for (const auto& name : policy_->ignored_syscalls) ignored_.insert(name);
 }
 
-const std::vector<bool>& Evaluator::ProgramMatches(std::string_view exe) {
-  auto it = program_cache_.find(exe);
+const std::vector<bool>& Evaluator::ProgramMatches(std::string_view exe, std::string_view alias) {
+  key_.assign(exe);
+  if (!alias.empty() && alias != exe) key_.append(1, '\0').append(alias);
+  auto it = program_cache_.find(key_);
   if (it != program_cache_.end()) return it->second;
   std::vector<bool> m;
   m.reserve(policy_->rules.size());
-  for (const Rule& r : policy_->rules) m.push_back(ProgramMatch(r.program, exe));
+  for (const Rule& r : policy_->rules)
+    m.push_back(ProgramMatch(r.program, exe) || (!alias.empty() && ProgramMatch(r.program, alias)));
   if (program_cache_.size() > 4096) program_cache_.clear();  // bound memory
-  return program_cache_.emplace(std::string(exe), std::move(m)).first->second;
+  return program_cache_.emplace(key_, std::move(m)).first->second;
 }
 
 // Whether the rule's type covers this call at all (before its matchers).
@@ -153,7 +156,7 @@ std::optional<Verdict> Evaluator::Default(const Call& c) const {
 }
 
 Verdict Evaluator::Judge(const Call& c) {
-  const std::vector<bool>& programs = ProgramMatches(c.exe);
+  const std::vector<bool>& programs = ProgramMatches(c.exe, c.exe_alias);
   if (c.unreadable && CanDeny(c, programs))
     return Verdict{Action::kDeny, 1 /*EPERM*/, "warden:unreadable", true};
   const auto& rules = policy_->rules;

@@ -29,6 +29,9 @@ struct Call {
   const syscalls::SyscallDef* def = nullptr;  // the table row (name, arg types)
   uint64_t args[6] = {};                      // register arguments
   std::string_view exe;                       // the caller's executable
+  // The path it was executed by, when it differs (/bin/sh for dash): a
+  // rule's program glob may match either.
+  std::string_view exe_alias;
   // File rules: the access and the absolute path(s); path2 is the second
   // path of rename / link, judged like the first.
   FileAccess access = FileAccess::kNone;
@@ -73,7 +76,7 @@ class Evaluator {
   bool Applies(const Rule& r, const Call& c) const;
   bool Matches(const Rule& r, const Call& c) const;
   bool ArgsMatch(const Rule& r, const Call& c) const;
-  const std::vector<bool>& ProgramMatches(std::string_view exe);
+  const std::vector<bool>& ProgramMatches(std::string_view exe, std::string_view alias);
   std::optional<Verdict> Default(const Call& c) const;
   bool CanDeny(const Call& c, const std::vector<bool>& programs) const;
 
@@ -88,6 +91,7 @@ class Evaluator {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   std::unordered_map<std::string, std::vector<bool>, Hash, std::equal_to<>> program_cache_;
+  std::string key_;  // reused: exe, or exe '\0' alias
 };
 
 // The category default that covers a call, as the evaluator applies it:

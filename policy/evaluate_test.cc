@@ -108,6 +108,16 @@ TEST(EvaluateTest, ProgramGlobSelectsTheCaller) {
   EXPECT_EQ(e.Judge(Open("/etc/passwd", FileAccess::kRead, "/usr/bin/head")).action, Action::kAllow);
 }
 
+TEST(EvaluateTest, ProgramMatchesTheExecutedPathToo) {
+  Policy p;
+  p.rules.push_back(FileRule("sh-no-secret", RuleType::kFileRead, {"/secret"}, Action::kDeny, "sh"));
+  Evaluator e = Make(p);
+  Call c = Open("/secret", FileAccess::kRead, "/usr/bin/dash");
+  EXPECT_EQ(e.Judge(c).action, Action::kAllow);
+  c.exe_alias = "/bin/sh";  // dash, executed as /bin/sh
+  EXPECT_EQ(e.Judge(c).action, Action::kDeny);
+}
+
 TEST(EvaluateTest, ExecRulesJudgeThePathExecuted) {
   Policy p;
   p.rules.push_back(FileRule("no-curl", RuleType::kExec, {"/usr/bin/curl"}, Action::kDeny, "sh"));

@@ -190,6 +190,7 @@ policy::Verdict PolicyGate::AtEntry(Tracee& t, SyscallRecorder& /*recorder*/) {
   call.def = c.def;
   for (int i = 0; i < 6; ++i) call.args[i] = c.args[i];
   call.exe = t.proc->exe;
+  call.exe_alias = t.proc->exec_path;
   if (c.effect != nullptr && !JudgedAtExit(c)) {
     DescribeFile(c, call);
     DescribeNet(t, c, call);
@@ -217,6 +218,7 @@ policy::Verdict PolicyGate::AtExit(Tracee& t, SyscallRecorder& recorder, int64_t
   call.def = c.def;
   for (int i = 0; i < 6; ++i) call.args[i] = c.args[i];
   call.exe = t.proc->exe;
+  call.exe_alias = t.proc->exec_path;
   std::string path;
   if (c.effect->effect == Effect::kAccept) {
     auto facts = QuerySocket(t.proc->tgid, static_cast<int>(ret));

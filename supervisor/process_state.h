@@ -55,6 +55,10 @@ struct ProcessInfo {
   pid_t ppid = 0;
   std::string exe;
   std::vector<std::string> argv;
+  // The path the running image was executed by, as the program named it
+  // (made absolute): /bin/sh where exe says /usr/bin/dash. Policy rules'
+  // `program` globs match either.
+  std::string exec_path;
 };
 
 }  // namespace warden::supervisor

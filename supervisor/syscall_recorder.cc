@@ -311,6 +311,7 @@ void SyscallRecorder::OnExecSuccess(Tracee& t) {
   t.proc->exe = ReadLink(fmt::format("/proc/{}/exe", t.tid));
   if (c.active && c.effect != nullptr && c.effect->effect == Effect::kExec) {
     t.proc->argv = c.argv;
+    t.proc->exec_path = c.path;
     c.exec_done = true;
     if (c.record_behavior) {
       store_->Submit(store::ExecEvent{c.ts_ns, t.tid, c.exe, c.path, c.argv, c.envp,
@@ -322,6 +323,7 @@ void SyscallRecorder::OnExecSuccess(Tracee& t) {
   } else {
     std::string cmdline = ReadLink(fmt::format("/proc/{}/exe", t.tid));
     t.proc->argv = {cmdline};
+    t.proc->exec_path = cmdline;
   }
   store_->Submit(store::ProcessExec{now, t.tid, t.proc->exe, t.proc->argv});
 }
