@@ -111,9 +111,9 @@ int PolicyCommand(const std::vector<std::string>& args) {
     Show(*p);
     return 0;
   }
-  fmt::print("{}: OK: policy '{}', {} rules ({} enabled), mode {}, log_mode {}\n", args[1], p->name,
-             p->rules.size(), EnabledRules(*p), policy::ModeName(p->mode),
-             policy::LogModeName(p->log_mode));
+  fmt::print("{}: OK: policy '{}', {} rule{} ({} enabled), mode {}, log_mode {}\n", args[1],
+             p->name, p->rules.size(), p->rules.size() == 1 ? "" : "s", EnabledRules(*p),
+             policy::ModeName(p->mode), policy::LogModeName(p->log_mode));
   return 0;
 }
 

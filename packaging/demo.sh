@@ -19,3 +19,9 @@ echo "--- network"
 q "select exe, syscall, family, address, port, direction, result from net_events where address is not null"
 echo "--- the same as NDJSON (warden export), network events only"
 "$warden" export --db "$db" | grep '"kind":"net"' | grep '"addr"' | head -n 3
+
+echo; echo "=== the same kind of run under a policy: cat may not read /etc/passwd (examples/cat-no-passwd.yaml)"
+"$warden" policy check "$root/examples/cat-no-passwd.yaml"
+"$warden" run --db "$db" --policy "$root/examples/cat-no-passwd.yaml" -- sh -c 'cat /etc/passwd >/dev/null; echo "cat exited with $?"; head -n 1 /etc/passwd' || true
+echo "--- policy hits of that run"
+q "select exe, syscall, action, rule, target, errno from policy_events where run_id=(select max(id) from runs)"
