@@ -2,6 +2,7 @@
 // denies, kills or monitors what it names and nothing else, a denied call
 // leaves no trace in the world, first match wins, defaults, modes, and
 // register-argument verdicts.
+#include <limits.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,7 +21,10 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-class PolicyEnforceTest : public PolicyTest {};
+class PolicyEnforceTest : public PolicyTest {
+ protected:
+  void UdpScenario(const std::string& op);
+};
 
 // 1. A file-read deny with its errno; the verdict is recorded on the
 // behaviour row and as a policy hit. The same rule for another program
@@ -40,16 +44,16 @@ rules:
   EXPECT_EQ(r.out, "read err EACCES\n") << r.err;
   EXPECT_EQ(r.exit_code, 1) << r.err;
   std::string dump = PolicyDump();
-  EXPECT_THAT(Query("SELECT action, rule, errno FROM file_events WHERE run_id=" + Run() +
+  EXPECT_THAT(Query("SELECT action, rule, errno FROM file_events WHERE run_id=" + RunId() +
                     " AND path=" + Sql(Path("secret"))),
               ElementsAre(ElementsAre("deny", "no-secret", "13")))
       << dump;
   EXPECT_THAT(Query("SELECT action, rule, category, target, enforced, mode, errno FROM policy_events "
-                    "WHERE run_id=" + Run()),
+                    "WHERE run_id=" + RunId()),
               ElementsAre(ElementsAre("deny", "no-secret", "file-read", Path("secret"), "1", "active",
                                       "13")))
       << dump;
-  EXPECT_EQ(QueryOne("SELECT policy || '/' || policy_mode FROM runs WHERE id=" + Run()),
+  EXPECT_EQ(QueryOne("SELECT policy || '/' || policy_mode FROM runs WHERE id=" + RunId()),
             "test-policy/active")
       << dump;
 
@@ -60,13 +64,13 @@ rules:
   // program: cat -- policy_helper is not cat.
   r = RunHelper(ReplaceAll(std::string(kPolicy), "PROGRAM", "cat"), {"read", Path("secret")});
   EXPECT_EQ(r.out, "read ok 3\n") << r.err << PolicyDump();
-  EXPECT_EQ(QueryInt("SELECT count(*) FROM policy_events WHERE run_id=" + Run()), 0) << PolicyDump();
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM policy_events WHERE run_id=" + RunId()), 0) << PolicyDump();
   // ... but cat is.
   r = RunPolicy(ReplaceAll(std::string(kPolicy), "PROGRAM", "cat"), {"/bin/cat", Path("secret")});
   EXPECT_NE(r.exit_code, 0) << r.out << r.err;
   EXPECT_THAT(r.out, Not(HasSubstr("top secret")));
   EXPECT_THAT(r.err, HasSubstr("Permission denied"));
-  EXPECT_EQ(QueryOne("SELECT rule FROM policy_events WHERE run_id=" + Run() + " AND exe LIKE '%/cat'"),
+  EXPECT_EQ(QueryOne("SELECT rule FROM policy_events WHERE run_id=" + RunId() + " AND exe LIKE '%/cat'"),
             "no-secret")
       << PolicyDump();
 }
@@ -112,7 +116,7 @@ rules:
     ExitInfo r = RunHelper(policy, c.args);
     std::string what = ::testing::PrintToString(c.args);
     EXPECT_EQ(r.out, c.args[0] + " err EROFS\n") << what << "\n" << r.err << PolicyDump();
-    EXPECT_EQ(QueryInt("SELECT count(*) FROM policy_events WHERE run_id=" + Run() +
+    EXPECT_EQ(QueryInt("SELECT count(*) FROM policy_events WHERE run_id=" + RunId() +
                        " AND action='deny' AND rule='prot-read-only' AND category='file-write'"),
               1)
         << what << "\n" << PolicyDump();
@@ -154,13 +158,24 @@ rules:
                          {"connect", "127.0.0.1", std::to_string(port)});
   EXPECT_EQ(r.out, "connect err ECONNREFUSED\n") << r.err;
   std::string dump = PolicyDump();
-  EXPECT_THAT(Query("SELECT action, rule, address, port FROM net_events WHERE run_id=" + Run() +
+  EXPECT_THAT(Query("SELECT action, rule, address, port FROM net_events WHERE run_id=" + RunId() +
                     " AND syscall='connect'"),
               ElementsAre(ElementsAre("deny", "no-loopback", "127.0.0.1", std::to_string(port))))
       << dump;
-  EXPECT_THAT(Query("SELECT category, target, enforced FROM policy_events WHERE run_id=" + Run()),
+  EXPECT_THAT(Query("SELECT category, target, enforced FROM policy_events WHERE run_id=" + RunId()),
               ElementsAre(ElementsAre("network-outbound", "127.0.0.1:" + std::to_string(port), "1")))
       << dump;
+  // The same address as an IPv4-mapped IPv6 address (dual-stack socket).
+  ExitInfo r6 = RunHelper(R"(
+rules:
+  - name: no-loopback
+    type: network-outbound
+    addresses: 127.0.0.1
+    action: deny
+    errno: ECONNREFUSED
+)",
+                          {"connect", "::ffff:127.0.0.1", std::to_string(port)});
+  EXPECT_EQ(r6.out, "connect err ECONNREFUSED\n") << r6.err << PolicyDump();
   // Nothing arrived (a negative: give a connection time to show up).
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_THAT(ReadFile(listener.out_path), Not(HasSubstr("accept"))) << dump;
@@ -204,11 +219,11 @@ rules:
   // fd 3 listens, the accepted connection was fd 4: closed again, so the
   // next descriptor is 4.
   EXPECT_EQ(srv.out, "listening\naccept err EPERM\nnext-fd 4\n") << srv.err << client.out << dump;
-  EXPECT_THAT(Query("SELECT action, rule, errno FROM net_events WHERE run_id=" + Run() +
+  EXPECT_THAT(Query("SELECT action, rule, errno FROM net_events WHERE run_id=" + RunId() +
                     " AND syscall IN ('accept', 'accept4')"),
               ElementsAre(ElementsAre("deny", "no-loopback-in", "1")))
       << dump;
-  EXPECT_EQ(QueryOne("SELECT category FROM policy_events WHERE run_id=" + Run() +
+  EXPECT_EQ(QueryOne("SELECT category FROM policy_events WHERE run_id=" + RunId() +
                      " AND rule='no-loopback-in'"),
             "network-inbound")
       << dump;
@@ -224,7 +239,7 @@ rules:
   WritePolicy(bind_policy, port);
   ExitInfo r = RunWarden({H(), "bind", std::to_string(port)}, {"--policy", PolicyFile()});
   EXPECT_EQ(r.out, "bind err EPERM\n") << r.err << PolicyDump();
-  EXPECT_EQ(QueryOne("SELECT action || ' ' || rule FROM net_events WHERE run_id=" + Run() +
+  EXPECT_EQ(QueryOne("SELECT action || ' ' || rule FROM net_events WHERE run_id=" + RunId() +
                      " AND syscall='bind'"),
             "deny no-listen")
       << PolicyDump();
@@ -237,8 +252,8 @@ rules:
 // not run cat, env may.
 TEST_F(PolicyEnforceTest, ExecDenyByCallerProgram) {
   WriteFile(Path("file"), "file content\n");
-  // The rule names the shell as the kernel reports its executable
-  // (/proc/PID/exe): on Debian /bin/sh is dash.
+  // The rule names the shell by its real executable (/proc/PID/exe: dash
+  // on Debian); 5b below names it by the path it was started as.
   char real[PATH_MAX];
   ASSERT_NE(realpath("/bin/sh", real), nullptr);
   std::string shell = real;
@@ -255,15 +270,15 @@ rules:
   std::string dump = PolicyDump();
   EXPECT_NE(r.exit_code, 0) << r.out << r.err << dump;
   EXPECT_THAT(r.out, Not(HasSubstr("file content"))) << dump;
-  EXPECT_GE(QueryInt("SELECT count(*) FROM exec_events WHERE run_id=" + Run() +
+  EXPECT_GE(QueryInt("SELECT count(*) FROM exec_events WHERE run_id=" + RunId() +
                      " AND path LIKE '%/cat' AND action='deny' AND rule='sh-no-cat'"),
             1)
       << dump;
-  EXPECT_EQ(QueryInt("SELECT count(*) FROM exec_events WHERE run_id=" + Run() +
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM exec_events WHERE run_id=" + RunId() +
                      " AND path LIKE '%/cat' AND (action!='deny' OR result=0)"),
             0)
       << dump;
-  EXPECT_EQ(QueryInt("SELECT count(*) FROM processes WHERE run_id=" + Run() + " AND exe LIKE '%/cat'"),
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM processes WHERE run_id=" + RunId() + " AND exe LIKE '%/cat'"),
             0)
       << dump;
 
@@ -272,8 +287,8 @@ rules:
   EXPECT_EQ(r.out, "file content\n") << PolicyDump();
 }
 
-// 5b. The brief's wording, `program: sh`, taken literally: /bin/sh is a
-// symlink, and program globs see the executable the kernel reports.
+// 5b. `program: sh` applies to a shell started as /bin/sh although the file
+// run is dash: program globs also match the path a program was executed by.
 TEST_F(PolicyEnforceTest, ExecRuleProgramShMatchesTheShell) {
   WriteFile(Path("file"), "file content\n");
   ExitInfo r = RunPolicy(R"(
@@ -287,6 +302,11 @@ rules:
                          {"/bin/sh", "-c", "cat " + Path("file")});
   EXPECT_NE(r.exit_code, 0) << "program: sh did not apply to /bin/sh (a symlink to "
                             << "dash): the shell ran cat.\n" << r.out << r.err << PolicyDump();
+  EXPECT_THAT(r.out, Not(HasSubstr("file content")));
+  EXPECT_GE(QueryInt("SELECT count(*) FROM exec_events WHERE run_id=" + RunId() +
+                     " AND path LIKE '%/cat' AND action='deny' AND rule='sh-no-cat'"),
+            1)
+      << PolicyDump();
 }
 
 // 6. kill: the whole program dies before the call runs.
@@ -304,15 +324,20 @@ rules:
   EXPECT_EQ(r.exit_code, 137) << r.out << r.err << dump;
   EXPECT_EQ(r.out, "");
   EXPECT_FALSE(Exists(Path("d")));
-  EXPECT_THAT(Query("SELECT action, rule, category FROM policy_events WHERE run_id=" + Run()),
-              ElementsAre(ElementsAre("kill", "no-mkdir", "syscall")))
+  // (The category names the call, a file write, though a syscall rule
+  // decided; either is accepted here.)
+  EXPECT_THAT(Query("SELECT action, rule, category FROM policy_events WHERE run_id=" + RunId()),
+              ElementsAre(ElementsAre("kill", "no-mkdir", ::testing::AnyOf("syscall", "file-write"))))
       << dump;
-  EXPECT_EQ(QueryInt("SELECT (SELECT count(*) FROM syscall_events WHERE run_id=" + Run() +
-                     " AND action='kill' AND rule='no-mkdir') + (SELECT count(*) FROM file_events "
-                     "WHERE run_id=" + Run() + " AND action='kill' AND rule='no-mkdir')"),
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM syscall_events WHERE run_id=" + RunId() +
+                     " AND name='mkdir' AND action='kill' AND rule='no-mkdir'"),
             1)
       << dump;
-  EXPECT_EQ(QueryInt("SELECT exit_signal FROM runs WHERE id=" + Run()), 9) << dump;
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM file_events WHERE run_id=" + RunId() +
+                     " AND syscall='mkdir' AND action='kill' AND rule='no-mkdir'"),
+            1)
+      << dump;
+  EXPECT_EQ(QueryInt("SELECT exit_signal FROM runs WHERE id=" + RunId()), 9) << dump;
 }
 
 // 7. monitor: the call runs, and is a policy hit.
@@ -328,10 +353,10 @@ rules:
                          {"read", Path("watched")});
   std::string dump = PolicyDump();
   EXPECT_EQ(r.out, "read ok 3\n") << r.err << dump;
-  EXPECT_THAT(Query("SELECT action, rule, target, enforced, result FROM policy_events WHERE run_id=" + Run()),
+  EXPECT_THAT(Query("SELECT action, rule, target, enforced, result FROM policy_events WHERE run_id=" + RunId()),
               ElementsAre(ElementsAre("monitor", "watch-it", Path("watched"), "1", "3")))
       << dump;
-  EXPECT_EQ(QueryOne("SELECT action FROM file_events WHERE run_id=" + Run() +
+  EXPECT_EQ(QueryOne("SELECT action FROM file_events WHERE run_id=" + RunId() +
                      " AND path=" + Sql(Path("watched"))),
             "monitor")
       << dump;
@@ -362,7 +387,7 @@ rules:
 )";
   ExitInfo r = RunHelper(policy, {"read", Path("d/public")});
   EXPECT_EQ(r.out, "read ok 3\n") << r.err << PolicyDump();
-  EXPECT_EQ(QueryOne("SELECT action || ' ' || rule FROM policy_events WHERE run_id=" + Run()),
+  EXPECT_EQ(QueryOne("SELECT action || ' ' || rule FROM policy_events WHERE run_id=" + RunId()),
             "allow public-ok")
       << PolicyDump();
   r = RunHelper(policy, {"read", Path("d/private")});
@@ -392,11 +417,11 @@ rules:
   // said ECONNREFUSED, nothing listens there).
   ExitInfo r = RunHelper(policy, {"connect", "127.0.0.2", std::to_string(port)});
   EXPECT_EQ(r.out, "connect err EHOSTUNREACH\n") << r.err << PolicyDump();
-  EXPECT_EQ(QueryOne("SELECT action || ' ' || rule FROM net_events WHERE run_id=" + Run() +
+  EXPECT_EQ(QueryOne("SELECT action || ' ' || rule FROM net_events WHERE run_id=" + RunId() +
                      " AND syscall='connect'"),
             "deny default:network")
       << PolicyDump();
-  EXPECT_EQ(QueryOne("SELECT rule FROM policy_events WHERE run_id=" + Run() + " AND action='deny'"),
+  EXPECT_EQ(QueryOne("SELECT rule FROM policy_events WHERE run_id=" + RunId() + " AND action='deny'"),
             "default:network")
       << PolicyDump();
   // IPv6 is network too.
@@ -405,7 +430,7 @@ rules:
 
   r = RunHelper(policy, {"connect", "127.0.0.1", std::to_string(port)});
   EXPECT_EQ(r.out, "connect ok 0\n") << r.err << PolicyDump();
-  EXPECT_EQ(QueryOne("SELECT action || ' ' || rule FROM net_events WHERE run_id=" + Run() +
+  EXPECT_EQ(QueryOne("SELECT action || ' ' || rule FROM net_events WHERE run_id=" + RunId() +
                      " AND syscall='connect'"),
             "allow localhost")
       << PolicyDump();
@@ -415,7 +440,7 @@ rules:
   // AF_UNIX: bind, connect, accept on an abstract socket all work.
   r = RunPolicy(policy, {Helper("connect_helper"), "unix"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err << PolicyDump();
-  EXPECT_EQ(QueryInt("SELECT count(*) FROM net_events WHERE run_id=" + Run() + " AND action!='allow'"), 0)
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM net_events WHERE run_id=" + RunId() + " AND action!='allow'"), 0)
       << PolicyDump();
 }
 
@@ -442,7 +467,7 @@ rules:
   r = RunHelper(policy, {"read", Path("no")});
   EXPECT_EQ(r.out, "read err EACCES\n") << r.err << PolicyDump();
   EXPECT_EQ(QueryOne("SELECT action || ' ' || rule || ' ' || target FROM policy_events WHERE run_id=" +
-                     Run() + " AND action='deny'"),
+                     RunId() + " AND action='deny'"),
             "deny default:file " + Path("no"))
       << PolicyDump();
   // Writes are files too.
@@ -463,19 +488,19 @@ rules:
 )";
   ExitInfo r = RunHelper("mode: permissive\n" + rules, {"read", Path("secret")});
   EXPECT_EQ(r.out, "read ok 3\n") << r.err << PolicyDump();
-  EXPECT_THAT(Query("SELECT action, rule, mode, enforced, result FROM policy_events WHERE run_id=" + Run()),
+  EXPECT_THAT(Query("SELECT action, rule, mode, enforced, result FROM policy_events WHERE run_id=" + RunId()),
               ElementsAre(ElementsAre("deny", "no-secret", "permissive", "0", "3")))
       << PolicyDump();
-  EXPECT_EQ(QueryOne("SELECT policy_mode FROM runs WHERE id=" + Run()), "permissive");
+  EXPECT_EQ(QueryOne("SELECT policy_mode FROM runs WHERE id=" + RunId()), "permissive");
 
   r = RunHelper("mode: inactive\n" + rules, {"read", Path("secret")});
   EXPECT_EQ(r.out, "read ok 3\n") << r.err << PolicyDump();
-  EXPECT_EQ(QueryInt("SELECT count(*) FROM policy_events WHERE run_id=" + Run()), 0) << PolicyDump();
-  EXPECT_THAT(Query("SELECT action, rule FROM file_events WHERE run_id=" + Run() +
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM policy_events WHERE run_id=" + RunId()), 0) << PolicyDump();
+  EXPECT_THAT(Query("SELECT action, rule FROM file_events WHERE run_id=" + RunId() +
                     " AND path=" + Sql(Path("secret"))),
               ElementsAre(ElementsAre("allow", "NULL")))
       << PolicyDump();
-  EXPECT_EQ(QueryOne("SELECT policy_mode FROM runs WHERE id=" + Run()), "inactive");
+  EXPECT_EQ(QueryOne("SELECT policy_mode FROM runs WHERE id=" + RunId()), "inactive");
 }
 
 // 17. Register-argument verdicts are exact: a mask on openat's flags
@@ -521,6 +546,108 @@ rules:
 )", "PROGRAM", program);
     ExitInfo r = RunHelper(policy, {"write", Path("f")});
     EXPECT_EQ(r.out, "write err EROFS\n") << r.err << PolicyDump();
+  }
+}
+
+// UDP: a datagram to a denied address is not sent. The receiver runs
+// outside warden; a control datagram sent from outside afterwards proves it
+// listened, and is the first (only) thing it got.
+void PolicyEnforceTest::UdpScenario(const std::string& op) {
+  const int port = PolicyTest::NextPort();
+  Spawned rx = Start({PolicyTest::H(), "udp-recv", std::to_string(port)});
+  ASSERT_TRUE(WaitForOutput(rx, "listening")) << ReadFile(rx.out_path);
+  ExitInfo r = RunHelper(R"(
+rules:
+  - name: no-loopback-udp
+    type: network-outbound
+    protocol: udp
+    addresses: 127.0.0.1
+    action: deny
+)",
+                            {op, "127.0.0.1", std::to_string(port), "sent-under-warden"});
+  EXPECT_EQ(r.out, op + " err EPERM\n") << r.err << PolicyDump();
+  ExitInfo ctl = Run({PolicyTest::H(), "udp-sendto", "127.0.0.1", std::to_string(port), "control"});
+  EXPECT_EQ(ctl.out, "udp-sendto ok 7\n");
+  ExitInfo got = Wait(rx);
+  EXPECT_EQ(got.out, "listening\nrecv ok 7\ngot control\n") << PolicyDump();
+}
+
+TEST_F(PolicyEnforceTest, UdpSendtoDenied) { UdpScenario("udp-sendto"); }
+
+// KNOWN BUG (disabled until fixed): sendmmsg is not judged at all (no row
+// in supervisor/effects.cc): its msg_name addresses go out past every
+// network-outbound rule and the network default, and it is not recorded.
+TEST_F(PolicyEnforceTest, DISABLED_SendmmsgDenied) { UdpScenario("sendmmsg"); }
+
+// KNOWN GAP (disabled until decided): fchmod (and fchown, fsetxattr,
+// fremovexattr) on a descriptor opened read-only changes a file that a
+// file-write rule protects. warden-policy(5) says descriptor calls are
+// judged through "the open that returned the descriptor", but these need
+// no write access to the descriptor: the read open is allowed, and the
+// mode changes anyway.
+TEST_F(PolicyEnforceTest, DISABLED_FchmodOfProtectedFileDenied) {
+  ASSERT_EQ(mkdir(Path("prot").c_str(), 0755), 0);
+  WriteFile(Path("prot/f"), "keep", 0644);
+  ExitInfo r = RunHelper(R"(
+rules:
+  - name: prot-read-only
+    type: file-write
+    paths: ["$DIR/prot", "$DIR/prot/**"]
+    action: deny
+)",
+                         {"fchmod", Path("prot/f")});
+  EXPECT_EQ(r.out, "fchmod err EPERM\n") << r.err << PolicyDump();
+  EXPECT_EQ(ModeOf(Path("prot/f")), 0644);
+}
+
+// KNOWN BUG (disabled until fixed): a kill rule compiled into BPF
+// (program "*", register matchers only) ends the program with SIGSYS
+// (SECCOMP_RET_KILL_PROCESS): warden exits 159, not 137 as a kill judged
+// by the supervisor does and warden-policy(5) says.
+TEST_F(PolicyEnforceTest, DISABLED_BpfKillExitsLikeSupervisorKill) {
+  ExitInfo r = RunHelper(R"(
+rules:
+  - name: no-umask
+    type: syscall
+    syscall: umask
+    action: kill
+)",
+                         {"loop", "0"});
+  EXPECT_EQ(r.exit_code, 137) << r.out << r.err << PolicyDump();
+}
+
+// A glob matcher on a path argument of a syscall rule.
+constexpr std::string_view kGlobOnOpenat = R"(
+rules:
+  - name: no-victim
+    type: syscall
+    program: policy_helper
+    syscall: openat
+    args:
+      - {index: 1, glob: "$DIR/victim"}
+    action: deny
+)";
+
+TEST_F(PolicyEnforceTest, SyscallGlobMatcherOnPathArgument) {
+  WriteFile(Path("victim"), "v");
+  WriteFile(Path("bystander"), "b");
+  ExitInfo r = RunHelper(kGlobOnOpenat, {"read", Path("victim")});
+  EXPECT_EQ(r.out, "read err EPERM\n") << r.err << PolicyDump();
+  r = RunHelper(kGlobOnOpenat, {"read", Path("bystander")});
+  EXPECT_EQ(r.out, "read ok 3\n") << r.err << PolicyDump();
+}
+
+// KNOWN BUG (disabled until fixed): warden-policy(5) says a glob matcher's
+// path "is made absolute first", but PolicyGate's read_string hands the
+// evaluator the raw string: "victim", "./victim" or "sub/../victim" from
+// the test directory slip past a glob on the absolute path.
+TEST_F(PolicyEnforceTest, DISABLED_SyscallGlobMatcherSeesTheAbsolutePath) {
+  WriteFile(Path("victim"), "v");
+  ASSERT_EQ(mkdir(Path("sub").c_str(), 0755), 0);
+  for (const std::string& path :
+       std::vector<std::string>{"victim", "./victim", "sub/../victim", Path("sub/../victim")}) {
+    ExitInfo r = RunHelper(kGlobOnOpenat, {"read", path});
+    EXPECT_EQ(r.out, "read err EPERM\n") << path << "\n" << r.err << PolicyDump();
   }
 }
 

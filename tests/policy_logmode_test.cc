@@ -12,7 +12,6 @@ namespace warden::itest {
 namespace {
 
 using ::testing::ElementsAre;
-using ::testing::UnorderedElementsAreArray;
 
 struct LogCase {
   const char* mode;
@@ -55,47 +54,49 @@ rules:
   EXPECT_EQ(r.out, "read err EACCES\nread ok 3\nread ok 3\nread ok 3\n") << r.err << dump;
 
   std::set<std::string> actions;
-  for (const auto& row : Query("SELECT DISTINCT action FROM policy_events WHERE run_id=" + Run()))
+  for (const auto& row : Query("SELECT DISTINCT action FROM policy_events WHERE run_id=" + RunId()))
     actions.insert(row[0]);
   EXPECT_EQ(actions, c.hits) << dump;
   // Each hit once, with its rule.
   for (const auto& [action, rule] : std::vector<std::pair<std::string, std::string>>{
            {"deny", "deny-secret"}, {"monitor", "monitor-watched"}, {"allow", "allow-public"}})
-    if (c.hits.contains(action))
-      EXPECT_EQ(QueryOne("SELECT group_concat(rule) FROM policy_events WHERE run_id=" + Run() +
+    if (c.hits.contains(action)) {
+      EXPECT_EQ(QueryOne("SELECT group_concat(rule) FROM policy_events WHERE run_id=" + RunId() +
                          " AND action=" + Sql(action)),
                 rule)
           << dump;
+    }
   // Unmatched calls are never hits.
-  EXPECT_EQ(QueryInt("SELECT count(*) FROM policy_events WHERE run_id=" + Run() +
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM policy_events WHERE run_id=" + RunId() +
                      " AND (rule IS NULL OR rule='')"),
             0)
       << dump;
 
-  const int64_t files = QueryInt("SELECT count(*) FROM file_events WHERE run_id=" + Run());
-  const int64_t execs = QueryInt("SELECT count(*) FROM exec_events WHERE run_id=" + Run());
-  const int64_t sys = QueryInt("SELECT count(*) FROM syscall_events WHERE run_id=" + Run());
+  const int64_t files = QueryInt("SELECT count(*) FROM file_events WHERE run_id=" + RunId());
+  const int64_t execs = QueryInt("SELECT count(*) FROM exec_events WHERE run_id=" + RunId());
+  const int64_t sys = QueryInt("SELECT count(*) FROM syscall_events WHERE run_id=" + RunId());
   if (c.behavior) {
     EXPECT_GT(files, 4) << dump;
     EXPECT_EQ(execs, 5) << dump;  // sh, and policy_helper four times
     // Behaviour rows carry the verdicts, whether or not hits are logged.
-    EXPECT_EQ(QueryOne("SELECT action || ' ' || rule FROM file_events WHERE run_id=" + Run() +
+    EXPECT_EQ(QueryOne("SELECT action || ' ' || rule FROM file_events WHERE run_id=" + RunId() +
                        " AND path=" + Sql(Path("secret"))),
               "deny deny-secret")
         << dump;
-    EXPECT_EQ(QueryOne("SELECT action || ' ' || rule FROM file_events WHERE run_id=" + Run() +
+    EXPECT_EQ(QueryOne("SELECT action || ' ' || rule FROM file_events WHERE run_id=" + RunId() +
                        " AND path=" + Sql(Path("watched"))),
               "monitor monitor-watched")
         << dump;
+    // No rule matched: the file default (allow) decided, no hit.
     EXPECT_EQ(QueryOne("SELECT action || ' ' || coalesce(rule, 'NULL') FROM file_events WHERE "
-                       "run_id=" + Run() + " AND path=" + Sql(Path("other"))),
-              "allow NULL")
+                       "run_id=" + RunId() + " AND path=" + Sql(Path("other"))),
+              "allow default:file")
         << dump;
   } else {
     EXPECT_EQ(files, 0) << dump;
     EXPECT_EQ(execs, 0) << dump;
     EXPECT_EQ(sys, 0) << dump;
-    EXPECT_EQ(QueryInt("SELECT count(*) FROM net_events WHERE run_id=" + Run()), 0) << dump;
+    EXPECT_EQ(QueryInt("SELECT count(*) FROM net_events WHERE run_id=" + RunId()), 0) << dump;
   }
 }
 
@@ -129,14 +130,14 @@ rules:
                          {"read", Path("secret")});
   std::string dump = PolicyDump();
   EXPECT_EQ(r.out, "read err EACCES\n") << r.err << dump;
-  EXPECT_EQ(QueryInt("SELECT count(*) FROM file_events WHERE run_id=" + Run() + " AND syscall='openat'"), 0)
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM file_events WHERE run_id=" + RunId() + " AND syscall='openat'"), 0)
       << dump;
-  EXPECT_EQ(QueryInt("SELECT count(*) FROM syscall_events WHERE run_id=" + Run() + " AND name='openat'"), 0)
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM syscall_events WHERE run_id=" + RunId() + " AND name='openat'"), 0)
       << dump;
-  EXPECT_EQ(QueryInt("SELECT count(*) FROM policy_events WHERE run_id=" + Run() + " AND syscall='openat'"), 0)
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM policy_events WHERE run_id=" + RunId() + " AND syscall='openat'"), 0)
       << dump;
   // Recording itself is on: the exec is there.
-  EXPECT_EQ(QueryInt("SELECT count(*) FROM exec_events WHERE run_id=" + Run()), 1) << dump;
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM exec_events WHERE run_id=" + RunId()), 1) << dump;
 }
 
 // 13. A register-only syscall rule for every program is compiled into the
@@ -154,7 +155,7 @@ rules:
   auto stops_for = [&](const std::string& program, const std::string& n) -> int64_t {
     ExitInfo r = RunHelper(ReplaceAll(rule, "PROGRAM", program), {"loop", n});
     EXPECT_EQ(r.out, "loop err EPERM\n") << program << " loop " << n << "\n" << r.err << PolicyDump();
-    return QueryInt("SELECT stops FROM runs WHERE id=" + Run());
+    return QueryInt("SELECT stops FROM runs WHERE id=" + RunId());
   };
   const int64_t bpf0 = stops_for("\"*\"", "0");
   const int64_t bpf200 = stops_for("\"*\"", "200");
@@ -168,11 +169,11 @@ rules:
   const int64_t sup200 = stops_for("policy_helper", "200");
   dump = PolicyDump();
   EXPECT_GE(sup200 - sup0, 200) << dump;
-  EXPECT_EQ(QueryInt("SELECT count(*) FROM syscall_events WHERE run_id=" + Run() +
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM syscall_events WHERE run_id=" + RunId() +
                      " AND name='umask' AND action='deny' AND rule='no-umask'"),
             201)
       << dump;
-  EXPECT_EQ(QueryInt("SELECT count(*) FROM policy_events WHERE run_id=" + Run() +
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM policy_events WHERE run_id=" + RunId() +
                      " AND syscall='umask' AND action='deny'"),
             201)
       << dump;

@@ -78,7 +78,7 @@ class PolicyTest : public IntegrationTest {
   }
 
   // The latest run's id, as SQL.
-  static std::string Run() { return "(SELECT max(id) FROM runs)"; }
+  static std::string RunId() { return "(SELECT max(id) FROM runs)"; }
 
   // Everything a policy failure needs: the fixture's Dump() plus the
   // policy's own tables and the verdict columns.
@@ -94,18 +94,18 @@ class PolicyTest : public IntegrationTest {
     table("runs (policy)", "SELECT id, policy, policy_mode, stops, exit_code FROM runs");
     table("policy_events",
           "SELECT pid, exe, abi, syscall, args, action, rule, mode, enforced, category, target, "
-          "result, errno FROM policy_events WHERE run_id=" + Run() + " ORDER BY id");
+          "result, errno FROM policy_events WHERE run_id=" + RunId() + " ORDER BY id");
     table("policy_changes", "SELECT run_id, source, name, accepted, message FROM policy_changes ORDER BY id");
     table("file_events (verdicts)",
           "SELECT pid, syscall, path, op, result, errno, action, rule FROM file_events WHERE run_id=" +
-              Run() + " AND (action != 'allow' OR rule IS NOT NULL) ORDER BY id");
+              RunId() + " AND (action != 'allow' OR rule IS NOT NULL) ORDER BY id");
     table("exec_events (verdicts)", "SELECT pid, path, result, errno, action, rule FROM exec_events "
-                                    "WHERE run_id=" + Run() + " ORDER BY id");
+                                    "WHERE run_id=" + RunId() + " ORDER BY id");
     table("net_events (verdicts)", "SELECT pid, syscall, address, port, result, errno, action, rule "
-                                   "FROM net_events WHERE run_id=" + Run() +
+                                   "FROM net_events WHERE run_id=" + RunId() +
                                    " AND (action != 'allow' OR rule IS NOT NULL) ORDER BY id");
     table("syscall_events (verdicts)", "SELECT pid, name, args, result, errno, action, rule FROM "
-                                       "syscall_events WHERE run_id=" + Run() +
+                                       "syscall_events WHERE run_id=" + RunId() +
                                        " AND (action != 'allow' OR rule IS NOT NULL) ORDER BY id");
     return out;
   }

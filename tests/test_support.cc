@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -361,13 +362,18 @@ Spawned IntegrationTest::Start(const std::vector<std::string>& argv) {
   if (pid == 0) {
     setpgid(0, 0);
     if (chdir(dir_.c_str()) != 0) _exit(120);
-    int in = open("/dev/null", O_RDONLY);
-    int out = open(p.out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int err = open(p.err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    // O_CLOEXEC: only the dup2'ed copies (0, 1, 2) reach the program, so
+    // descriptor numbers in it are what they would be from a shell.
+    int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    int out = open(p.out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int err = open(p.err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (in < 0 || out < 0 || err < 0) _exit(121);
     dup2(in, 0);
     dup2(out, 1);
     dup2(err, 2);
+    // Nothing else of the test process (or of ctest, which hands its
+    // children a descriptor of its own) reaches the program.
+    syscall(SYS_close_range, 3, ~0u, 0);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);

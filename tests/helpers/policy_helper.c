@@ -105,6 +105,12 @@ int main(int argc, char** argv) {
   const char* b = argc > 3 ? argv[3] : "";
   if (!strcmp(op, "read")) return report(op, open(a, O_RDONLY));
   if (!strcmp(op, "write")) return report(op, open(a, O_WRONLY | O_CREAT, 0644));
+  // Pointers the kernel (and warden) cannot read: the kernel says EFAULT.
+  if (!strcmp(op, "open-badptr")) return report(op, syscall(SYS_openat, AT_FDCWD, (char*)8, O_RDONLY));
+  if (!strcmp(op, "connect-badptr")) {
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    return report(op, syscall(SYS_connect, s, (void*)8, sizeof(struct sockaddr_in)));
+  }
   if (!strcmp(op, "rdwr")) return report(op, open(a, O_RDWR));
   if (!strcmp(op, "openat2")) {
     struct open_how how = {.flags = O_WRONLY | O_CREAT, .mode = 0644};
@@ -119,6 +125,11 @@ int main(int argc, char** argv) {
   if (!strcmp(op, "symlinkat")) return report(op, symlinkat(a, AT_FDCWD, b));
   if (!strcmp(op, "chmod")) return report(op, chmod(a, 0600));
   if (!strcmp(op, "truncate")) return report(op, truncate(a, 0));
+  if (!strcmp(op, "fchmod")) {  // open PATH read-only, then fchmod(fd, 0600)
+    int fd = open(a, O_RDONLY);
+    if (fd < 0) return report("open", -1);
+    return report(op, fchmod(fd, 0600));
+  }
   if (!strcmp(op, "procfd")) {  // open DIR, then NAME through /proc/self/fd/N/NAME
     int d = open(a, O_RDONLY | O_DIRECTORY);
     char p[256];
@@ -146,6 +157,12 @@ int main(int argc, char** argv) {
     syscall(SYS_execveat, AT_FDCWD, a, args, environ, 0);
     return report(op, -1);
   }
+  if (!strcmp(op, "fexecve")) {  // execveat(open(PATH, O_PATH), "", AT_EMPTY_PATH)
+    int fd = open(a, O_PATH | O_CLOEXEC);
+    char* args[] = {(char*)a, NULL};
+    syscall(SYS_execveat, fd, "", args, environ, AT_EMPTY_PATH);
+    return report(op, -1);
+  }
   if (!strcmp(op, "connect")) return report(op, do_connect(a, atoi(b)));
   if (!strcmp(op, "accept")) return do_accept(atoi(a));
   if (!strcmp(op, "send")) {  // connect to 127.0.0.1:PORT and send TEXT
@@ -155,6 +172,32 @@ int main(int argc, char** argv) {
     if (connect(s, (struct sockaddr*)&sa, sizeof sa) != 0) return report("connect", -1);
     long n = write(s, b, strlen(b));
     return report(op, n);
+  }
+  if (!strcmp(op, "sendmmsg") || !strcmp(op, "udp-sendto")) {  // IP PORT TEXT, one UDP datagram
+    int s = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(atoi(b))};
+    inet_pton(AF_INET, a, &sa.sin_addr);
+    const char* text = argc > 4 ? argv[4] : "x";
+    if (!strcmp(op, "udp-sendto"))
+      return report(op, sendto(s, text, strlen(text), 0, (struct sockaddr*)&sa, sizeof sa));
+    struct iovec iov = {(void*)text, strlen(text)};
+    struct mmsghdr m = {.msg_hdr = {.msg_name = &sa, .msg_namelen = sizeof sa, .msg_iov = &iov, .msg_iovlen = 1}};
+    return report(op, sendmmsg(s, &m, 1, 0));
+  }
+  if (!strcmp(op, "udp-recv")) {  // PORT: bind UDP 127.0.0.1:PORT, one datagram or 3 s
+    int s = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(atoi(a))};
+    inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+    if (bind(s, (struct sockaddr*)&sa, sizeof sa) != 0) return report("bind", -1);
+    struct timeval tv = {3, 0};
+    setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    printf("listening\n");
+    fflush(stdout);
+    char buf[64] = {0};
+    long n = recv(s, buf, sizeof buf - 1, 0);
+    report("recv", n);
+    if (n >= 0) printf("got %s\n", buf);
+    return 0;
   }
   if (!strcmp(op, "bind")) {
     int s = socket(AF_INET, SOCK_STREAM, 0);
