@@ -4,6 +4,7 @@
 #include <map>
 
 #include "policy/evaluate.h"
+#include "policy/protections.h"
 #include "syscalls/syscall_table.h"
 
 namespace warden::policy {
@@ -90,10 +91,21 @@ std::optional<std::vector<Conjunction>> Expand(const Rule& r, const syscalls::Sy
   return out;
 }
 
+// Deny only: SECCOMP_RET_KILL_PROCESS would end the program with SIGSYS
+// (and maybe a core dump), not with the SIGKILL a kill verdict promises, and
+// nothing would be recorded; kill rules are judged by the supervisor.
 bool BpfCandidate(const Rule& r) {
-  return r.type == RuleType::kSyscall && r.program == "*" &&
-         (r.action == Action::kDeny || r.action == Action::kKill) &&
+  return r.type == RuleType::kSyscall && r.program == "*" && r.action == Action::kDeny &&
          !r.name.starts_with("warden:");
+}
+
+// The built-in protections already have BPF rules for these calls; a second
+// rule with another errno on the same conditions is a conflict libseccomp
+// refuses. The supervisor judges them (after the protection).
+bool Protected(std::string_view name) {
+  for (const Protection& p : Protections())
+    if (p.syscall == name) return true;
+  return false;
 }
 
 // Calls of these classes may also be judged by file, network or exec rules,
@@ -131,7 +143,8 @@ CompiledPolicy Compile(const Policy& p, bool bpf_verdicts) {
   for (const auto& [name, rules] : by_syscall) {
     const auto* def = syscalls::ByName(syscalls::Abi::kX86_64, name);
     bool compiled = false;
-    if (bpf_verdicts && def != nullptr && !(out.categories && (def->classes & kCategoryClasses))) {
+    if (bpf_verdicts && def != nullptr && !Protected(name) &&
+        !(out.categories && (def->classes & kCategoryClasses))) {
       // Only when every rule for the call is BPF material with one action:
       // then first-match order cannot change the outcome.
       const Rule* first = rules.front();

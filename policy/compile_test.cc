@@ -31,12 +31,22 @@ TEST(CompileTest, RegisterOnlyDeniesGoToBpf) {
   p.rules.push_back(Sys("masked", "umask", Action::kDeny, {bits}));
   CompiledPolicy c = Compile(p, true);
   EXPECT_TRUE(Has(c.bpf_rules, "no-mkdir"));
-  EXPECT_TRUE(Has(c.bpf_rules, "no-personality"));
   EXPECT_TRUE(Has(c.bpf_rules, "masked"));
-  EXPECT_TRUE(c.syscalls.empty());
-  // mkdir + personality + one rule per bit of the mask.
-  EXPECT_EQ(c.bpf.size(), 4u);
-  EXPECT_TRUE(std::any_of(c.bpf.begin(), c.bpf.end(), [](auto& d) { return d.kill; }));
+  // mkdir + one rule per bit of the mask.
+  EXPECT_EQ(c.bpf.size(), 3u);
+  // kill is the supervisor's: BPF's KILL_PROCESS would be SIGSYS, unrecorded.
+  EXPECT_FALSE(Has(c.bpf_rules, "no-personality"));
+  EXPECT_EQ(c.syscalls, std::vector<std::string>{"personality"});
+}
+
+TEST(CompileTest, CallsWithBuiltInProtectionsStayInTheSupervisor) {
+  Policy p;
+  ArgMatcher untraced{0, MatchOp::kMask, 0x00800000, 0x00800000};
+  p.rules.push_back(Sys("my-clone", "clone", Action::kDeny, {untraced}));
+  p.rules.back().err = 13;
+  CompiledPolicy c = Compile(p, true);
+  EXPECT_TRUE(c.bpf.empty());
+  EXPECT_TRUE(Has(c.syscalls, "clone"));
 }
 
 TEST(CompileTest, WhatBpfCannotDecideIsTraced) {

@@ -132,18 +132,19 @@ bool Evaluator::ArgsMatch(const Rule& r, const Call& c) const {
   return true;
 }
 
-// True when some rule that could decide this call, or its default, is not
-// an allow: then a value warden could not read must not let it through.
+// True when some rule that could decide this call, or its default, denies
+// or kills: then a value warden could not read must not let it through.
 bool Evaluator::CanDeny(const Call& c, const std::vector<bool>& programs) const {
+  auto refuses = [](Action a) { return a == Action::kDeny || a == Action::kKill; };
   const auto& rules = policy_->rules;
   for (size_t i = 0; i < rules.size(); ++i) {
     const Rule& r = rules[i];
-    if (r.enabled && programs[i] && r.action != Action::kAllow && r.type != RuleType::kSyscall &&
+    if (r.enabled && programs[i] && refuses(r.action) && r.type != RuleType::kSyscall &&
         Applies(r, c))
       return true;
   }
   auto d = DefaultFor(policy_->defaults, c);
-  return d && *d != Action::kAllow;
+  return d && refuses(*d);
 }
 
 std::optional<Verdict> Evaluator::Default(const Call& c) const {

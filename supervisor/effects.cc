@@ -87,6 +87,13 @@ constexpr EffectRow kRows[] = {
     {"removexattrat", E::kPathOp, "xattr", 0, 1, -1, -1, 2},
     {"file_getattr", E::kPathOp, "stat", 0, 1, -1, -1, 4},
     {"file_setattr", E::kPathOp, "chmod", 0, 1, -1, -1, 4},  // inode flags, project id
+    // Changes made through a descriptor that need no write access to it (a
+    // read-only fd can fchmod): judged by file-write rules on its path.
+    {"fchmod", E::kFdOp, "chmod", 0},
+    {"fchown", E::kFdOp, "chown", 0},
+    {"fchown32", E::kFdOp, "chown", 0},
+    {"fsetxattr", E::kFdOp, "xattr", 0},
+    {"fremovexattr", E::kFdOp, "xattr", 0},
     // Two paths.
     {"rename", E::kTwoPaths, "rename", -1, 0, -1, 1},
     {"renameat", E::kTwoPaths, "rename", 0, 1, 2, 3},
@@ -119,6 +126,7 @@ constexpr EffectRow kRows[] = {
     {"accept4", E::kAccept},
     {"sendto", E::kSendto},
     {"sendmsg", E::kSendmsg},
+    {"sendmmsg", E::kSendmmsg},
     {"recvfrom", E::kRecvfrom},
     {"recvmsg", E::kRecvmsg},
 };
@@ -174,7 +182,8 @@ FileUse FileUseOf(const EffectRow& e) {
       "create", "unlink", "rmdir", "mkdir", "mknod", "chmod", "chown",
       "truncate", "utime", "rename", "link", "symlink"};
   static constexpr std::string_view kXattrWrites[] = {
-      "setxattr", "lsetxattr", "removexattr", "lremovexattr", "setxattrat", "removexattrat"};
+      "setxattr", "lsetxattr", "removexattr", "lremovexattr", "setxattrat", "removexattrat",
+      "fsetxattr", "fremovexattr"};
   switch (e.effect) {
     case Effect::kOpen:
       return e.op == "create" ? FileUse::kWrite : FileUse::kOpen;
@@ -183,6 +192,7 @@ FileUse FileUseOf(const EffectRow& e) {
     case Effect::kPathOp:
     case Effect::kTwoPaths:
     case Effect::kSymlink:
+    case Effect::kFdOp:
       for (auto op : kWriteOps)
         if (e.op == op) return FileUse::kWrite;
       for (auto name : kXattrWrites)

@@ -21,6 +21,7 @@ enum class Effect : uint8_t {
   kPathOp,        // one path, fixed op (stat, access, unlink, mkdir, ...)
   kTwoPaths,      // rename / link: path -> path2
   kSymlink,       // symlink(target, linkpath): path = link, path2 = target text
+  kFdOp,          // fixed op on the file behind descriptor `dirfd` (fchmod, fchown, ...)
   kExec,          // execve / execveat
   kChdir,
   kFchdir,
@@ -36,6 +37,7 @@ enum class Effect : uint8_t {
   kAccept,        // accept / accept4: peer from the out sockaddr
   kSendto,
   kSendmsg,
+  kSendmmsg,      // one address per message of the vector
   kRecvfrom,
   kRecvmsg,
 };

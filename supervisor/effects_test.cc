@@ -44,7 +44,10 @@ TEST(EffectsTest, EveryRowFitsTheSyscallsItDescribes) {
             << def.name << " arg " << int(e->path) << " is " << syscalls::ArgTypeName(t);
       }
       if (e->dirfd >= 0) {
-        EXPECT_EQ(def.args[e->dirfd].type, syscalls::ArgType::kDirFd) << def.name;
+        // kFdOp's descriptor is the file itself, not a directory.
+        EXPECT_EQ(def.args[e->dirfd].type,
+                  e->effect == Effect::kFdOp ? syscalls::ArgType::kFd : syscalls::ArgType::kDirFd)
+            << def.name;
       }
     }
   }

@@ -93,14 +93,17 @@ void DescribeFile(const PendingCall& c, policy::Call& call) {
 // Network facts of connect / sendto / sendmsg (with an address) and bind.
 void DescribeNet(Tracee& t, const PendingCall& c, policy::Call& call) {
   const Effect e = c.effect->effect;
-  if (e == Effect::kConnect || ((e == Effect::kSendto || e == Effect::kSendmsg) && c.has_addr))
+  if (e == Effect::kConnect ||
+      ((e == Effect::kSendto || e == Effect::kSendmsg || e == Effect::kSendmmsg) && c.has_addr))
     call.net = NetKind::kOutbound;
   else if (e == Effect::kBind)
     call.net = NetKind::kBind;
   else
     return;
   call.unreadable = c.addr.unreadable || (e == Effect::kConnect && !c.has_addr);
-  call.family = c.addr.family;
+  // An address warden could not read could be an IP peer: judged as one,
+  // so that network rules and the network default fail closed.
+  call.family = call.unreadable ? AF_INET : c.addr.family;
   call.address = c.addr.address;
   call.port = c.addr.port;
   if (call.family == AF_INET || call.family == AF_INET6) {
@@ -156,11 +159,13 @@ bool PolicyGate::JudgedAtExit(const PendingCall& c) {
 }
 
 void PolicyGate::Apply(PendingCall& c, const policy::Verdict& v, policy::Mode mode,
-                       policy::LogMode log, bool ignored) {
+                       policy::LogMode log, bool ignored, bool protection) {
   c.action = std::string(policy::ActionName(v.action));
   c.rule = v.rule;
   c.hit = v.hit;
-  c.enforced = mode == policy::Mode::kActive || v.rule.starts_with("warden:");
+  // Built-in protections hold in every mode; the policy's own verdicts
+  // (its fail-closed denials included) only in active mode.
+  c.enforced = mode == policy::Mode::kActive || protection;
   c.mode = std::string(policy::ModeName(c.enforced ? policy::Mode::kActive : mode));
   c.record_behavior = !ignored && policy::RecordsBehavior(log);
   c.record_hit = !ignored && v.hit && policy::RecordsHit(log, v.action);
@@ -174,16 +179,17 @@ policy::Verdict PolicyGate::Decide(Tracee& t, const policy::Call& call,
   const policy::LogMode log = eval ? eval->policy().log_mode : policy::LogMode::kBehavior;
   const bool ignored = eval && c.def != nullptr && eval->Ignored(c.def->name);
   policy::Verdict v;
-  if (auto p = policy::JudgeProtections(call, clone3)) v = *p;
+  auto protection = policy::JudgeProtections(call, clone3);
+  if (protection) v = *protection;
   else if (eval && mode != policy::Mode::kInactive) v = eval->Judge(call);
   c.category = std::string(CategoryName(call));
   c.target = Target(call);
-  Apply(c, v, mode, log, ignored);
+  Apply(c, v, mode, log, ignored, protection.has_value());
   if (!c.enforced || v.action == Action::kMonitor) return policy::Verdict{};
   return v;
 }
 
-policy::Verdict PolicyGate::AtEntry(Tracee& t, SyscallRecorder& /*recorder*/) {
+policy::Verdict PolicyGate::AtEntry(Tracee& t, SyscallRecorder& recorder) {
   PendingCall& c = t.call;
   policy::Call call;
   call.abi = c.abi;
@@ -201,13 +207,33 @@ policy::Verdict PolicyGate::AtEntry(Tracee& t, SyscallRecorder& /*recorder*/) {
     TraceeMemory mem(t.tid);
     if (mem.Read(c.args[0], &flags, sizeof flags) == sizeof flags) clone3 = flags;
   }
-  call.read_string = [&t](int index) -> std::optional<std::string> {
+  call.read_string = [&t, &recorder](int index) -> std::optional<std::string> {
+    // Paths as file rules see them: absolute, whatever the program wrote.
+    if (t.call.def != nullptr && t.call.def->args[index].type == syscalls::ArgType::kPath)
+      return recorder.ResolvePathArg(t, index);
     TraceeMemory mem(t.tid);
     auto s = syscalls::ReadCString(mem, t.call.args[index], 4096);
     if (s.unreadable || s.truncated) return std::nullopt;
     return s.value;
   };
+  if (c.effect != nullptr && c.effect->effect == Effect::kSendmmsg && c.msg_addrs.size() > 1)
+    return JudgeEachMessage(t, call);
   return Decide(t, call, clone3);
+}
+
+// sendmmsg: every message's destination is judged; the first one refused
+// refuses the whole call (no message is sent).
+policy::Verdict PolicyGate::JudgeEachMessage(Tracee& t, policy::Call& call) {
+  policy::Verdict v;
+  for (const syscalls::SockAddr& a : t.call.msg_addrs) {
+    call.unreadable = a.unreadable;
+    call.family = a.unreadable ? AF_INET : a.family;
+    call.address = a.address;
+    call.port = a.port;
+    v = Decide(t, call, std::nullopt);
+    if (v.action == Action::kDeny || v.action == Action::kKill) break;
+  }
+  return v;
 }
 
 policy::Verdict PolicyGate::AtExit(Tracee& t, SyscallRecorder& recorder, int64_t ret) {

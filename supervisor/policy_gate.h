@@ -45,9 +45,10 @@ class PolicyGate {
 
  private:
   std::shared_ptr<policy::Evaluator> Current();
+  policy::Verdict JudgeEachMessage(Tracee& t, policy::Call& call);
   policy::Verdict Decide(Tracee& t, const policy::Call& call, std::optional<uint64_t> clone3);
   void Apply(PendingCall& c, const policy::Verdict& v, policy::Mode mode, policy::LogMode log,
-             bool ignored);
+             bool ignored, bool protection);
 
   std::mutex mu_;
   std::shared_ptr<policy::Evaluator> next_;  // guarded by mu_

@@ -7,7 +7,10 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "fmt/format.h"
@@ -57,29 +60,38 @@ PolicyReloader::~PolicyReloader() {
 }
 
 void PolicyReloader::Loop() {
+  using Clock = std::chrono::steady_clock;
+  constexpr auto kQuiet = std::chrono::milliseconds(100);
   alignas(inotify_event) char buf[8192];
-  bool pending = false;
+  std::optional<Clock::time_point> due;  // set by an event on the policy file
   for (;;) {
+    // A change is acted on once the policy file itself has been quiet for
+    // 100 ms, so an editor's truncate-then-write is read once, whole. Other
+    // files of the directory (a database next to it) do not delay it.
+    int timeout = -1;
+    if (due) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*due - Clock::now());
+      timeout = static_cast<int>(std::max<int64_t>(0, left.count()));
+    }
     pollfd fds[2] = {{inotify_fd_, POLLIN, 0}, {stop_fd_, POLLIN, 0}};
-    // A change is acted on once the file has been quiet for 100 ms, so an
-    // editor's truncate-then-write is read once, whole.
-    int rc = poll(fds, 2, pending ? 100 : -1);
+    int rc = poll(fds, 2, timeout);
     if (rc < 0 && errno != EINTR) return;
     if (fds[1].revents & POLLIN) return;
-    if (rc == 0 && pending) {
-      pending = false;
+    if (fds[0].revents & POLLIN) {
+      ssize_t n = read(inotify_fd_, buf, sizeof buf);
+      for (ssize_t off = 0; n > 0 && off < n;) {
+        auto* ev = reinterpret_cast<inotify_event*>(buf + off);
+        if (ev->len > 0 && name_ == ev->name) due = Clock::now() + kQuiet;
+        off += static_cast<ssize_t>(sizeof(inotify_event) + ev->len);
+      }
+    }
+    if (due && Clock::now() >= *due) {
+      due.reset();
       std::string now;
       if (ReadAll(path_, &now) && now != content_) {
         content_ = now;
         on_change_(content_);
       }
-      continue;
-    }
-    ssize_t n = read(inotify_fd_, buf, sizeof buf);
-    for (ssize_t off = 0; n > 0 && off < n;) {
-      auto* ev = reinterpret_cast<inotify_event*>(buf + off);
-      if (ev->len > 0 && name_ == ev->name) pending = true;
-      off += static_cast<ssize_t>(sizeof(inotify_event) + ev->len);
     }
   }
 }

@@ -56,6 +56,24 @@ std::string TypeName(int type) {
 // after bind to port 0, or a listen without bind, the port is only known to
 // the kernel. getsockname on a copy of the descriptor (pidfd_getfd: allowed
 // to the tracer). Unset when the process or the descriptor is gone.
+// The destination of the struct msghdr at `msghdr` (msg_name and
+// msg_namelen come first in both ABIs). False when it names none; an
+// unreadable msghdr is an unreadable address (judged fail-closed).
+bool ReadMsgName(syscalls::MemoryReader& mem, uint64_t msghdr, Abi abi, syscalls::SockAddr* out) {
+  uint64_t name = 0;
+  uint32_t len = 0;
+  const int ptr = abi == Abi::kI386 ? 4 : 8;
+  if (mem.Read(msghdr, &name, ptr) != static_cast<size_t>(ptr) ||
+      mem.Read(msghdr + ptr, &len, 4) != 4) {
+    *out = syscalls::SockAddr{};
+    out->unreadable = true;
+    return true;
+  }
+  if (name == 0) return false;
+  *out = syscalls::ReadSockAddr(mem, name, len);
+  return true;
+}
+
 std::optional<syscalls::SockAddr> KernelLocalAddress(pid_t tgid, int fd) {
   int pidfd = static_cast<int>(syscall(SYS_pidfd_open, tgid, 0));
   if (pidfd < 0) return std::nullopt;
@@ -129,6 +147,17 @@ std::string SyscallRecorder::ResolveAgainstBase(Tracee& t, int dirfd_index,
   }
   if (base.empty()) base = ReadLink(fmt::format("/proc/{}/cwd", t.tid));
   return ResolvePath(base, raw);
+}
+
+std::optional<std::string> SyscallRecorder::ResolvePathArg(Tracee& t, int index) {
+  const PendingCall& c = t.call;
+  TraceeMemory mem(t.tid);
+  bool ok = true;
+  std::string raw = ReadPath(mem, c.args[index], &ok);
+  if (!ok) return std::nullopt;
+  const bool at = c.def != nullptr && index > 0 &&
+                  c.def->args[index - 1].type == syscalls::ArgType::kDirFd;
+  return ResolveAt(t, at ? index - 1 : -1, raw);
 }
 
 void SyscallRecorder::OnEntry(Tracee& t, Abi abi, int nr, const uint64_t args[6]) {
@@ -220,6 +249,7 @@ void SyscallRecorder::CapturePaths(Tracee& t, syscalls::MemoryReader& mem) {
   PendingCall& c = t.call;
   const EffectRow& e = *c.effect;
   if (e.path >= 0) c.path = CapturePath(t, mem, e);
+  if (e.effect == Effect::kFdOp) c.path = FdPath(t, ArgFd(c, e.dirfd));
   if (e.path2 >= 0) {
     bool ok = true;
     std::string raw = ReadPath(mem, c.args[e.path2], &ok);
@@ -276,16 +306,20 @@ void SyscallRecorder::CaptureNet(Tracee& t, syscalls::MemoryReader& mem) {
       c.addr = syscalls::ReadSockAddr(mem, c.args[4], c.args[5]);
       c.has_addr = c.args[4] != 0;
       break;
-    case Effect::kSendmsg: {
-      // struct msghdr starts with msg_name and msg_namelen in both ABIs.
-      uint64_t name = 0;
-      uint32_t len = 0;
-      int ptr = c.abi == Abi::kI386 ? 4 : 8;
-      if (mem.Read(c.args[1], &name, ptr) == static_cast<size_t>(ptr) &&
-          mem.Read(c.args[1] + ptr, &len, 4) == 4 && name != 0) {
-        c.addr = syscalls::ReadSockAddr(mem, name, len);
-        c.has_addr = true;
+    case Effect::kSendmsg:
+      c.has_addr = ReadMsgName(mem, c.args[1], c.abi, &c.addr);
+      break;
+    case Effect::kSendmmsg: {
+      // struct mmsghdr: a msghdr (56 bytes, 28 on i386) and an unsigned int.
+      // The kernel sends at most UIO_MAXIOV (1024) messages per call.
+      const uint64_t stride = c.abi == Abi::kI386 ? 32 : 64;
+      const uint64_t count = std::min<uint64_t>(c.args[2], 1024);
+      for (uint64_t i = 0; i < count; ++i) {
+        syscalls::SockAddr a;
+        if (ReadMsgName(mem, c.args[1] + i * stride, c.abi, &a)) c.msg_addrs.push_back(a);
       }
+      c.has_addr = !c.msg_addrs.empty();
+      if (c.has_addr) c.addr = c.msg_addrs.front();
       break;
     }
     default:
@@ -520,6 +554,7 @@ void SyscallRecorder::FinishNet(Tracee& t, int64_t ret) {
     case Effect::kConnect:
     case Effect::kSendto:
     case Effect::kSendmsg:
+    case Effect::kSendmmsg:
       ev.direction = "outbound";
       if (c.has_addr) take_addr(c.addr);
       break;

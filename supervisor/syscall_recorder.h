@@ -6,6 +6,7 @@
 #define WARDEN_SUPERVISOR_SYSCALL_RECORDER_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "store/store.h"
@@ -40,6 +41,11 @@ class SyscallRecorder {
 
   // The absolute path of `fd` in `t`, from the fd table or /proc.
   std::string FdPath(const Tracee& t, int fd) const;
+
+  // The path argument `index` of the pending call, absolute: resolved
+  // against the dirfd argument just before it (the *at convention) or the
+  // cwd. nullopt when it cannot be read whole.
+  std::optional<std::string> ResolvePathArg(Tracee& t, int index);
 
  private:
   std::string ResolveAt(Tracee& t, int dirfd_index, const std::string& raw);

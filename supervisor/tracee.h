@@ -38,8 +38,9 @@ struct PendingCall {
   std::string op;
   std::string flags_text;
   bool cloexec = false;     // the new fd gets FD_CLOEXEC
-  syscalls::SockAddr addr;  // connect / bind / sendto / sendmsg
+  syscalls::SockAddr addr;  // connect / bind / sendto / sendmsg (sendmmsg: the first)
   bool has_addr = false;
+  std::vector<syscalls::SockAddr> msg_addrs;  // sendmmsg: each message's address
   std::vector<std::string> argv, envp;
   bool argv_truncated = false;
   uint64_t open_flags = 0;  // open/openat/openat2 flags (openat2: from open_how)

@@ -56,7 +56,8 @@ bool PolicyNeeds(const syscalls::SyscallDef& d, const policy::CompiledPolicy& p)
     case Effect::kExec: return p.categories & policy::kExecCalls;
     case Effect::kConnect:
     case Effect::kSendto:
-    case Effect::kSendmsg: return p.categories & policy::kNetOutbound;
+    case Effect::kSendmsg:
+    case Effect::kSendmmsg: return p.categories & policy::kNetOutbound;
     case Effect::kAccept:
     case Effect::kBind: return p.categories & policy::kNetInbound;
     case Effect::kSocket: return p.categories & (policy::kNetOutbound | policy::kNetInbound);

@@ -88,7 +88,7 @@ rules:
 // libseccomp refuse the deny filter (EEXIST): `warden policy check` says
 // OK, `warden run` exits 125 ("seccomp: deny rule for syscall 56: File
 // exists") and runs nothing.
-TEST_F(PolicySecurityTest, DISABLED_FastPathRuleOverlappingAProtectionRuns) {
+TEST_F(PolicySecurityTest, FastPathRuleOverlappingAProtectionRuns) {
   ExitInfo r = RunHelper(R"(
 rules:
   - name: untraced-clone-eacces
@@ -241,7 +241,7 @@ rules:
 // built-in protection, "warden:unreadable" included, so the call is denied
 // (EPERM, recorded mode 'active') although permissive mode promises that
 // every call runs.
-TEST_F(PolicySecurityTest, DISABLED_PermissiveModeDoesNotEnforceUnreadableDenials) {
+TEST_F(PolicySecurityTest, PermissiveModeDoesNotEnforceUnreadableDenials) {
   ExitInfo r = RunHelper(R"(
 mode: permissive
 rules:
@@ -262,7 +262,7 @@ rules:
 // calls (policy/evaluate.cc Applies, DefaultFor), and an address warden
 // could not read has no family, so CanDeny() is false and the call goes to
 // the kernel, even under `defaults: network: deny`.
-TEST_F(PolicySecurityTest, DISABLED_UnreadableSockaddrFailsClosed) {
+TEST_F(PolicySecurityTest, UnreadableSockaddrFailsClosed) {
   ExitInfo r = RunHelper(R"(
 rules:
   - name: some-address
@@ -405,7 +405,7 @@ TEST_F(PolicySecurityTest, ReloadAppliesValidVersionsAndRefusesBadOnes) {
 // any directory where something changes more often than every 100 ms) is
 // never reloaded. PolicyReloader::Loop restarts its 100 ms quiet period on
 // every inotify event of the directory, not only on the policy file's.
-TEST_F(PolicySecurityTest, DISABLED_ReloadWithPolicyNextToDatabase) {
+TEST_F(PolicySecurityTest, ReloadWithPolicyNextToDatabase) {
   ReloadScenario(PolicyFile());
 }
 
