@@ -43,10 +43,9 @@ bool IntMatch(const ArgMatcher& m, uint64_t raw, bool int_sized) {
   return false;
 }
 
-bool AnyGlob(const std::vector<std::string>& globs, std::string_view text) {
+bool AnyGlob(const std::vector<Glob>& globs, std::string_view text) {
   if (text.empty()) return false;
-  return std::any_of(globs.begin(), globs.end(),
-                     [&](const std::string& g) { return GlobMatch(g, text); });
+  return std::any_of(globs.begin(), globs.end(), [&](const Glob& g) { return g.Match(text); });
 }
 
 bool NetMatch(const Rule& r, const Call& c) {
@@ -73,9 +72,47 @@ std::optional<Action> DefaultFor(const Defaults& d, const Call& c) {
 
 Evaluator::Evaluator(std::shared_ptr<const Policy> policy) : policy_(std::move(policy)) {
   for (const auto& name : policy_->ignored_syscalls) ignored_.insert(name);
+  for (uint32_t i = 0; i < policy_->rules.size(); ++i) {
+    const Rule& r = policy_->rules[i];
+    std::vector<Glob>& globs = paths_.emplace_back();
+    for (const auto& p : r.paths) globs.emplace_back(p);
+    if (!r.enabled) continue;
+    by_type_[static_cast<int>(r.type)].push_back(i);
+    for (const auto& name : r.syscalls) by_syscall_[name].push_back(i);
+  }
+}
+
+// The rules that may apply to `c`, in file order, into candidates_.
+void Evaluator::Candidates(const Call& c) {
+  candidates_.clear();
+  auto add = [this](RuleType t) {
+    const auto& v = by_type_[static_cast<int>(t)];
+    candidates_.insert(candidates_.end(), v.begin(), v.end());
+  };
+  if (c.exec) add(RuleType::kExec);
+  if (!c.exec && HasRead(c.access)) add(RuleType::kFileRead);
+  if (!c.exec && HasWrite(c.access)) add(RuleType::kFileWrite);
+  if (c.net == NetKind::kOutbound) add(RuleType::kNetworkOutbound);
+  if (c.net == NetKind::kAccept || c.net == NetKind::kBind) add(RuleType::kNetworkInbound);
+  if (c.def != nullptr && !by_syscall_.empty()) {
+    auto it = by_syscall_.find(c.def->name);
+    if (it != by_syscall_.end())
+      candidates_.insert(candidates_.end(), it->second.begin(), it->second.end());
+  }
+  // Several lists: back to file order, which decides.
+  std::sort(candidates_.begin(), candidates_.end());
 }
 
 const std::vector<bool>& Evaluator::ProgramMatches(std::string_view exe, std::string_view alias) {
+  if (last_programs_ != nullptr && exe == last_exe_ && alias == last_alias_) return *last_programs_;
+  last_exe_.assign(exe);
+  last_alias_.assign(alias);
+  last_programs_ = &ProgramMatchesUncached(exe, alias);
+  return *last_programs_;
+}
+
+const std::vector<bool>& Evaluator::ProgramMatchesUncached(std::string_view exe,
+                                                           std::string_view alias) {
   key_.assign(exe);
   if (!alias.empty() && alias != exe) key_.append(1, '\0').append(alias);
   auto it = program_cache_.find(key_);
@@ -84,7 +121,10 @@ const std::vector<bool>& Evaluator::ProgramMatches(std::string_view exe, std::st
   m.reserve(policy_->rules.size());
   for (const Rule& r : policy_->rules)
     m.push_back(ProgramMatch(r.program, exe) || (!alias.empty() && ProgramMatch(r.program, alias)));
-  if (program_cache_.size() > 4096) program_cache_.clear();  // bound memory
+  if (program_cache_.size() > 4096) {  // bound memory
+    program_cache_.clear();
+    last_programs_ = nullptr;
+  }
   return program_cache_.emplace(key_, std::move(m)).first->second;
 }
 
@@ -106,13 +146,14 @@ bool Evaluator::Applies(const Rule& r, const Call& c) const {
   return false;
 }
 
-bool Evaluator::Matches(const Rule& r, const Call& c) const {
+bool Evaluator::Matches(size_t i, const Call& c) const {
+  const Rule& r = policy_->rules[i];
   switch (r.type) {
     case RuleType::kNetworkOutbound:
     case RuleType::kNetworkInbound: return NetMatch(r, c);
     case RuleType::kFileRead:
-    case RuleType::kFileWrite: return AnyGlob(r.paths, c.path) || AnyGlob(r.paths, c.path2);
-    case RuleType::kExec: return AnyGlob(r.paths, c.path);
+    case RuleType::kFileWrite: return AnyGlob(paths_[i], c.path) || AnyGlob(paths_[i], c.path2);
+    case RuleType::kExec: return AnyGlob(paths_[i], c.path);
     case RuleType::kSyscall: return ArgsMatch(r, c);
   }
   return false;
@@ -150,20 +191,20 @@ bool Evaluator::CanDeny(const Call& c, const std::vector<bool>& programs) const 
 std::optional<Verdict> Evaluator::Default(const Call& c) const {
   auto d = DefaultFor(policy_->defaults, c);
   if (!d) return std::nullopt;
-  std::string_view category = c.exec ? "exec" : c.access != FileAccess::kNone ? "file" : "network";
-  Verdict v{*d, *d == Action::kDeny ? policy_->defaults.err : 0,
-            "default:" + std::string(category), *d != Action::kAllow};
-  return v;
+  static const std::string kExec = "default:exec", kFile = "default:file",
+                           kNetwork = "default:network";
+  const std::string& rule = c.exec ? kExec : c.access != FileAccess::kNone ? kFile : kNetwork;
+  return Verdict{*d, *d == Action::kDeny ? policy_->defaults.err : 0, rule, *d != Action::kAllow};
 }
 
 Verdict Evaluator::Judge(const Call& c) {
   const std::vector<bool>& programs = ProgramMatches(c.exe, c.exe_alias);
   if (c.unreadable && CanDeny(c, programs))
     return Verdict{Action::kDeny, 1 /*EPERM*/, "warden:unreadable", true};
-  const auto& rules = policy_->rules;
-  for (size_t i = 0; i < rules.size(); ++i) {
-    const Rule& r = rules[i];
-    if (!r.enabled || !programs[i] || !Applies(r, c) || !Matches(r, c)) continue;
+  Candidates(c);
+  for (uint32_t i : candidates_) {
+    const Rule& r = policy_->rules[i];
+    if (!programs[i] || !Applies(r, c) || !Matches(i, c)) continue;
     return Verdict{r.action, r.action == Action::kDeny ? r.err : 0, r.name, true};
   }
   if (auto d = Default(c)) return *d;

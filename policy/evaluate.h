@@ -15,6 +15,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "policy/glob.h"
 #include "policy/policy.h"
 #include "syscalls/syscall_table.h"
 
@@ -74,13 +75,21 @@ class Evaluator {
 
  private:
   bool Applies(const Rule& r, const Call& c) const;
-  bool Matches(const Rule& r, const Call& c) const;
+  bool Matches(size_t rule_index, const Call& c) const;
   bool ArgsMatch(const Rule& r, const Call& c) const;
   const std::vector<bool>& ProgramMatches(std::string_view exe, std::string_view alias);
+  const std::vector<bool>& ProgramMatchesUncached(std::string_view exe, std::string_view alias);
   std::optional<Verdict> Default(const Call& c) const;
   bool CanDeny(const Call& c, const std::vector<bool>& programs) const;
 
+  void Candidates(const Call& c);
+
   std::shared_ptr<const Policy> policy_;
+  std::vector<std::vector<Glob>> paths_;  // per rule: its path globs, prepared
+  // Enabled rules by type, and syscall rules by syscall name, in file order:
+  // a call only looks at the rules that can apply to it.
+  std::vector<uint32_t> by_type_[6];
+  std::vector<uint32_t> candidates_;  // scratch for Judge
   std::set<std::string, std::less<>> ignored_;
   // exe -> for each rule, whether its program glob matches: one glob per
   // rule per program, not per call.
@@ -92,6 +101,10 @@ class Evaluator {
   };
   std::unordered_map<std::string, std::vector<bool>, Hash, std::equal_to<>> program_cache_;
   std::string key_;  // reused: exe, or exe '\0' alias
+  // The last program asked about: consecutive calls mostly come from one.
+  std::string last_exe_, last_alias_;
+  const std::vector<bool>* last_programs_ = nullptr;
+  std::unordered_map<std::string, std::vector<uint32_t>, Hash, std::equal_to<>> by_syscall_;
 };
 
 // The category default that covers a call, as the evaluator applies it:

@@ -98,6 +98,46 @@ absl::Status ValidateGlob(std::string_view p) {
   return absl::OkStatus();
 }
 
+namespace {
+
+bool Wild(char c) { return c == '*' || c == '?' || c == '[' || c == '\\'; }
+
+bool HasWild(std::string_view s) {
+  for (char c : s)
+    if (Wild(c)) return true;
+  return false;
+}
+
+}  // namespace
+
+Glob::Glob(std::string pattern) : pattern_(std::move(pattern)) {
+  std::string_view p = pattern_;
+  if (!HasWild(p)) {
+    shape_ = Shape::kExact;
+    literal_ = pattern_;
+  } else if (p.size() >= 2 && p.ends_with("**") && !HasWild(p.substr(0, p.size() - 2))) {
+    shape_ = Shape::kPrefix;  // "LIT**": anything that starts with LIT
+    literal_ = std::string(p.substr(0, p.size() - 2));
+  } else if (p.size() >= 2 && p.starts_with("**") && !HasWild(p.substr(2))) {
+    shape_ = Shape::kSuffix;  // "**LIT": anything that ends with LIT
+    literal_ = std::string(p.substr(2));
+  } else {
+    size_t i = 0;
+    while (i < p.size() && !Wild(p[i])) ++i;
+    literal_ = std::string(p.substr(0, i));
+  }
+}
+
+bool Glob::Match(std::string_view text) const {
+  switch (shape_) {
+    case Shape::kExact: return text == literal_;
+    case Shape::kPrefix: return text.starts_with(literal_);
+    case Shape::kSuffix: return text.ends_with(literal_);
+    case Shape::kGeneral: return text.starts_with(literal_) && GlobMatch(pattern_, text);
+  }
+  return false;
+}
+
 bool ProgramMatch(std::string_view pattern, std::string_view exe) {
   if (pattern == "*") return true;
   if (pattern.find('/') != std::string_view::npos) return GlobMatch(pattern, exe);

@@ -18,6 +18,23 @@ namespace warden::policy {
 
 bool GlobMatch(std::string_view pattern, std::string_view text);
 
+// A pattern prepared for matching many texts: the common shapes of policy
+// paths (a literal "/etc/passwd", a tree "/var/www/**", a name anywhere
+// "**/id_rsa") become one string comparison; a pattern of another shape is
+// first checked on its literal head, which rejects most paths at once.
+class Glob {
+ public:
+  explicit Glob(std::string pattern);
+  bool Match(std::string_view text) const;
+  const std::string& pattern() const { return pattern_; }
+
+ private:
+  enum class Shape : uint8_t { kExact, kPrefix, kSuffix, kGeneral };
+  std::string pattern_;
+  std::string literal_;  // kExact: the text; kPrefix: head; kSuffix: tail; kGeneral: head
+  Shape shape_ = Shape::kGeneral;
+};
+
 // OK, or what is wrong with the pattern (an unclosed '[', a trailing '\').
 absl::Status ValidateGlob(std::string_view pattern);
 

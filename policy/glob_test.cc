@@ -62,3 +62,22 @@ TEST(GlobTest, ProgramMatchesBaseNameOrFullPath) {
 
 }  // namespace
 }  // namespace warden::policy
+
+namespace warden::policy {
+namespace {
+
+// The prepared shapes agree with the general matcher on every pattern and
+// text of a small corpus.
+TEST(GlobTest, PreparedGlobAgreesWithGlobMatch) {
+  const char* patterns[] = {"/etc/passwd", "/var/www/**", "**/id_rsa", "**", "/a/**/b",
+                            "/a/*", "*", "/x/[ab]", "/tmp/\\*", "**/*.bak", "/etc/pass*"};
+  const char* texts[] = {"/etc/passwd", "/etc/passwd2", "/var/www/a/b", "/var/www",
+                         "/home/u/.ssh/id_rsa", "/id_rsa", "id_rsa", "/a/q/b", "/a/b",
+                         "/a/x", "/x/a", "/x/c", "/tmp/*", "/tmp/x", "/s/t.bak", "", "/"};
+  for (const char* p : patterns)
+    for (const char* t : texts)
+      EXPECT_EQ(Glob(p).Match(t), GlobMatch(p, t)) << p << " vs " << t;
+}
+
+}  // namespace
+}  // namespace warden::policy
