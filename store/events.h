@@ -138,8 +138,11 @@ struct PolicyEvent {
   std::string rule;        // rule name, "default:file", "warden:no-ptrace", ...
   std::string mode;        // active or permissive
   bool enforced = true;    // false in permissive mode (what would have happened)
-  std::string category;    // network-outbound, file-read, ..., syscall
-  std::string target;      // path, "address:port", program executed; "" for syscall rules
+  // What kind of call it was, as rule types name them: network-outbound,
+  // network-inbound, file-read, file-write, exec, or syscall for calls of
+  // none of those (a syscall rule on openat still records file-read).
+  std::string category;
+  std::string target;      // path, "address:port", program executed; "" for other calls
   std::optional<int64_t> result;  // as the program saw it
   int err = 0;
 };

@@ -47,7 +47,10 @@ void WriteErr(const char* a, const char* b, const char* c) {
     _exit(127);
   }
   WriteErr("warden: cannot execute ", argv[0], ": ");
-  WriteErr(strerror(err), " (check the file's execute permission)", "\n");
+  // The exec is judged like any other: a policy's exec rule or default may
+  // be what refused it.
+  WriteErr(strerror(err), " (check the file's execute permission, or the policy's exec rules)",
+           "\n");
   _exit(126);
 }
 
