@@ -218,6 +218,25 @@ void OnPolicyChange(const RunOptions& o, const std::set<int>& traced,
   store->Submit(std::move(change));
 }
 
+// --policy FILE: read and validated before anything starts. Returns -1, or
+// the exit code (2: bad input).
+int ReadPolicyOption(const RunOptions& o, std::shared_ptr<const policy::Policy>* pol,
+                     std::string* text) {
+  if (o.policy_file.empty()) return -1;
+  if (!ReadFile(o.policy_file, text)) {
+    fmt::print(stderr, "warden run: cannot read policy {}: {}\n", o.policy_file, strerror(errno));
+    return 2;
+  }
+  auto loaded = LoadPolicy(o.policy_file, *text);
+  if (!loaded.ok()) {
+    fmt::print(stderr, "warden run: invalid policy, not starting:\n{}\n",
+               std::string(loaded.status().message()));
+    return 2;
+  }
+  *pol = *loaded;
+  return -1;
+}
+
 }  // namespace
 
 int RunCommand(const std::vector<std::string>& args) {
@@ -226,20 +245,7 @@ int RunCommand(const std::vector<std::string>& args) {
 
   std::shared_ptr<const policy::Policy> pol;
   std::string policy_text;
-  if (!o.policy_file.empty()) {
-    if (!ReadFile(o.policy_file, &policy_text)) {
-      fmt::print(stderr, "warden run: cannot read policy {}: {}\n", o.policy_file,
-                 strerror(errno));
-      return 2;
-    }
-    auto loaded = LoadPolicy(o.policy_file, policy_text);
-    if (!loaded.ok()) {
-      fmt::print(stderr, "warden run: invalid policy, not starting:\n{}\n",
-                 std::string(loaded.status().message()));
-      return 2;
-    }
-    pol = *loaded;
-  }
+  if (int rc = ReadPolicyOption(o, &pol, &policy_text); rc >= 0) return rc;
   // BPF verdicts cannot be taken back: with --reload every verdict stays
   // in the supervisor, where a new version can change it.
   policy::CompiledPolicy compiled;
@@ -273,6 +279,27 @@ int RunCommand(const std::vector<std::string>& args) {
       return 125;
     }
   }
+  supervisor::Tracer tracer(
+      store->get(), supervisor::RecorderOptions{o.record_env},
+      supervisor::TracerOptions{o.spin_us, o.kill_orphans, o.want_results, pol});
+  if (pol)
+    (*store)->Submit(store::PolicyChange{supervisor::NowNs(), o.policy_file, pol->name, true, ""});
+  // Before the program starts: asked-for reloading that cannot work is an
+  // error, not a surprise later.
+  std::unique_ptr<supervisor::PolicyReloader> reloader;
+  if (o.reload) {
+    const std::set<int> traced = TracedNumbers(spec);
+    auto r = supervisor::PolicyReloader::Start(
+        o.policy_file, policy_text, [&o, traced, &tracer, s = store->get()](const std::string& text) {
+          OnPolicyChange(o, traced, &tracer, s, text);
+        });
+    if (!r.ok()) {
+      fmt::print(stderr, "warden run: {}\n", std::string(r.status().message()));
+      (void)(*store)->FinishRun(store::RunEnd{supervisor::NowNs(), 125, 0, 0});
+      return 125;
+    }
+    reloader = std::move(*r);
+  }
   supervisor::BecomeSubreaper();
   supervisor::InstallSignalForwarding();
   auto pid = supervisor::Launch(o.argv, *filter);
@@ -282,23 +309,6 @@ int RunCommand(const std::vector<std::string>& args) {
     return 125;
   }
   supervisor::SetForwardTarget(*pid);
-  supervisor::Tracer tracer(
-      store->get(), supervisor::RecorderOptions{o.record_env},
-      supervisor::TracerOptions{o.spin_us, o.kill_orphans, o.want_results, pol});
-  if (pol)
-    (*store)->Submit(store::PolicyChange{supervisor::NowNs(), o.policy_file, pol->name, true, ""});
-  std::unique_ptr<supervisor::PolicyReloader> reloader;
-  if (o.reload) {
-    const std::set<int> traced = TracedNumbers(spec);
-    auto r = supervisor::PolicyReloader::Start(
-        o.policy_file, policy_text, [&o, traced, &tracer, s = store->get()](const std::string& text) {
-          OnPolicyChange(o, traced, &tracer, s, text);
-        });
-    if (!r.ok())
-      fmt::print(stderr, "warden run: {}\n", std::string(r.status().message()));
-    else
-      reloader = std::move(*r);
-  }
   supervisor::ExitStatus st = tracer.Run(*pid, cwd, o.argv);
   reloader.reset();
 
