@@ -723,7 +723,8 @@ TEST(ParserRobustnessTest, GarbageNeverThrows) {
     uint32_t x = static_cast<uint32_t>(seed) * 2654435761u + 1;
     for (int i = 0; i < 64; ++i) {
       x = x * 1103515245u + 12345u;
-      s.push_back(static_cast<char>("-:[]{}&*!|>'\"#? \n\tab01,%@`"[(x >> 16) % 28]));
+      static constexpr char kAlphabet[] = "-:[]{}&*!|>'\"#? \n\tab01,%@`";
+      s.push_back(kAlphabet[(x >> 16) % (sizeof kAlphabet - 1)]);
     }
     EXPECT_NO_THROW(ParsePolicyText(s, "r.yaml").ok()) << s;
   }
