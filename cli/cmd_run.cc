@@ -260,7 +260,11 @@ int RunCommand(const std::vector<std::string>& args) {
   auto store = store::Store::Open(o.db);
   if (!store.ok()) {
     fmt::print(stderr, "warden run: {}\n", std::string(store.status().message()));
-    return 125;
+    // Not a warden database, corrupt, locked, too new: the user's input.
+    const auto code = store.status().code();
+    const bool bad_input = code == absl::StatusCode::kInvalidArgument ||
+                           code == absl::StatusCode::kFailedPrecondition;
+    return bad_input ? 2 : 125;
   }
   const std::string cwd = Cwd();
   auto run_id = (*store)->BeginRun(store::RunInfo{

@@ -38,6 +38,43 @@ absl::Status OpenError(const std::string& path, std::string_view why) {
                   path, why));
 }
 
+// What the user gave is not something warden may write to: a clear error
+// (InvalidArgument: `warden run` exits 2) and the file left as it was.
+absl::Status NotWardenDb(const std::string& path, std::string_view what) {
+  return absl::InvalidArgumentError(fmt::format(
+      "'{}' {}; it was left unchanged: give another --db path", path, what));
+}
+
+// Classifies the error SQLite gave on first touching the file.
+absl::Status TouchError(sqlite3* db, const std::string& path, const absl::Status& s) {
+  switch (sqlite3_errcode(db)) {
+    case SQLITE_NOTADB: return NotWardenDb(path, "is not a warden database (not an SQLite file)");
+    case SQLITE_CORRUPT: return NotWardenDb(path, "is a corrupt SQLite database");
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return NotWardenDb(path, fmt::format("is locked by another program (waited {} s)",
+                                           kBusyTimeoutMs / 1000));
+    default: return OpenError(path, std::string(s.message()));
+  }
+}
+
+// An SQLite file with tables but none of warden's belongs to something
+// else: adding warden's tables to it would change a file the user did not
+// mean to hand over.
+absl::Status CheckIsWardenDb(sqlite3* db, const std::string& path) {
+  auto stmt = PrepareSql(db,
+      "SELECT group_concat(name, ', '), sum(name='runs') FROM sqlite_master "
+      "WHERE type='table' AND name NOT LIKE 'sqlite_%'");
+  if (!stmt.ok()) return TouchError(db, path, stmt.status());
+  int rc = sqlite3_step(stmt->get());
+  if (rc != SQLITE_ROW) return TouchError(db, path, absl::InternalError(sqlite3_errmsg(db)));
+  const std::string tables(ColumnText(stmt->get(), 0));
+  if (!tables.empty() && sqlite3_column_int(stmt->get(), 1) == 0)
+    return NotWardenDb(path, fmt::format("is an SQLite database of something else (tables: {})",
+                                         tables.size() > 80 ? tables.substr(0, 80) + "..." : tables));
+  return absl::OkStatus();
+}
+
 // Prepared once per Store; reused for every event of every run.
 struct Statements {
   StmtPtr insert_run, finish_run, update_lost;
@@ -473,12 +510,18 @@ absl::StatusOr<DbPtr> OpenDb(const std::string& path) {
   // batches; checkpointing every 16384 pages (64 MiB) instead of 1000 folds
   // repeated rewrites of the same pages into one; journal_size_limit shrinks
   // the WAL file back after a checkpoint.
-  // SQLite opens the file lazily, so these are where a bad path shows up.
+  // SQLite opens the file lazily: the first statement is where a bad file
+  // shows up, and it only reads. Nothing is written before the checks.
+  if (auto s = CheckIsWardenDb(db.get(), path); !s.ok()) return s;
   for (const char* pragma :
        {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA cache_size=-32768",
         "PRAGMA wal_autocheckpoint=16384", "PRAGMA journal_size_limit=67108864"})
-    if (auto s = ExecSql(db.get(), pragma); !s.ok()) return OpenError(path, std::string(s.message()));
-  if (auto s = ApplySchema(db.get()); !s.ok()) return OpenError(path, std::string(s.message()));
+    if (auto s = ExecSql(db.get(), pragma); !s.ok()) return TouchError(db.get(), path, s);
+  if (auto s = ApplySchema(db.get()); !s.ok()) {
+    if (absl::IsFailedPrecondition(s))  // a newer schema
+      return absl::FailedPreconditionError(fmt::format("'{}': {}", path, std::string(s.message())));
+    return TouchError(db.get(), path, s);
+  }
   return db;
 }
 
