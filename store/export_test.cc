@@ -1,4 +1,6 @@
+#include "fmt/format.h"
 #include "store/export.h"
+#include "store/schema.h"
 
 #include <sqlite3.h>
 
@@ -371,11 +373,12 @@ TEST_F(ExportTest, ReadsAVersion1DatabaseWithoutUpgradingIt) {
 
 TEST_F(ExportTest, NewerSchemaIsRefused) {
   ASSERT_EQ(CreateV1Database(db_), "");
-  ASSERT_EQ(testing::Exec(db_, "PRAGMA user_version = 3"), "");
+  const int newer = kSchemaVersion + 1;
+  ASSERT_EQ(testing::Exec(db_, "PRAGMA user_version = " + std::to_string(newer)), "");
   std::ostringstream out;
   absl::Status s = ExportNdjson(db_, std::nullopt, out);
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(s.message()), HasSubstr("schema version 3, newer"));
+  EXPECT_THAT(std::string(s.message()), HasSubstr(fmt::format("schema version {}, newer", newer)));
   EXPECT_EQ(ListRuns(db_).status().code(), absl::StatusCode::kFailedPrecondition);
 }
 

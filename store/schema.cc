@@ -154,6 +154,38 @@ CREATE TABLE IF NOT EXISTS policy_changes (
   accepted INTEGER NOT NULL,
   message  TEXT                     -- why it was refused; NULL when accepted
 );
+
+-- Version 3: every event of every kind, one row each, in a common shape
+-- (warden-db(5), VIEWS): for timelines and ad-hoc SQL without a UNION.
+-- kind: process_start, process_end, exec, file, net, syscall, policy.
+-- what: the operation (file op, net direction, syscall args, policy rule).
+-- target: the path, address:port or program concerned, when there is one.
+CREATE VIEW IF NOT EXISTS events AS
+  SELECT run_id, start_ns AS ts_ns, pid, exe, 'process_start' AS kind, NULL AS syscall,
+         cwd AS target, argv AS what, NULL AS result, 0 AS errno, NULL AS action, NULL AS rule
+    FROM processes WHERE start_ns IS NOT NULL
+  UNION ALL
+  SELECT run_id, end_ns, pid, exe, 'process_end', NULL, NULL,
+         CASE WHEN term_signal IS NOT NULL THEN 'signal ' || term_signal
+              ELSE 'exit ' || exit_code END, exit_code, 0, NULL, NULL
+    FROM processes WHERE end_ns IS NOT NULL
+  UNION ALL
+  SELECT run_id, ts_ns, pid, exe, 'exec', 'execve', path, argv, result, errno, action, rule
+    FROM exec_events
+  UNION ALL
+  SELECT run_id, ts_ns, pid, exe, 'file', syscall, path, op, result, errno, action, rule
+    FROM file_events
+  UNION ALL
+  SELECT run_id, ts_ns, pid, exe, 'net', syscall,
+         CASE WHEN port IS NOT NULL THEN address || ':' || port ELSE address END,
+         direction, result, errno, action, rule
+    FROM net_events
+  UNION ALL
+  SELECT run_id, ts_ns, pid, exe, 'syscall', name, NULL, args, result, errno, action, rule
+    FROM syscall_events
+  UNION ALL
+  SELECT run_id, ts_ns, pid, exe, 'policy', syscall, target, category, result, errno, action, rule
+    FROM policy_events;
 )sql";
 
 // Columns added to existing tables since version 1. CREATE TABLE IF NOT

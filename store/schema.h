@@ -15,7 +15,7 @@ namespace warden::store {
 // Bump when a table changes shape, and teach ApplySchema to migrate.
 // 1: the first release. 2: policy verdicts (action/rule on file, exec and net
 // events; runs.policy, policy_mode, stops; policy_events, policy_changes).
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // The CREATE TABLE / CREATE INDEX statements (all IF NOT EXISTS).
 std::string_view SchemaSql();

@@ -195,6 +195,34 @@ TEST_F(StoreTest, EveryEventKindRoundTrips) {
                  std::nullopt, std::nullopt, std::nullopt, "4", "0"}}));
 }
 
+TEST_F(StoreTest, EventsViewHasEveryKindInOneShape) {
+  auto store = OpenStore();
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->BeginRun(MakeRun({"sh"}, 100)).ok());
+  store->Submit(ProcessStart{.ts_ns = 101, .pid = 7, .ppid = 1, .tgid = 7, .exe = "/bin/sh",
+                             .argv = {"sh"}, .cwd = "/tmp"});
+  store->Submit(ExecEvent{.ts_ns = 102, .pid = 7, .exe = "/bin/sh", .path = "/bin/cat",
+                          .argv = {"cat"}, .result = 0});
+  store->Submit(MakeFile(7, 103, "/etc/hosts"));
+  store->Submit(NetEvent{.ts_ns = 104, .pid = 7, .syscall = "connect", .op = "connect",
+                         .family = "AF_INET", .address = "10.0.0.5", .port = 80, .result = 0});
+  store->Submit(SyscallEvent{.ts_ns = 105, .pid = 7, .abi = "x86_64", .nr = 2, .name = "open",
+                             .args = "\"/etc/hosts\", O_RDONLY", .result = 3});
+  store->Submit(PolicyEvent{.ts_ns = 106, .pid = 7, .abi = "x86_64", .nr = 2, .syscall = "open",
+                            .args = "", .action = "deny", .rule = "r", .mode = "active",
+                            .category = "file-read", .target = "/etc/hosts", .err = 13});
+  store->Submit(ProcessEnd{.ts_ns = 107, .pid = 7, .exit_code = 3});
+  ASSERT_TRUE(store->FinishRun(RunEnd{.end_ns = 200, .exit_code = 0}).ok());
+  EXPECT_EQ(Query(db_, "SELECT kind, target, what FROM events ORDER BY ts_ns"),
+            (std::vector<Row>{{"process_start", "/tmp", "[\"sh\"]"},
+                              {"exec", "/bin/cat", "[\"cat\"]"},
+                              {"file", "/etc/hosts", "read"},
+                              {"net", "10.0.0.5:80", std::nullopt},
+                              {"syscall", std::nullopt, "\"/etc/hosts\", O_RDONLY"},
+                              {"policy", "/etc/hosts", "file-read"},
+                              {"process_end", std::nullopt, "exit 3"}}));
+}
+
 TEST_F(StoreTest, VerdictsAndPolicyRoundTrip) {
   auto store = OpenStore();
   ASSERT_TRUE(store);
@@ -523,7 +551,7 @@ TEST_F(StoreTest, UpgradesAVersion1Database) {
   {
     auto store = OpenStore();
     ASSERT_TRUE(store);
-    EXPECT_EQ(QueryOne(db_, "PRAGMA user_version"), "2");
+    EXPECT_EQ(QueryOne(db_, "PRAGMA user_version"), std::to_string(kSchemaVersion));
     RunInfo info = MakeRun({"make", "check"}, 1000);
     info.policy = "strict";
     info.policy_mode = "active";
@@ -545,7 +573,7 @@ TEST_F(StoreTest, UpgradesAVersion1Database) {
     EXPECT_EQ(store->lost_events(), 0u);
   }
 
-  EXPECT_EQ(QueryOne(db_, "PRAGMA user_version"), "2");
+  EXPECT_EQ(QueryOne(db_, "PRAGMA user_version"), std::to_string(kSchemaVersion));
   // Old rows intact, column for column.
   EXPECT_EQ(Query(db_, "SELECT id, argv, cwd, host, warden_version, start_ns, end_ns, exit_code, "
                        "exit_signal, lost_events FROM runs WHERE id=1"),
