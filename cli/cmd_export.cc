@@ -1,64 +1,108 @@
-// `warden export --db PATH [--run ID] [--format ndjson]`
+// `warden export --db PATH [--run ID] [--format ndjson|json|csv] [--gzip]
+//  [--from T] [--to T] [--kind K[,K...]] [-o FILE]`
 #include <charconv>
-#include <iostream>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "fmt/format.h"
 #include "store/export.h"
+#include "store/timeparse.h"
 
 namespace warden::cli {
 namespace {
 
 constexpr std::string_view kExportUsage =
-    "usage: warden export [--db PATH] [--run ID] [--format ndjson]\n"
+    "usage: warden export [--db PATH] [--run ID] [--format ndjson|json|csv] [--gzip]\n"
+    "                     [--from T] [--to T] [--kind K[,K...]] [-o FILE]\n"
     "  --db PATH      database written by `warden run` (default ./warden.db)\n"
     "  --run ID       only this run (default: every run in the file)\n"
-    "  --format F     output format; ndjson (one JSON object per event per line)\n";
+    "  --format F     ndjson (one JSON object per event per line, the default),\n"
+    "                 json (one array of the same objects) or csv (a header row,\n"
+    "                 then one row per event)\n"
+    "  --gzip         compress the output (gzip -c)\n"
+    "  --from T       only events at or after T; --to T: at or before T\n"
+    "                 (RFC 3339, \"1h ago\", or nanoseconds since the epoch)\n"
+    "  --kind K,...   only these kinds: process, exec, file, net, syscall, policy,\n"
+    "                 policy_change\n"
+    "  -o FILE        write to FILE (replaced only once complete) instead of stdout\n";
+
+int Usage(std::string_view msg) {
+  fmt::print(stderr, "warden export: {}\n{}", msg, kExportUsage);
+  return 2;
+}
 
 }  // namespace
 
 int ExportCommand(const std::vector<std::string>& args) {
-  std::string db = "warden.db";
-  std::optional<int64_t> run;
+  std::string db = "warden.db", out_path;
+  store::ExportOptions options;
+  bool gzip = false;
+  const int64_t now = store::NowNs();
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "-h" || a == "--help") {
       fmt::print("{}", kExportUsage);
       return 0;
     }
-    if ((a == "--db" || a == "--run" || a == "--format") && i + 1 >= args.size()) {
-      fmt::print(stderr, "warden export: {} needs a value\n{}", a, kExportUsage);
-      return 2;
+    if (a == "--gzip") {
+      gzip = true;
+      continue;
     }
+    if (a != "--db" && a != "--run" && a != "--format" && a != "--from" && a != "--to" &&
+        a != "--kind" && a != "-o" && a != "--output")
+      return Usage(fmt::format("unknown argument '{}'", a));
+    if (i + 1 >= args.size()) return Usage(fmt::format("{} needs a value", a));
+    const std::string& v = args[++i];
     if (a == "--db") {
-      db = args[++i];
+      db = v;
     } else if (a == "--run") {
-      const std::string& v = args[++i];
       int64_t id = 0;
       auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), id);
       if (ec != std::errc() || p != v.data() + v.size() || id <= 0) {
         fmt::print(stderr, "warden export: --run wants a run id (a positive number), got '{}'\n", v);
         return 2;
       }
-      run = id;
+      options.run_id = id;
     } else if (a == "--format") {
-      if (args[++i] != "ndjson") {
-        fmt::print(stderr, "warden export: unknown format '{}'; supported: ndjson\n", args[i]);
+      if (v == "ndjson") options.format = store::ExportFormat::kNdjson;
+      else if (v == "json") options.format = store::ExportFormat::kJson;
+      else if (v == "csv") options.format = store::ExportFormat::kCsv;
+      else {
+        fmt::print(stderr, "warden export: unknown format '{}'; supported: ndjson, json, csv\n", v);
         return 2;
       }
+    } else if (a == "--from" || a == "--to") {
+      auto t = store::ParseTimeNs(v, now);
+      if (!t.ok()) {
+        fmt::print(stderr, "warden export: {}: {}\n", a, std::string(t.status().message()));
+        return 2;
+      }
+      (a == "--from" ? options.from_ns : options.to_ns) = *t;
+    } else if (a == "--kind") {
+      auto kinds = store::ParseKinds(v);
+      if (!kinds.ok()) {
+        fmt::print(stderr, "warden export: --kind: {}\n", std::string(kinds.status().message()));
+        return 2;
+      }
+      options.kinds.insert(options.kinds.end(), kinds->begin(), kinds->end());
     } else {
-      fmt::print(stderr, "warden export: unknown argument '{}'\n{}", a, kExportUsage);
-      return 2;
+      out_path = v;
     }
   }
-  absl::Status s = store::ExportNdjson(db, run, std::cout);
-  std::cout.flush();
+  auto out = Output::Open(out_path, gzip);
+  if (!out.ok()) {
+    fmt::print(stderr, "warden export: {}\n", std::string(out.status().message()));
+    return 2;
+  }
+  absl::Status s = store::Export(db, options, (*out)->stream());
+  if (s.ok()) s = (*out)->Commit();
   if (!s.ok()) {
     fmt::print(stderr, "warden export: {}\n", std::string(s.message()));
-    return s.code() == absl::StatusCode::kNotFound ? 1 : 2;
+    // 1: the output could not be written; 2: the input (database, run) is bad.
+    return s.code() == absl::StatusCode::kAborted ? 1 : 2;
   }
   return 0;
 }

@@ -28,6 +28,7 @@
 #include "supervisor/entrypoint.h"
 #include "supervisor/launcher.h"
 #include "supervisor/policy_reloader.h"
+#include "supervisor/progress.h"
 #include "supervisor/syscall_recorder.h"
 #include "supervisor/tracer.h"
 #include "supervisor/watch.h"
@@ -51,7 +52,10 @@ constexpr std::string_view kRunUsage =
     "  --kill-orphans    when CMD ends, kill what it left running instead of\n"
     "                    waiting for it\n"
     "  --policy FILE     enforce the YAML policy FILE (warden-policy(5))\n"
-    "  --reload          re-read FILE when it changes, while CMD runs\n";
+    "  --reload          re-read FILE when it changes, while CMD runs\n"
+    "  --progress        a live status line on stderr (the default when stderr is\n"
+    "                    a terminal; never drawn on anything else)\n"
+    "  --no-progress     no status line\n";
 
 struct RunOptions {
   std::string db = "warden.db";
@@ -63,6 +67,7 @@ struct RunOptions {
   bool want_results = true;
   std::string policy_file;
   bool reload = false;
+  std::optional<bool> progress;  // --progress / --no-progress; unset: on a terminal
   std::vector<std::string> argv;
 };
 
@@ -104,6 +109,8 @@ int Parse(const std::vector<std::string>& args, RunOptions& o) {
       o.policy_file = *v;
     } else if (a == "--reload") {
       o.reload = true;
+    } else if (a == "--progress" || a == "--no-progress") {
+      o.progress = a == "--progress";
     } else if (a == "--no-results") {
       o.want_results = false;
     } else if (a == "--kill-orphans") {
@@ -283,8 +290,11 @@ int RunCommand(const std::vector<std::string>& args) {
       return 125;
     }
   }
+  // The status line counts the events on their way to the store.
+  const bool progress = supervisor::ProgressWanted(o.progress, STDERR_FILENO);
+  supervisor::CountingStore counting(store->get());
   supervisor::Tracer tracer(
-      store->get(), supervisor::RecorderOptions{o.record_env},
+      progress ? &counting : store->get(), supervisor::RecorderOptions{o.record_env},
       supervisor::TracerOptions{o.spin_us, o.kill_orphans, o.want_results, pol});
   if (pol)
     (*store)->Submit(store::PolicyChange{supervisor::NowNs(), o.policy_file, pol->name, true, ""});
@@ -313,7 +323,18 @@ int RunCommand(const std::vector<std::string>& args) {
     return 125;
   }
   supervisor::SetForwardTarget(*pid);
+  std::unique_ptr<supervisor::ProgressLine> status_line;
+  if (progress)
+    status_line = std::make_unique<supervisor::ProgressLine>(
+        STDERR_FILENO, [&tracer, &counting] {
+          const auto& c = tracer.counters();
+          return supervisor::ProgressSnapshot{c.processes.load(std::memory_order_relaxed),
+                                              c.stops.load(std::memory_order_relaxed),
+                                              counting.submitted(),
+                                              c.denials.load(std::memory_order_relaxed)};
+        });
   supervisor::ExitStatus st = tracer.Run(*pid, cwd, o.argv);
+  status_line.reset();  // erased before anything else is printed
   reloader.reset();
 
   store::RunEnd end{supervisor::NowNs(), st.exit_code, st.signal, 0, tracer.stops()};

@@ -13,6 +13,11 @@ int RunCommand(const std::vector<std::string>& args);
 int ExportCommand(const std::vector<std::string>& args);
 int RunsCommand(const std::vector<std::string>& args);
 int PolicyCommand(const std::vector<std::string>& args);
+int ProfileCommand(const std::vector<std::string>& args);
+int QueryCommand(const std::vector<std::string>& args);
+int ReplayCommand(const std::vector<std::string>& args);
+int EventsCommand(const std::vector<std::string>& args);
+int PruneCommand(const std::vector<std::string>& args);
 
 }  // namespace warden::cli
 

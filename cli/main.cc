@@ -15,12 +15,23 @@ constexpr std::string_view kUsage = R"(usage: warden COMMAND [OPTIONS]
 commands:
   run [--db PATH] [--watch CLASSES] [--] CMD [ARGS...]
                       run CMD under the supervisor and record what it does
-  export --db PATH [--run ID] [--format ndjson]
-                      print recorded events, one JSON object per line
+  export --db PATH [--run ID] [--format ndjson|json|csv] [--gzip] [--from T] [--to T]
+         [--kind K,...] [-o FILE]
+                      print recorded events (NDJSON: one JSON object per line)
   runs [--db PATH] [--json]
                       list the runs a database holds
   syscalls [NAME|NUMBER] [--abi x86_64|i386] [--json]
                       print the syscall table, or one entry
+  profile [--db PATH] [--run ID] [--format text|json]
+                      the runtime profile of a run: files, programs, ports, peers
+  query [--db PATH] [--run ID] [--format text|json|csv] NAME [ARGS...]
+                      forensic queries: tree, timeline, who, net, denied, stats, sql
+  replay [--db PATH] [--run ID] [--pid P] [--syscall NAME] [--path GLOB] [--from T] [--to T]
+                      print a run's recorded calls as strace-like lines
+  events [--db PATH] [--run ID] [--follow] [--kind K,...] [--format ndjson|text]
+                      print a run's events; --follow: as a running warden records them
+  prune [--db PATH] --older-than DURATION [--vacuum] [--dry-run]
+                      remove the runs older than DURATION (72h, 7d, ...)
   policy check FILE   validate a policy file (warden-policy(5))
   policy show FILE    print a policy file as warden reads it
   version             print warden's version
@@ -39,6 +50,11 @@ constexpr Command kCommands[] = {
     {"runs", warden::cli::RunsCommand},
     {"syscalls", warden::cli::SyscallsCommand},
     {"policy", warden::cli::PolicyCommand},
+    {"profile", warden::cli::ProfileCommand},
+    {"query", warden::cli::QueryCommand},
+    {"replay", warden::cli::ReplayCommand},
+    {"events", warden::cli::EventsCommand},
+    {"prune", warden::cli::PruneCommand},
 };
 
 }  // namespace

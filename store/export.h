@@ -7,6 +7,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -39,6 +40,35 @@ absl::StatusOr<std::vector<RunSummary>> ListRuns(const std::string& db_path);
 // message lists the ids there are).
 absl::Status ExportNdjson(const std::string& db_path, std::optional<int64_t> run_id,
                           std::ostream& out);
+
+// The kinds of event, as the export's "kind" field and --kind name them.
+inline constexpr std::string_view kEventKinds[] = {"process", "exec",   "file",         "net",
+                                                   "syscall", "policy", "policy_change"};
+
+// "file,net" -> {"file", "net"}; InvalidArgument naming the known kinds for
+// anything else (an empty item included).
+absl::StatusOr<std::vector<std::string>> ParseKinds(std::string_view list);
+
+enum class ExportFormat {
+  kNdjson,  // one JSON object per line (as ExportNdjson)
+  kJson,    // one JSON array of the same objects
+  kCsv,     // RFC 4180: a header row, then one row per event (CRLF line ends)
+};
+
+struct ExportOptions {
+  std::optional<int64_t> run_id;          // unset: every run, oldest first
+  std::optional<int64_t> from_ns, to_ns;  // inclusive bounds on the event's ts
+  std::vector<std::string> kinds;         // empty: every kind
+  ExportFormat format = ExportFormat::kNdjson;
+};
+
+// The export with filters and a format; ExportNdjson(path, run, out) is
+// Export(path, {.run_id = run}, out). Errors as ExportNdjson's, and Aborted
+// when writing `out` failed.
+absl::Status Export(const std::string& db_path, const ExportOptions& options, std::ostream& out);
+
+// The CSV columns, in order: the union of every kind's fields.
+std::vector<std::string> CsvColumns();
 
 // "ENOENT" for 2; "" when unknown. For messages and the export.
 std::string ErrnoName(int err);

@@ -159,8 +159,20 @@ ExitStatus Tracer::Run(pid_t main_pid, const std::string& cwd,
       break;  // ECHILD: nothing left to wait for
     }
     Dispatch(pid, status);
+    PublishCounters();
   }
   return main_status_;
+}
+
+void Tracer::PublishCounters() {
+  // A plain store per stop; the processes are counted again only when the
+  // set of tracees changed (forks and exits are rare next to stops).
+  counters_.stops.store(stops_, std::memory_order_relaxed);
+  if (tracees_.size() == counted_tasks_) return;
+  counted_tasks_ = tracees_.size();
+  uint64_t processes = 0;
+  for (const auto& [tid, t] : tracees_) processes += !t->is_thread;
+  counters_.processes.store(processes, std::memory_order_relaxed);
 }
 
 void Tracer::Dispatch(pid_t pid, int status) {
@@ -219,6 +231,7 @@ void Tracer::OnSeccompStop(Tracee& t) {
 // Kill: the call must not run either (SIGKILL takes effect when the task
 // next returns to the kernel's exit path, after the call would have run).
 void Tracer::KillCall(Tracee& t) {
+  counters_.denials.fetch_add(1, std::memory_order_relaxed);
   ptrace(PTRACE_POKEUSER, t.tid, offsetof(user_regs_struct, orig_rax), -1L);
   kill(t.proc->tgid, SIGKILL);
   recorder_.FinishWithoutResult(t);
@@ -232,6 +245,7 @@ void Tracer::KillCall(Tracee& t) {
 // connection is shut down first, so the peer gets nothing through it even
 // where the injection cannot be done (then the descriptor stays, dead).
 void Tracer::DenyAtExit(Tracee& t, int64_t ret, int err) {
+  counters_.denials.fetch_add(1, std::memory_order_relaxed);
   const int fd = static_cast<int>(ret);
   if (t.call.effect && t.call.effect->effect == Effect::kAccept) ShutdownSocket(t.proc->tgid, fd);
   recorder_.RecordDenied(t, err);
@@ -283,6 +297,7 @@ bool Tracer::OnInjectionStop(Tracee& t, int status) {
 // Makes the pending call fail with -err without running: at the seccomp
 // stop, syscall number -1 skips it and rax becomes its return value.
 void Tracer::DenyCall(Tracee& t, int err) {
+  counters_.denials.fetch_add(1, std::memory_order_relaxed);
   ptrace(PTRACE_POKEUSER, t.tid, offsetof(user_regs_struct, orig_rax), -1L);
   ptrace(PTRACE_POKEUSER, t.tid, offsetof(user_regs_struct, rax), static_cast<long>(-err));
   recorder_.RecordDenied(t, err);
@@ -299,6 +314,7 @@ void Tracer::OnSyscallExitStop(Tracee& t) {
     const policy::Verdict v = gate_.AtExit(t, recorder_, info.exit.rval);
     if (v.action == policy::Action::kDeny) return DenyAtExit(t, info.exit.rval, v.err);
     if (v.action == policy::Action::kKill) {
+      counters_.denials.fetch_add(1, std::memory_order_relaxed);
       kill(t.proc->tgid, SIGKILL);
       recorder_.FinishWithoutResult(t);
       return Resume(t);

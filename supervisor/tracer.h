@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -50,6 +51,15 @@ class Tracer {
   // Stops taken so far (seccomp, syscall-exit, ptrace events, signals).
   uint64_t stops() const { return stops_; }
 
+  // Published for a reader on another thread (the status line of
+  // supervisor/progress.h): relaxed atomics, updated after every stop.
+  struct Counters {
+    std::atomic<uint64_t> stops{0};
+    std::atomic<uint64_t> processes{0};  // traced processes (not threads) alive
+    std::atomic<uint64_t> denials{0};    // calls denied or killed by warden
+  };
+  const Counters& counters() const { return counters_; }
+
  private:
   void Dispatch(pid_t pid, int status);
   void OnSeccompStop(Tracee& t);
@@ -66,10 +76,13 @@ class Tracer {
   Tracee& AdoptChild(pid_t child, Tracee* parent, uint64_t clone_flags);
   void ReleaseParkedChildrenOf(pid_t ppid);
   void Resume(Tracee& t, int sig = 0);
+  void PublishCounters();
 
   SyscallRecorder recorder_;
   PolicyGate gate_;
   uint64_t stops_ = 0;
+  Counters counters_;
+  size_t counted_tasks_ = 0;  // tracees_.size() when processes was last counted
   store::Store* store_;
   int64_t spin_ns_ = 0;
   bool kill_on_main_exit_ = false;

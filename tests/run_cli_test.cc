@@ -165,9 +165,9 @@ TEST_F(RunCliTest, ExportErrorsNameTheProblem) {
   r = Run({WardenBin(), "export", "--db", db(), "--run", "7"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_THAT(r.err, HasSubstr("7"));
-  r = Run({WardenBin(), "export", "--db", db(), "--format", "csv"});
+  r = Run({WardenBin(), "export", "--db", db(), "--format", "xml"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_THAT(r.err, HasSubstr("unknown format 'csv'"));
+  EXPECT_THAT(r.err, HasSubstr("unknown format 'xml'"));
 }
 
 }  // namespace

@@ -1,0 +1,107 @@
+// `warden events [--db PATH] [--run ID] [--follow] [--kind K[,K...]]
+//  [--format ndjson|text]`
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <charconv>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "fmt/format.h"
+#include "store/export.h"
+#include "store/follow.h"
+
+namespace warden::cli {
+namespace {
+
+constexpr std::string_view kEventsUsage =
+    "usage: warden events [--db PATH] [--run ID] [--follow] [--kind K[,K...]]\n"
+    "                     [--format ndjson|text]\n"
+    "  --db PATH      database written by `warden run` (default ./warden.db)\n"
+    "  --run ID       this run (default: the latest)\n"
+    "  --follow, -f   keep printing the events a running `warden run` commits,\n"
+    "                 until the run ends (or Ctrl-C)\n"
+    "  --kind K,...   only these kinds: process, exec, file, net, syscall, policy,\n"
+    "                 policy_change\n"
+    "  --format F     ndjson (the lines of `warden export`, the default) or text\n";
+
+std::atomic<bool> g_stop{false};
+
+void OnStopSignal(int) { g_stop.store(true); }
+
+}  // namespace
+
+int EventsCommand(const std::vector<std::string>& args) {
+  std::string db = "warden.db";
+  store::FollowOptions options;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "-h" || a == "--help") {
+      fmt::print("{}", kEventsUsage);
+      return 0;
+    }
+    if (a == "--follow" || a == "-f") {
+      options.follow = true;
+      continue;
+    }
+    if (a != "--db" && a != "--run" && a != "--kind" && a != "--format") {
+      fmt::print(stderr, "warden events: unknown argument '{}'\n{}", a, kEventsUsage);
+      return 2;
+    }
+    if (i + 1 >= args.size()) {
+      fmt::print(stderr, "warden events: {} needs a value\n{}", a, kEventsUsage);
+      return 2;
+    }
+    const std::string& v = args[++i];
+    if (a == "--db") {
+      db = v;
+    } else if (a == "--run") {
+      int64_t id = 0;
+      auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), id);
+      if (ec != std::errc() || p != v.data() + v.size() || id <= 0) {
+        fmt::print(stderr, "warden events: --run wants a run id (a positive number), got '{}'\n", v);
+        return 2;
+      }
+      options.run_id = id;
+    } else if (a == "--kind") {
+      auto kinds = store::ParseKinds(v);
+      if (!kinds.ok()) {
+        fmt::print(stderr, "warden events: --kind: {}\n", std::string(kinds.status().message()));
+        return 2;
+      }
+      options.kinds.insert(options.kinds.end(), kinds->begin(), kinds->end());
+    } else if (v == "ndjson" || v == "text") {
+      options.format = v == "text" ? store::EventsFormat::kText : store::EventsFormat::kNdjson;
+    } else {
+      fmt::print(stderr, "warden events: unknown format '{}'; supported: ndjson, text\n", v);
+      return 2;
+    }
+  }
+  // Ctrl-C (or SIGTERM) ends a follow cleanly: what was read is printed
+  // whole. A reader that goes away (`| head`) ends it quietly.
+  struct sigaction sa{};
+  sa.sa_handler = OnStopSignal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  options.stop = [] { return g_stop.load(); };
+
+  FdStreambuf buf(STDOUT_FILENO);
+  std::ostream out(&buf);
+  absl::Status s = store::FollowEvents(db, options, out);
+  out.flush();
+  if (!s.ok()) {
+    if (s.code() == absl::StatusCode::kAborted && buf.error() == EPIPE) return 0;
+    fmt::print(stderr, "warden events: {}\n", std::string(s.message()));
+    return s.code() == absl::StatusCode::kAborted ? 1 : 2;
+  }
+  return 0;
+}
+
+}  // namespace warden::cli

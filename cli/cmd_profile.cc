@@ -1,0 +1,225 @@
+// `warden profile [--db PATH] [--run ID] [--format text|json]`: the runtime
+// profile of one run (store/query.h): what it read, wrote and executed, the
+// programs it ran, its ports and peers, and whether profiling has finished.
+#include <charconv>
+#include <iostream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "fmt/format.h"
+#include "store/json.h"
+#include "store/query.h"
+#include "store/timeparse.h"
+
+namespace warden::cli {
+namespace {
+
+constexpr std::string_view kProfileUsage = R"(usage: warden profile [--db PATH] [--run ID] [--format text|json]
+The runtime profile of a run: files read, written and executed (each with a
+count, first and last seen, and the programs that did it), programs run,
+ports listened on, ports and addresses accessed, IP addresses communicated
+with, and the profiling status: "not started" (no process recorded yet),
+"in progress" (the run has not ended) or "finished".
+  --db PATH    database written by `warden run` (default ./warden.db); opened
+               read-only, never changed
+  --run ID     the run (default: the latest run)
+  --format F   text (sections of aligned columns; the default) or json (one
+               object)
+
+Only successful calls count: errno 0 and a result of 0 or more, or no
+result recorded (`warden run --no-results`); a non-blocking connect that
+returned EINPROGRESS counts as accessed. Files read: op read; written: write,
+create, truncate, unlink, rmdir, mkdir, rename, link, symlink, chmod, chown,
+utime, mknod; executed: exec. Ports listened on: listen, and bind to a port
+other than 0 (and AF_UNIX binds). Accessed: outbound connect, sendto and
+sendmsg peers. IP addresses: IPv4 and IPv6 peers in either direction.
+Times are RFC 3339 UTC with milliseconds.
+Exit status: 0; 2 for a usage error, or a database that is missing, not a
+warden database or without the run; 1 when the output cannot be written.
+)";
+
+int Usage(std::string_view message) {
+  fmt::print(stderr, "warden profile: {}\n(see `warden profile --help`)\n", message);
+  return 2;
+}
+
+std::string Time(int64_t ns) { return store::FormatRfc3339Ms(ns); }
+
+std::string Programs(const std::vector<std::string>& programs) { return fmt::format("{}", fmt::join(programs, ", ")); }
+
+std::string JsonPrograms(const std::vector<std::string>& programs) {
+  std::string out = "[";
+  for (size_t i = 0; i < programs.size(); ++i) out += (i ? "," : "") + store::JsonQuote(programs[i]);
+  return out + "]";
+}
+
+std::string JsonOpt(const std::optional<int64_t>& v) { return v ? std::to_string(*v) : "null"; }
+
+// One section of the text output: a title with the count, then an aligned
+// table indented by two spaces, or "(none)".
+void Section(std::ostream& out, std::string_view title, const std::vector<std::string>& columns,
+             const std::vector<store::Cells>& rows) {
+  out << fmt::format("\n{} ({}):\n", title, rows.size());
+  if (rows.empty()) {
+    out << "  (none)\n";
+    return;
+  }
+  std::ostringstream table;
+  auto w = store::MakeRowWriter(store::OutputFormat::kText, table);
+  w->Begin(columns).IgnoreError();
+  for (const auto& r : rows) w->Row(r).IgnoreError();
+  w->End().IgnoreError();
+  std::istringstream lines(table.str());
+  std::string line;
+  while (std::getline(lines, line)) out << "  " << line << '\n';
+}
+
+std::string RunStatus(const store::Profile& p) {
+  if (p.status != "finished") return p.status;
+  if (p.exit_signal) return fmt::format("finished (killed by signal {})", *p.exit_signal);
+  if (p.exit_code) return fmt::format("finished (exit {})", *p.exit_code);
+  return "finished";
+}
+
+void PrintText(const store::Profile& p, std::ostream& out) {
+  out << fmt::format("run {}: {}\n", p.run, store::ArgvWords(p.argv_json));
+  out << fmt::format("status:    {}\n", RunStatus(p));
+  out << fmt::format("started:   {}\n", Time(p.start_ns));
+  out << fmt::format("ended:     {}\n", p.end_ns ? Time(*p.end_ns) : "-");
+  out << fmt::format("processes: {}\n", p.processes);
+  using store::Cell;
+  auto files = [&](std::string_view title, const std::vector<store::FileUse>& list) {
+    std::vector<store::Cells> rows;
+    for (const auto& f : list)
+      rows.push_back({Cell::Text(f.path), Cell::Int(f.count), Cell::Text(Time(f.first_ns)),
+                      Cell::Text(Time(f.last_ns)), Cell::Text(Programs(f.programs))});
+    Section(out, title, {"path", "count", "first_seen", "last_seen", "programs"}, rows);
+  };
+  files("files read", p.read);
+  files("files written", p.written);
+  files("files executed", p.executed);
+  {
+    std::vector<store::Cells> rows;
+    for (const auto& r : p.programs)
+      rows.push_back({Cell::Text(r.path), Cell::Int(r.count), Cell::Text(Time(r.first_ns)),
+                      Cell::Text(Time(r.last_ns))});
+    Section(out, "programs run", {"program", "count", "first_seen", "last_seen"}, rows);
+  }
+  auto net = [&](std::string_view title, const std::vector<store::NetUse>& list) {
+    std::vector<store::Cells> rows;
+    for (const auto& u : list)
+      rows.push_back({Cell::Text(u.address), Cell::OptInt(u.port), Cell::TextOrNull(u.family),
+                      Cell::TextOrNull(u.sock_type), Cell::Int(u.count), Cell::Text(Time(u.first_ns)),
+                      Cell::Text(Time(u.last_ns)), Cell::Text(Programs(u.programs))});
+    Section(out, title, {"address", "port", "family", "type", "count", "first_seen", "last_seen", "programs"},
+            rows);
+  };
+  net("ports listened on", p.listening);
+  net("ports and addresses accessed", p.accessed);
+  {
+    std::vector<store::Cells> rows;
+    for (const auto& h : p.hosts)
+      rows.push_back({Cell::Text(h.address), Cell::Int(h.outbound), Cell::Int(h.inbound),
+                      Cell::Text(Time(h.first_ns)), Cell::Text(Time(h.last_ns)), Cell::Text(Programs(h.programs))});
+    Section(out, "IP addresses communicated with",
+            {"address", "outbound", "inbound", "first_seen", "last_seen", "programs"}, rows);
+  }
+}
+
+void PrintJson(const store::Profile& p, std::ostream& out) {
+  auto files = [](const std::vector<store::FileUse>& list) {
+    std::vector<std::string> items;
+    for (const auto& f : list)
+      items.push_back(fmt::format(R"({{"path":{},"count":{},"first_seen":{},"last_seen":{},"programs":{}}})",
+                                  store::JsonQuote(f.path), f.count, store::JsonQuote(Time(f.first_ns)),
+                                  store::JsonQuote(Time(f.last_ns)), JsonPrograms(f.programs)));
+    return fmt::format("[{}]", fmt::join(items, ","));
+  };
+  auto net = [](const std::vector<store::NetUse>& list) {
+    std::vector<std::string> items;
+    for (const auto& u : list)
+      items.push_back(fmt::format(
+          R"({{"address":{},"port":{},"family":{},"type":{},"count":{},"first_seen":{},"last_seen":{},"programs":{}}})",
+          store::JsonQuote(u.address), JsonOpt(u.port), store::JsonQuote(u.family), store::JsonQuote(u.sock_type),
+          u.count, store::JsonQuote(Time(u.first_ns)), store::JsonQuote(Time(u.last_ns)),
+          JsonPrograms(u.programs)));
+    return fmt::format("[{}]", fmt::join(items, ","));
+  };
+  std::vector<std::string> programs, hosts;
+  for (const auto& r : p.programs)
+    programs.push_back(fmt::format(R"({{"path":{},"count":{},"first_seen":{},"last_seen":{}}})",
+                                   store::JsonQuote(r.path), r.count, store::JsonQuote(Time(r.first_ns)),
+                                   store::JsonQuote(Time(r.last_ns))));
+  for (const auto& h : p.hosts)
+    hosts.push_back(fmt::format(
+        R"({{"address":{},"outbound":{},"inbound":{},"first_seen":{},"last_seen":{},"programs":{}}})",
+        store::JsonQuote(h.address), h.outbound, h.inbound, store::JsonQuote(Time(h.first_ns)),
+        store::JsonQuote(Time(h.last_ns)), JsonPrograms(h.programs)));
+  out << fmt::format(
+      R"({{"run":{},"argv":{},"status":{},"start":{},"end":{},"exit_code":{},"exit_signal":{},"processes":{},)"
+      R"("files":{{"read":{},"written":{},"executed":{}}},"programs":{},)"
+      R"("ports":{{"listening":{},"accessed":{}}},"addresses":[{}]}})"
+      "\n",
+      p.run, p.argv_json.empty() ? "null" : p.argv_json, store::JsonQuote(p.status),
+      store::JsonQuote(Time(p.start_ns)), p.end_ns ? store::JsonQuote(Time(*p.end_ns)) : "null",
+      JsonOpt(p.exit_code), JsonOpt(p.exit_signal), p.processes, files(p.read), files(p.written),
+      files(p.executed), fmt::format("[{}]", fmt::join(programs, ",")), net(p.listening), net(p.accessed),
+      fmt::join(hosts, ","));
+}
+
+}  // namespace
+
+int ProfileCommand(const std::vector<std::string>& args) {
+  std::string db = "warden.db";
+  std::optional<int64_t> run;
+  bool json = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string a = args[i];
+    if (a == "-h" || a == "--help") {
+      fmt::print("{}", kProfileUsage);
+      return 0;
+    }
+    std::optional<std::string> value;
+    if (size_t eq = a.find('='); a.starts_with("--") && eq != std::string::npos) {
+      value = a.substr(eq + 1);
+      a = a.substr(0, eq);
+    }
+    if (a != "--db" && a != "--run" && a != "--format") return Usage(fmt::format("unexpected argument '{}'", args[i]));
+    if (!value) {
+      if (i + 1 >= args.size()) return Usage(fmt::format("{} needs a value", a));
+      value = args[++i];
+    }
+    if (a == "--db") {
+      db = *value;
+    } else if (a == "--run") {
+      int64_t id = 0;
+      auto [p, ec] = std::from_chars(value->data(), value->data() + value->size(), id);
+      if (ec != std::errc() || p != value->data() + value->size() || id <= 0)
+        return Usage(fmt::format("--run wants a run id (a positive number), got '{}'", *value));
+      run = id;
+    } else if (*value == "json" || *value == "text") {
+      json = *value == "json";
+    } else {
+      return Usage(fmt::format("unknown format '{}'; formats: text, json", *value));
+    }
+  }
+  auto fail = [](const absl::Status& s) {
+    fmt::print(stderr, "warden profile: {}\n", std::string(s.message()));
+    return 2;
+  };
+  auto qdb = store::QueryDb::Open(db);
+  if (!qdb.ok()) return fail(qdb.status());
+  auto id = (*qdb)->ResolveRun(run);
+  if (!id.ok()) return fail(id.status());
+  auto profile = (*qdb)->LoadProfile(*id);
+  if (!profile.ok()) return fail(profile.status());
+  if (json) PrintJson(*profile, std::cout);
+  else PrintText(*profile, std::cout);
+  std::cout.flush();
+  return std::cout ? 0 : 1;
+}
+
+}  // namespace warden::cli

@@ -1,0 +1,239 @@
+// Forensic queries over a recorded database (`warden profile`, `warden
+// query`): the runtime profile of a run, the process tree, a merged
+// timeline, who touched a path, network events, policy hits, counts, and
+// read-only ad-hoc SQL.
+//
+// Everything here reads through the documented tables and views
+// (warden-db(5)) with SQL only, on a connection opened read-only: the file
+// is never changed, and a run that is still being recorded can be queried.
+// Aggregation happens in SQL (GROUP BY); only per-process and per-group
+// rows reach C++.
+#ifndef WARDEN_STORE_QUERY_H_
+#define WARDEN_STORE_QUERY_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+struct sqlite3;
+
+namespace warden::store {
+
+// ---------------------------------------------------------------------------
+// Result rows and the writers that print them.
+
+// One cell of a result row. kJson holds JSON text the store wrote (argv
+// arrays): written as is in JSON output, as text elsewhere.
+struct Cell {
+  enum Type : uint8_t { kNull, kInt, kReal, kText, kJson };
+  Type type = kNull;
+  int64_t i = 0;
+  double d = 0;
+  std::string s;
+
+  static Cell Null() { return {}; }
+  static Cell Int(int64_t v) { return {kInt, v, 0, {}}; }
+  static Cell Real(double v) { return {kReal, 0, v, {}}; }
+  static Cell Text(std::string v) { return {kText, 0, 0, std::move(v)}; }
+  static Cell Json(std::string v) { return {kJson, 0, 0, std::move(v)}; }
+  static Cell OptInt(std::optional<int64_t> v) { return v ? Int(*v) : Null(); }
+  // "" becomes NULL.
+  static Cell TextOrNull(std::string v) { return v.empty() ? Null() : Text(std::move(v)); }
+  bool is_null() const { return type == kNull; }
+  // The cell as plain text: "" for NULL; numbers in decimal.
+  std::string ToText() const;
+};
+using Cells = std::vector<Cell>;
+
+// Receives a result: the column names once, then the rows, then End().
+class RowSink {
+ public:
+  virtual ~RowSink() = default;
+  virtual absl::Status Begin(const std::vector<std::string>& columns) = 0;
+  virtual absl::Status Row(const Cells& row) = 0;
+  virtual absl::Status End() = 0;
+};
+
+enum class OutputFormat { kText, kJson, kCsv };
+// "text", "json", "csv"; nullopt for anything else.
+std::optional<OutputFormat> ParseOutputFormat(std::string_view name);
+
+struct TextOptions {
+  std::vector<std::string> hide;  // columns left out of the text table
+  // Rows buffered to size the columns; later rows are written as they come
+  // (a longer value then shifts its line, nothing is cut).
+  size_t buffer_rows = 2000;
+};
+
+// text: aligned columns under an upper-case header (numbers right-aligned,
+// NULL as "-", JSON arrays of strings as shell words); "(no rows)" when
+// empty. json: one array of objects, one object per row, keys the column
+// names. csv: RFC 4180 (CRLF line ends, fields with a comma, quote, CR or
+// LF quoted, quotes doubled), a header row first; NULL is an empty field.
+std::unique_ptr<RowSink> MakeRowWriter(OutputFormat format, std::ostream& out,
+                                       TextOptions text = {});
+
+// RFC 4180 field: quoted when it holds a comma, a quote, CR or LF.
+std::string CsvField(std::string_view v);
+// A JSON array of strings as shell words ("sh -c 'cat x; ls'"); the text
+// itself when it is not such an array.
+std::string ArgvWords(std::string_view json_array);
+// "ENOENT" (or "E<n>" when unknown), and "SIGKILL"-style signal names.
+std::string ErrnoText(int err);
+
+// ---------------------------------------------------------------------------
+// The runtime profile of one run.
+
+// Only successful calls count: errno 0 and result >= 0 or NULL (NULL: the
+// result was not recorded, as with `warden run --no-results`); a
+// non-blocking connect that returned EINPROGRESS counts as an access.
+struct FileUse {
+  std::string path;
+  int64_t count = 0;
+  int64_t first_ns = 0, last_ns = 0;
+  std::vector<std::string> programs;  // distinct exe values, sorted
+};
+struct ProgramRun {
+  std::string path;  // what was exec'd (exec_events.path)
+  int64_t count = 0;
+  int64_t first_ns = 0, last_ns = 0;
+};
+struct NetUse {
+  std::string family, sock_type, address;
+  std::optional<int64_t> port;  // unset for AF_UNIX and the like
+  int64_t count = 0;
+  int64_t first_ns = 0, last_ns = 0;
+  std::vector<std::string> programs;
+};
+struct HostUse {
+  std::string address;  // an IPv4 or IPv6 peer
+  int64_t outbound = 0, inbound = 0;
+  int64_t first_ns = 0, last_ns = 0;
+  std::vector<std::string> programs;
+};
+struct Profile {
+  int64_t run = 0;
+  std::string argv_json;
+  int64_t start_ns = 0;
+  std::optional<int64_t> end_ns;
+  std::optional<int64_t> exit_code, exit_signal;
+  // "not started" (no process recorded yet), "in progress" (no end yet),
+  // "finished".
+  std::string status;
+  int64_t processes = 0;  // rows in processes (threads included)
+  // file_events by op: read; written (write, create, truncate, unlink,
+  // rmdir, mkdir, rename, link, symlink, chmod, chown, utime, mknod);
+  // executed (exec). Sorted by path.
+  std::vector<FileUse> read, written, executed;
+  std::vector<ProgramRun> programs;  // successful execs, by path
+  // listen, and bind to a port other than 0 (AF_UNIX binds too).
+  std::vector<NetUse> listening;
+  // outbound peers: connect, sendto, sendmsg with an address.
+  std::vector<NetUse> accessed;
+  // IPv4/IPv6 peers in either direction.
+  std::vector<HostUse> hosts;
+};
+
+// The file ops each profile class takes, for SQL and documentation.
+extern const char* const kWrittenOps[];
+
+// ---------------------------------------------------------------------------
+// The database.
+
+struct TreeOptions {
+  bool threads = false;  // also list threads (is_thread = 1)
+};
+struct TimelineOptions {
+  std::optional<int> pid;
+  std::optional<int64_t> from_ns, to_ns;  // inclusive
+  std::vector<std::string> kinds;  // process, exec, file, net, syscall, policy; empty: all
+};
+struct NetOptions {
+  std::optional<int> port;
+};
+
+class QueryDb {
+ public:
+  // Opens `path` read-only. Errors, each naming the file and saying what to
+  // do: NotFound (no such file), FailedPrecondition (not an SQLite
+  // database, not a warden database, a newer schema), Unavailable (cannot
+  // be read: permissions, locked).
+  static absl::StatusOr<std::unique_ptr<QueryDb>> Open(const std::string& path);
+  ~QueryDb();
+  QueryDb(const QueryDb&) = delete;
+  QueryDb& operator=(const QueryDb&) = delete;
+
+  const std::string& path() const { return path_; }
+  int schema_version() const { return version_; }
+
+  // `run` when the file has it, else the latest run. NotFound naming the
+  // file and listing the run ids there are (or saying there are none).
+  absl::StatusOr<int64_t> ResolveRun(std::optional<int64_t> run);
+
+  absl::StatusOr<Profile> LoadProfile(int64_t run);
+
+  // Columns: depth, pid, ppid, tgid, is_thread, exe, argv (JSON), start,
+  // end, duration_ms, exit_code, signal, status. Rows in tree order (each
+  // process after its parent, children by start time); depth 0 for the
+  // roots. A child of a thread hangs under the thread's process.
+  absl::Status Tree(int64_t run, const TreeOptions& options, RowSink& sink);
+
+  // Every event merged in time order (ties: the order of the export).
+  // Columns: time, ts_ns, kind (process_start, process_end, exec, file,
+  // net, syscall, policy), pid, exe, action, event (a short description).
+  absl::Status Timeline(int64_t run, const TimelineOptions& options, RowSink& sink);
+
+  // file_events whose path matches `glob` (SQLite GLOB: case-sensitive; *
+  // any run of characters, '/' included; ? one character; [abc], [a-z],
+  // [^abc] a set), grouped by process and operation. Columns: pid, exe,
+  // op, path, count, first_seen, last_seen, result ("ok" or the errno
+  // name), action.
+  absl::Status Who(int64_t run, std::string_view glob, RowSink& sink);
+
+  // net_events, optionally of one port. Columns: time, ts_ns, pid, exe,
+  // syscall, direction, family, sock_type, address, port, fd, result,
+  // errno, action.
+  absl::Status Net(int64_t run, const NetOptions& options, RowSink& sink);
+
+  // policy_events: deny and kill, or every action with `all`. Columns:
+  // time, ts_ns, pid, exe, action, enforced, mode, rule, category,
+  // syscall, target, args, result, errno.
+  absl::Status Denied(int64_t run, bool all, RowSink& sink);
+
+  // Columns: group, name, count. Groups: kind (rows per event table, and
+  // processes), action (syscall_events by verdict), policy (policy hits by
+  // action), syscall (syscall_events by name, most frequent first).
+  absl::Status Stats(int64_t run, RowSink& sink);
+
+  // One SELECT (or WITH ... SELECT) statement, read-only: anything else is
+  // InvalidArgument and never runs. The connection is read-only and
+  // query_only on top.
+  absl::Status Sql(std::string_view sql, RowSink& sink);
+
+  // How Who() scans for `glob` in `run`: "path:" (the path index) or
+  // "run:" (the run's rows through (run_id, ts_ns)), then SQLite's EXPLAIN
+  // QUERY PLAN lines. For tests and benchmarks.
+  absl::StatusOr<std::string> ExplainWho(int64_t run, std::string_view glob);
+
+ private:
+  QueryDb(std::string path, sqlite3* db, int version)
+      : path_(std::move(path)), db_(db), version_(version) {}
+  std::string path_;
+  sqlite3* db_;
+  int version_;
+};
+
+// The literal text a GLOB pattern starts with, before its first wildcard
+// (*, ?, [).
+std::string GlobLiteralPrefix(std::string_view glob);
+
+}  // namespace warden::store
+
+#endif  // WARDEN_STORE_QUERY_H_
