@@ -85,7 +85,7 @@ std::string RunStatus(const store::Profile& p) {
 }
 
 void PrintText(const store::Profile& p, std::ostream& out) {
-  out << fmt::format("run {}: {}\n", p.run, store::ArgvWords(p.argv_json));
+  out << fmt::format("run {}: {}\n", p.run, store::PrintableText(store::ArgvWords(p.argv_json)));
   out << fmt::format("status:    {}\n", RunStatus(p));
   out << fmt::format("started:   {}\n", Time(p.start_ns));
   out << fmt::format("ended:     {}\n", p.end_ns ? Time(*p.end_ns) : "-");

@@ -51,6 +51,18 @@ std::string WrittenOpsSql() {
 }
 
 absl::Status SqlError(sqlite3* db, std::string_view what) {
+  // Corruption may only show on the page a query reaches: say so, with the
+  // file, like Open does.
+  const int code = sqlite3_errcode(db) & 0xff;
+  const char* file = sqlite3_db_filename(db, "main");
+  if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+    return absl::FailedPreconditionError(fmt::format(
+        "'{}' is a corrupt database ({}); it was left as it is. Restore it from a copy, or try "
+        "`sqlite3 {} .recover`",
+        file ? file : "?", sqlite3_errmsg(db), file ? file : "FILE"));
+  if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+    return absl::UnavailableError(fmt::format("'{}' is locked by another program ({}); try again when it is done",
+                                              file ? file : "?", sqlite3_errmsg(db)));
   return absl::InternalError(fmt::format("{}: {}", what, sqlite3_errmsg(db)));
 }
 
@@ -688,6 +700,8 @@ std::string ArgvWords(std::string_view json_array) {
   }
   return out;
 }
+
+std::string PrintableText(std::string_view s) { return Printable(s); }
 
 std::string ErrnoText(int err) {
   std::string name = ErrnoName(err);

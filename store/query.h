@@ -85,8 +85,11 @@ std::string CsvField(std::string_view v);
 // A JSON array of strings as shell words ("sh -c 'cat x; ls'"); the text
 // itself when it is not such an array.
 std::string ArgvWords(std::string_view json_array);
-// "ENOENT" (or "E<n>" when unknown), and "SIGKILL"-style signal names.
+// "ENOENT" (or "E<n>" when unknown).
 std::string ErrnoText(int err);
+// `s` with control characters escaped (\n, \t, \r, \xNN), safe to print on
+// a terminal: what the text format does to every value.
+std::string PrintableText(std::string_view s);
 
 // ---------------------------------------------------------------------------
 // The runtime profile of one run.

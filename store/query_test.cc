@@ -266,6 +266,30 @@ TEST_F(QueryTest, BadFilesAreRefusedWithAMessageAndLeftAlone) {
   }
 }
 
+TEST_F(QueryTest, ACorruptFileSaysSoWhereverTheDamageIs) {
+  Record();
+  ASSERT_EQ(Exec(db_, "PRAGMA wal_checkpoint(TRUNCATE)"), "");
+  std::string bytes = StateOf(db_).content;
+  ASSERT_GT(bytes.size(), 4u * 4096);
+  // Keep the header page, garble every page after the second.
+  for (size_t i = 2 * 4096; i < bytes.size(); ++i) bytes[i] = static_cast<char>(0xA5 ^ (i * 31));
+  std::ofstream(db_, std::ios::binary | std::ios::trunc) << bytes;
+  FileState before = StateOf(db_);
+  auto db = QueryDb::Open(db_);
+  absl::Status s;
+  if (!db.ok()) {
+    s = db.status();
+  } else {
+    Capture c;
+    s = (*db)->Timeline(1, {}, c);
+    if (s.ok()) s = (*db)->Stats(1, c);
+  }
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
+  EXPECT_THAT(std::string(s.message()), AllOf(HasSubstr(db_), HasSubstr("corrupt")));
+  EXPECT_EQ(StateOf(db_).content, before.content);
+}
+
 TEST_F(QueryTest, ReadsAVersion1DatabaseWithoutChangingIt) {
   ASSERT_EQ(CreateV1Database(db_), "");
   FileState before = StateOf(db_);
@@ -720,6 +744,7 @@ TEST(WriterTest, FormatsByName) {
   EXPECT_EQ(ParseOutputFormat("csv"), OutputFormat::kCsv);
   EXPECT_FALSE(ParseOutputFormat("xml"));
   EXPECT_EQ(ErrnoText(2), "ENOENT");
+  EXPECT_EQ(PrintableText("a\nb\t\x1b[31m\x7f"), "a\\nb\\t\\x1b[31m\\x7f");
 }
 
 // ---------------------------------------------------------------------------
