@@ -68,7 +68,7 @@ TEST_F(EventsFollowTest, SeesEventsOfARunningWardenAndEndsWithIt) {
 TEST_F(EventsFollowTest, CtrlCEndsAFollowCleanly) {
   Spawned run = StartSlowRun();
   Spawned follow = Start({WardenBin(), "events", "--db", db(), "--follow", "--format", "text"});
-  ASSERT_TRUE(WaitForOutput(follow, "/etc/hostname", std::chrono::milliseconds(5000)));
+  ASSERT_TRUE(WaitForOutput(follow, "file read /etc/hostname", std::chrono::milliseconds(5000)));
   kill(follow.pid, SIGINT);
   ExitInfo f = Wait(follow, std::chrono::milliseconds(3000));
   EXPECT_FALSE(f.timed_out);
