@@ -145,17 +145,20 @@ CompiledPolicy Compile(const Policy& p, bool bpf_verdicts) {
     bool compiled = false;
     if (bpf_verdicts && def != nullptr && !Protected(name) &&
         !(out.categories && (def->classes & kCategoryClasses))) {
-      // Only when every rule for the call is BPF material with one action:
-      // then first-match order cannot change the outcome.
+      // Only when every rule for the call is BPF material (deny) with one
+      // errno: then first-match order cannot change the outcome.
       const Rule* first = rules.front();
       std::vector<seccomp::DenyRule> bpf;
       bool ok = true;
       for (const Rule* r : rules) {
-        if (!BpfCandidate(*r) || r->action != first->action || r->err != first->err) { ok = false; break; }
+        if (!BpfCandidate(*r) || r->err != first->err) {
+          ok = false;
+          break;
+        }
         auto conj = Expand(*r, *def);
         if (!conj) { ok = false; break; }
         for (auto& c : *conj)
-          bpf.push_back({def->nr, r->err, std::move(c), r->action == Action::kKill});
+          bpf.push_back({def->nr, r->err, std::move(c)});
       }
       if (ok) {
         compiled = true;

@@ -40,8 +40,8 @@ absl::Status AddTrace(void* ctx, const TraceRule& r) {
 
 absl::Status AddDeny(void* ctx, const DenyRule& d) {
   auto cmps = Comparisons(d.conditions);
-  uint32_t action = d.kill ? SCMP_ACT_KILL_PROCESS : SCMP_ACT_ERRNO(d.errno_value);
-  int rc = seccomp_rule_add_exact_array(ctx, action, d.nr, cmps.size(), cmps.data());
+  int rc = seccomp_rule_add_exact_array(ctx, SCMP_ACT_ERRNO(d.errno_value), d.nr, cmps.size(),
+                                        cmps.data());
   return Check(rc, fmt::format("deny rule for syscall {}", d.nr));
 }
 

@@ -37,13 +37,12 @@ struct TraceRule {
   std::vector<ArgCondition> conditions;
 };
 
-// Decide `nr` in BPF when every condition holds: fail with `errno_value`,
-// or with `kill` end the whole process (the call never reaches warden).
+// Decide `nr` in BPF when every condition holds: fail with `errno_value`
+// (the call never reaches warden).
 struct DenyRule {
   int nr = -1;
   int errno_value = 1;
   std::vector<ArgCondition> conditions;
-  bool kill = false;
 };
 
 struct FilterSpec {

@@ -15,6 +15,7 @@
 #include "fmt/format.h"
 #include "store/export.h"
 #include "store/json.h"
+#include "store/read_db.h"
 #include "store/schema.h"
 #include "store/sqlite_util.h"
 #include "store/timeparse.h"
@@ -716,41 +717,14 @@ std::string GlobLiteralPrefix(std::string_view glob) {
 // ---------------------------------------------------------------------------
 
 absl::StatusOr<std::unique_ptr<QueryDb>> QueryDb::Open(const std::string& path) {
-  struct stat st;
-  if (stat(path.c_str(), &st) != 0) {
-    if (errno == ENOENT)
-      return absl::NotFoundError(fmt::format(
-          "no database at '{}': the file does not exist; record one with `warden run --db {} "
-          "-- CMD`, or give --db the file a run recorded into",
-          path, path));
-    return absl::UnavailableError(fmt::format("cannot open '{}': {}", path, strerror(errno)));
-  }
-  if (S_ISDIR(st.st_mode))
-    return absl::FailedPreconditionError(fmt::format(
-        "'{}' is a directory, not a warden database; give --db the file a run recorded into", path));
-  if (access(path.c_str(), R_OK) != 0)
-    return absl::UnavailableError(fmt::format("cannot read '{}': {}", path, strerror(errno)));
-
-  sqlite3* raw = nullptr;
-  // READONLY: nothing here can change the file, whatever the SQL.
-  int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
-  DbPtr db(raw);
-  if (rc != SQLITE_OK) return OpenError(path, raw, rc);
-  sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
+  // Read-only (nothing here can change the file, whatever the SQL), with
+  // the checks every reader makes (read_db.h); then the tables queries need.
+  auto opened = OpenReadOnly(path);
+  if (!opened.ok()) return opened.status();
+  DbPtr db = std::move(opened->db);
+  const int version = opened->version;
   sqlite3_extended_result_codes(db.get(), 1);
-
-  // The first read is where SQLite finds out what the file is.
-  int version = 0;
-  {
-    sqlite3_stmt* s = nullptr;
-    rc = sqlite3_prepare_v2(db.get(), "PRAGMA user_version", -1, &s, nullptr);
-    if (rc == SQLITE_OK) {
-      rc = sqlite3_step(s);
-      if (rc == SQLITE_ROW) version = sqlite3_column_int(s, 0);
-    }
-    sqlite3_finalize(s);
-    if (rc != SQLITE_ROW) return OpenError(path, db.get(), rc);
-  }
+  int rc = SQLITE_OK;
   std::vector<std::string> have;
   {
     sqlite3_stmt* s = nullptr;

@@ -37,7 +37,9 @@ absl::StatusOr<ReadDb> Open(const std::string& path, int flags) {
   if (stat(path.c_str(), &st) != 0) {
     if (errno == ENOENT)
       return absl::NotFoundError(
-          fmt::format("no database at {}; run `warden run --db {} -- CMD` first", path, path));
+          fmt::format("no database at {}: the file does not exist; record one with "
+                      "`warden run --db {} -- CMD`",
+                      path, path));
     return absl::FailedPreconditionError(
         fmt::format("cannot open database '{}': {}", path, strerror(errno)));
   }

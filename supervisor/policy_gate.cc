@@ -9,6 +9,7 @@
 #include "fmt/format.h"
 #include "policy/protections.h"
 #include "supervisor/paths.h"
+#include "supervisor/tracee_socket.h"
 #include "supervisor/tracee_memory.h"
 
 namespace warden::supervisor {
@@ -31,33 +32,6 @@ FileAccess OpenAccess(uint64_t flags) {
 }
 
 bool Unreadable(const std::string& path) { return !path.empty() && path[0] == '<'; }
-
-// What the kernel knows about socket `fd` of process `tgid`, read through a
-// copy of the descriptor (pidfd_getfd): the fd table may be stale (close is
-// not traced) or may never have seen the socket (inherited, SCM_RIGHTS).
-struct SocketFacts {
-  int type = -1;
-  syscalls::SockAddr local, peer;
-};
-std::optional<SocketFacts> QuerySocket(pid_t tgid, int fd) {
-  int pidfd = static_cast<int>(syscall(SYS_pidfd_open, tgid, 0));
-  if (pidfd < 0) return std::nullopt;
-  int copy = static_cast<int>(syscall(SYS_pidfd_getfd, pidfd, fd, 0));
-  close(pidfd);
-  if (copy < 0) return std::nullopt;
-  SocketFacts f;
-  socklen_t len = sizeof f.type;
-  getsockopt(copy, SOL_SOCKET, SO_TYPE, &f.type, &len);
-  sockaddr_storage ss{};
-  len = sizeof ss;
-  if (getsockname(copy, reinterpret_cast<sockaddr*>(&ss), &len) == 0)
-    f.local = syscalls::DecodeSockAddr(&ss, std::min<size_t>(len, sizeof ss));
-  len = sizeof ss;
-  if (getpeername(copy, reinterpret_cast<sockaddr*>(&ss), &len) == 0)
-    f.peer = syscalls::DecodeSockAddr(&ss, std::min<size_t>(len, sizeof ss));
-  close(copy);
-  return f;
-}
 
 policy::Protocol ProtocolOf(int sock_type) {
   if (sock_type == SOCK_STREAM) return policy::Protocol::kTcp;
@@ -91,7 +65,9 @@ void DescribeFile(const PendingCall& c, policy::Call& call) {
 }
 
 // Network facts of connect / sendto / sendmsg (with an address) and bind.
-void DescribeNet(Tracee& t, const PendingCall& c, policy::Call& call) {
+// `judging`: a policy will judge it; only then is the socket's protocol
+// asked of the kernel (three syscalls per connect otherwise wasted).
+void DescribeNet(Tracee& t, const PendingCall& c, policy::Call& call, bool judging) {
   const Effect e = c.effect->effect;
   if (e == Effect::kConnect ||
       ((e == Effect::kSendto || e == Effect::kSendmsg || e == Effect::kSendmmsg) && c.has_addr))
@@ -106,7 +82,7 @@ void DescribeNet(Tracee& t, const PendingCall& c, policy::Call& call) {
   call.family = call.unreadable ? AF_INET : c.addr.family;
   call.address = c.addr.address;
   call.port = c.addr.port;
-  if (call.family == AF_INET || call.family == AF_INET6) {
+  if (judging && (call.family == AF_INET || call.family == AF_INET6)) {
     auto facts = QuerySocket(t.proc->tgid, ArgFd(c, 0));
     if (facts) call.protocol = ProtocolOf(facts->type);
   }
@@ -153,6 +129,11 @@ std::shared_ptr<policy::Evaluator> PolicyGate::Current() {
   return current_;
 }
 
+bool PolicyGate::Judging() {
+  auto eval = Current();
+  return eval && eval->policy().mode != policy::Mode::kInactive;
+}
+
 bool PolicyGate::JudgedAtExit(const PendingCall& c) {
   return c.effect != nullptr &&
          (c.effect->effect == Effect::kAccept || c.effect->effect == Effect::kOpenByHandle);
@@ -182,9 +163,11 @@ policy::Verdict PolicyGate::Decide(Tracee& t, const policy::Call& call,
   auto protection = policy::JudgeProtections(call, clone3);
   if (protection) v = *protection;
   else if (eval && mode != policy::Mode::kInactive) v = eval->Judge(call);
-  c.category = std::string(CategoryName(call));
-  c.target = Target(call);
   Apply(c, v, mode, log, ignored, protection.has_value());
+  if (c.record_hit) {  // only policy events carry them: not formatted per stop
+    c.category = std::string(CategoryName(call));
+    c.target = Target(call);
+  }
   if (!c.enforced || v.action == Action::kMonitor) return policy::Verdict{};
   return v;
 }
@@ -197,9 +180,10 @@ policy::Verdict PolicyGate::AtEntry(Tracee& t, SyscallRecorder& recorder) {
   for (int i = 0; i < 6; ++i) call.args[i] = c.args[i];
   call.exe = t.proc->exe;
   call.exe_alias = t.proc->exec_path;
+  const bool judging = Judging();
   if (c.effect != nullptr && !JudgedAtExit(c)) {
-    DescribeFile(c, call);
-    DescribeNet(t, c, call);
+    DescribeFile(c, call);  // the protections need it too (/proc/PID/mem)
+    DescribeNet(t, c, call, judging);
   }
   std::optional<uint64_t> clone3;
   if (c.def != nullptr && c.def->name == "clone3") {
@@ -216,7 +200,8 @@ policy::Verdict PolicyGate::AtEntry(Tracee& t, SyscallRecorder& recorder) {
     if (s.unreadable || s.truncated) return std::nullopt;
     return s.value;
   };
-  if (c.effect != nullptr && c.effect->effect == Effect::kSendmmsg && c.msg_addrs.size() > 1)
+  if (judging && c.effect != nullptr && c.effect->effect == Effect::kSendmmsg &&
+      c.msg_addrs.size() > 1)
     return JudgeEachMessage(t, call);
   return Decide(t, call, clone3);
 }
@@ -238,7 +223,8 @@ policy::Verdict PolicyGate::JudgeEachMessage(Tracee& t, policy::Call& call) {
 
 policy::Verdict PolicyGate::AtExit(Tracee& t, SyscallRecorder& recorder, int64_t ret) {
   PendingCall& c = t.call;
-  if (!JudgedAtExit(c) || ret < 0 || c.action != "allow") return policy::Verdict{};
+  // No built-in protection is judged at exit: without a policy, nothing to do.
+  if (!JudgedAtExit(c) || ret < 0 || c.action != "allow" || !Judging()) return policy::Verdict{};
   policy::Call call;
   call.abi = c.abi;
   call.def = c.def;

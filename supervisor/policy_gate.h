@@ -45,6 +45,8 @@ class PolicyGate {
 
  private:
   std::shared_ptr<policy::Evaluator> Current();
+  // A policy is loaded and not inactive.
+  bool Judging();
   policy::Verdict JudgeEachMessage(Tracee& t, policy::Call& call);
   policy::Verdict Decide(Tracee& t, const policy::Call& call, std::optional<uint64_t> clone3);
   void Apply(PendingCall& c, const policy::Verdict& v, policy::Mode mode, policy::LogMode log,

@@ -12,6 +12,7 @@
 
 #include "fmt/format.h"
 #include "supervisor/paths.h"
+#include "supervisor/tracee_socket.h"
 #include "supervisor/tracee_memory.h"
 
 namespace warden::supervisor {
@@ -52,10 +53,6 @@ std::string TypeName(int type) {
   return syscalls::DecodeSocketType(static_cast<uint64_t>(type));
 }
 
-// The local address the kernel really gave socket `fd` of process `tgid`:
-// after bind to port 0, or a listen without bind, the port is only known to
-// the kernel. getsockname on a copy of the descriptor (pidfd_getfd: allowed
-// to the tracer). Unset when the process or the descriptor is gone.
 // The destination of the struct msghdr at `msghdr` (msg_name and
 // msg_namelen come first in both ABIs). False when it names none; an
 // unreadable msghdr is an unreadable address (judged fail-closed).
@@ -72,20 +69,6 @@ bool ReadMsgName(syscalls::MemoryReader& mem, uint64_t msghdr, Abi abi, syscalls
   if (name == 0) return false;
   *out = syscalls::ReadSockAddr(mem, name, len);
   return true;
-}
-
-std::optional<syscalls::SockAddr> KernelLocalAddress(pid_t tgid, int fd) {
-  int pidfd = static_cast<int>(syscall(SYS_pidfd_open, tgid, 0));
-  if (pidfd < 0) return std::nullopt;
-  int copy = static_cast<int>(syscall(SYS_pidfd_getfd, pidfd, fd, 0));
-  close(pidfd);
-  if (copy < 0) return std::nullopt;
-  sockaddr_storage ss{};
-  socklen_t len = sizeof ss;
-  int rc = getsockname(copy, reinterpret_cast<sockaddr*>(&ss), &len);
-  close(copy);
-  if (rc != 0) return std::nullopt;
-  return syscalls::DecodeSockAddr(&ss, std::min<size_t>(len, sizeof ss));
 }
 
 }  // namespace
@@ -577,7 +560,8 @@ void SyscallRecorder::FinishNet(Tracee& t, int64_t ret) {
         // one the kernel picked, not the 0 (or nothing) the program passed.
         if (ret >= 0 && (sock->family == AF_INET || sock->family == AF_INET6) &&
             sock->local_port <= 0) {
-          if (auto real = KernelLocalAddress(t.proc->tgid, ev.fd); real && real->port > 0) {
+          if (auto facts = QuerySocket(t.proc->tgid, ev.fd); facts && facts->local.port > 0) {
+            const syscalls::SockAddr* real = &facts->local;
             ev.address = real->address;
             ev.port = real->port;
             FdEntry updated = *sock;

@@ -21,6 +21,7 @@
 
 #include "fmt/format.h"
 #include "supervisor/paths.h"
+#include "supervisor/tracee_socket.h"
 #include "supervisor/tracee_memory.h"
 #include "supervisor/watch.h"
 
@@ -64,20 +65,6 @@ uint64_t CloneFlags(pid_t parent, int event) {
     if (mem.Read(arg0, &flags, sizeof flags) == sizeof flags) return flags;
   }
   return fallback;
-}
-
-// Ends an accepted connection for both sides, through a copy of the
-// tracee's descriptor (pidfd_getfd), before the descriptor itself goes.
-void ShutdownSocket(pid_t tgid, int fd) {
-  int pidfd = static_cast<int>(syscall(SYS_pidfd_open, tgid, 0));
-  if (pidfd < 0) return;
-  int copy = static_cast<int>(syscall(SYS_pidfd_getfd, pidfd, fd, 0));
-  close(pidfd);
-  if (copy < 0) return;
-  linger hard{1, 0};  // RST, not FIN: the peer learns it was refused
-  setsockopt(copy, SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
-  shutdown(copy, SHUT_RDWR);
-  close(copy);
 }
 
 int64_t MonotonicNs() {
@@ -247,7 +234,7 @@ void Tracer::KillCall(Tracee& t) {
 void Tracer::DenyAtExit(Tracee& t, int64_t ret, int err) {
   counters_.denials.fetch_add(1, std::memory_order_relaxed);
   const int fd = static_cast<int>(ret);
-  if (t.call.effect && t.call.effect->effect == Effect::kAccept) ShutdownSocket(t.proc->tgid, fd);
+  if (t.call.effect && t.call.effect->effect == Effect::kAccept) ResetSocket(t.proc->tgid, fd);
   recorder_.RecordDenied(t, err);
   user_regs_struct regs{};
   if (ptrace(PTRACE_GETREGS, t.tid, nullptr, &regs) != 0) return Resume(t);
