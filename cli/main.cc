@@ -13,7 +13,7 @@ namespace {
 constexpr std::string_view kUsage = R"(usage: warden COMMAND [OPTIONS]
 
 commands:
-  run [--db PATH] [--watch CLASSES] [--] CMD [ARGS...]
+  run [--db PATH] [--watch CLASSES] [--policy FILE [--reload]] [--] CMD [ARGS...]
                       run CMD under the supervisor and record what it does
   export --db PATH [--run ID] [--format ndjson|json|csv] [--gzip] [--from T] [--to T]
          [--kind K,...] [-o FILE]
@@ -36,7 +36,7 @@ commands:
   policy show FILE    print a policy file as warden reads it
   version             print warden's version
 
-See warden(1) and warden-policy(5).
+See warden(1), warden-policy(5) and warden-db(5).
 )";
 
 struct Command {
