@@ -16,6 +16,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using testing::AppendFileEvents;
 using testing::Exec;
 using testing::TempDir;
 
@@ -81,10 +82,8 @@ TEST_F(FollowTest, TextFormat) {
 }
 
 TEST_F(FollowTest, TextShowsControlCharactersEscaped) {
-  ASSERT_EQ(Exec(db_,
-                 "INSERT INTO file_events(run_id, ts_ns, pid, syscall, path, op, result) "
-                 "VALUES(2, 150, 10, 'openat', '/tmp/' || char(27) || '[2Jx' || char(10) || 'y', "
-                 "'read', 3);"),
+  ASSERT_EQ(AppendFileEvents(db_, 2, {{.ts_ns = 150, .pid = 10, .syscall = "openat",
+                                        .path = "/tmp/\x1b[2Jx\ny", .op = "read", .result = 3}}),
             "");
   std::string text = Follow({.kinds = {"file"}, .format = EventsFormat::kText});
   EXPECT_THAT(text, HasSubstr("file read /tmp/\\x1b[2Jx\\x0ay (openat) = 3\n"));
@@ -114,11 +113,16 @@ TEST_F(FollowTest, IncrementalReadsReturnOnlyNewRows) {
   // New rows, out of time order; pid 10's exit is written into its row; an
   // exit whose start was never recorded gets a row of its own; run 1's rows
   // are not this run's.
+  ASSERT_EQ(AppendFileEvents(db_, 2,
+                             {{.ts_ns = 160, .pid = 10, .syscall = "openat", .path = "/etc/passwd",
+                               .op = "read", .result = 3},
+                              {.ts_ns = 150, .pid = 10, .syscall = "openat", .path = "/etc/group",
+                               .op = "read", .result = 4}}),
+            "");
+  ASSERT_EQ(AppendFileEvents(db_, 1, {{.ts_ns = 155, .pid = 3, .syscall = "openat",
+                                       .path = "/other", .op = "read", .result = 3}}),
+            "");
   ASSERT_EQ(Exec(db_,
-                 "INSERT INTO file_events(run_id, ts_ns, pid, syscall, path, op, result) "
-                 "VALUES(2, 160, 10, 'openat', '/etc/passwd', 'read', 3), "
-                 "(2, 150, 10, 'openat', '/etc/group', 'read', 4), "
-                 "(1, 155, 3, 'openat', '/other', 'read', 3);"
                  "UPDATE processes SET end_ns=170, exit_code=0 WHERE run_id=2 AND pid=10;"
                  "INSERT INTO processes(run_id, pid, end_ns, term_signal) VALUES(2, 12, 180, 9);"),
             "");
@@ -143,11 +147,11 @@ TEST_F(FollowTest, FollowEndsWhenTheRunEnds) {
   int polls = 0;
   FollowOptions o{.follow = true, .poll = std::chrono::milliseconds(10), .stop = [&] {
                     if (++polls == 3) {
-                      EXPECT_EQ(Exec(db_,
-                                     "INSERT INTO file_events(run_id, ts_ns, pid, syscall, path, "
-                                     "op) VALUES(2, 300, 10, 'openat', '/last', 'read');"
-                                     "UPDATE runs SET end_ns=400 WHERE id=2;"),
+                      EXPECT_EQ(AppendFileEvents(db_, 2,
+                                                 {{.ts_ns = 300, .pid = 10, .syscall = "openat",
+                                                   .path = "/last", .op = "read"}}),
                                 "");
+                      EXPECT_EQ(Exec(db_, "UPDATE runs SET end_ns=400 WHERE id=2;"), "");
                     }
                     return polls > 1000;  // a safety net, never reached
                   }};

@@ -28,12 +28,21 @@ constexpr RunTable kRunTables[] = {
 // Removes the runs and every row they have. All the SQL that deletes lives
 // here, so that a change of the storage (interned tables behind views)
 // changes this one function. Runs inside the caller's transaction.
-absl::Status DeleteRuns(sqlite3* db, const std::vector<int64_t>& runs) {
-  for (const RunTable& t : kRunTables) {
+absl::Status DeleteRuns(sqlite3* db, int version, const std::vector<int64_t>& runs) {
+  // From version 4 file and syscall events are views: their rows are
+  // deleted from the tables behind them.
+  std::vector<RunTable> tables;
+  for (const RunTable& t : kRunTables)
+    if (version < 4 || (std::string_view(t.name) != "file_events" &&
+                        std::string_view(t.name) != "syscall_events"))
+      tables.push_back(t);
+  if (version >= 4) tables.insert(tables.end(), {{"calls", ""}, {"strings", ""}});
+  for (const RunTable& t : tables) {
     auto has = HasTable(db, t.name);
     if (!has.ok()) return has.status();
     if (!*has) continue;  // an older file: the table did not exist yet
-    auto stmt = PrepareSql(db, fmt::format("DELETE FROM {} WHERE run_id=?1", t.name));
+    auto stmt =
+        PrepareSql(db, fmt::format("DELETE FROM {} WHERE {}", t.name, RunRows(version, t.name)));
     if (!stmt.ok()) return stmt.status();
     for (int64_t run : runs) {
       sqlite3_bind_int64(stmt->get(), 1, run);
@@ -53,14 +62,14 @@ absl::Status DeleteRuns(sqlite3* db, const std::vector<int64_t>& runs) {
 }
 
 // The run's row count over every table, and its latest recorded time.
-absl::Status Measure(sqlite3* db, PrunedRun& r) {
+absl::Status Measure(sqlite3* db, int version, PrunedRun& r) {
   r.last_activity_ns = std::max(r.run.start_ns, r.run.end_ns.value_or(0));
   for (const RunTable& t : kRunTables) {
     auto has = HasTable(db, t.name);
     if (!has.ok()) return has.status();
     if (!*has) continue;
-    auto stmt = PrepareSql(db, fmt::format("SELECT count(*), max({}) FROM {} WHERE run_id=?1",
-                                           t.time, t.name));
+    auto stmt = PrepareSql(db, fmt::format("SELECT count(*), max({}) FROM {} WHERE {}", t.time,
+                                           t.name, RunRows(version, t.name)));
     if (!stmt.ok()) return stmt.status();
     sqlite3_bind_int64(stmt->get(), 1, r.run.id);
     if (sqlite3_step(stmt->get()) != SQLITE_ROW)
@@ -93,7 +102,7 @@ absl::Status Plan(sqlite3* db, int version, const PruneOptions& options, PruneRe
       continue;
     }
     PrunedRun r{run};
-    if (auto s = Measure(db, r); !s.ok()) return s;
+    if (auto s = Measure(db, version, r); !s.ok()) return s;
     if (!run.end_ns && r.last_activity_ns >= options.cutoff_ns) {
       ++report.runs_kept;
       report.kept_recording.push_back(std::move(r));
@@ -129,7 +138,7 @@ absl::StatusOr<PruneReport> Prune(const std::string& db_path, const PruneOptions
   if (s.ok() && !options.dry_run && !report.removed.empty()) {
     std::vector<int64_t> ids;
     for (const auto& r : report.removed) ids.push_back(r.run.id);
-    s = DeleteRuns(db, ids);
+    s = DeleteRuns(db, version, ids);
   }
   if (s.ok() && !options.dry_run) s = ExecSql(db, "COMMIT");
   if (!s.ok() || options.dry_run) {

@@ -1,5 +1,7 @@
 #include "store/read_db.h"
 
+#include "store/calls.h"
+
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -133,6 +135,14 @@ absl::StatusOr<RunSummary> ResolveRun(sqlite3* db, int version, const std::strin
   for (const auto& r : *runs)
     if (r.id == *run) return r;
   return UnknownRun(path, *run, *runs);
+}
+
+std::string RunRows(int version, std::string_view table, std::string_view param) {
+  if (version >= 4 && (table == "file_events" || table == "syscall_events" || table == "calls" ||
+                       table == "strings"))
+    return fmt::format("id BETWEEN ({0} << {1}) AND ({0} << {1}) + {2}", param, kRunShift,
+                       (int64_t{1} << kRunShift) - 1);
+  return fmt::format("run_id = {}", param);
 }
 
 absl::StatusOr<bool> HasTable(sqlite3* db, std::string_view name) {

@@ -48,6 +48,12 @@ absl::StatusOr<RunSummary> ResolveRun(sqlite3* db, int version, const std::strin
 // NotFound: "no run 7 in PATH; available runs: 1, 2".
 absl::Status UnknownRun(const std::string& path, int64_t run, const std::vector<RunSummary>& runs);
 
+// The WHERE condition that picks run `param` (an SQL parameter such as
+// "?1") out of `table`. From version 4, file_events and syscall_events are
+// views over `calls`, whose ids are run_id << 40 | n: a range of ids, which
+// SQLite reads without a scan, where "run_id = ?" would read every run.
+std::string RunRows(int version, std::string_view table, std::string_view param = "?1");
+
 // Whether a table or view of that name exists.
 absl::StatusOr<bool> HasTable(sqlite3* db, std::string_view name);
 

@@ -3,6 +3,8 @@
 #include <string>
 
 #include "fmt/format.h"
+#include "store/calls.h"
+#include "store/events.h"
 #include "store/sqlite_util.h"
 
 namespace warden::store {
@@ -12,6 +14,42 @@ namespace {
 // breaks timestamp ties by it, so equal-ts events keep their insertion order.
 // Errno columns hold the integer (0 when the call succeeded); the export adds
 // the symbolic name. *_json columns hold JSON arrays of strings (JsonQuote).
+constexpr std::string_view kStorageTables = R"sql(
+-- Version 4: file and syscall events are stored compactly (warden-db(5),
+-- STORAGE) and read through the views file_events and syscall_events.
+-- strings: every text of a run once. id = run_id << 40 | n; a calls column
+-- holds n. A row with dir is a path: the text of string dir, '/', text.
+CREATE TABLE IF NOT EXISTS strings (
+  id   INTEGER PRIMARY KEY,
+  text TEXT NOT NULL,
+  dir  INTEGER
+);
+
+-- calls: one row per recorded call. id = run_id << 40 | sequence, so a
+-- run's rows are one range of ids. Text columns are string numbers n.
+-- A row with nr is a syscall event; a row with path is a file event.
+CREATE TABLE IF NOT EXISTS calls (
+  id     INTEGER PRIMARY KEY,
+  ts     INTEGER NOT NULL,          -- ns since runs.start_ns
+  pid    INTEGER NOT NULL,
+  exe    INTEGER,
+  name   INTEGER NOT NULL,          -- the syscall's name
+  abi    INTEGER,                   -- NULL: no syscall event
+  nr     INTEGER,
+  args   INTEGER,                   -- args; with arg, a template (\x01 = arg)
+  arg    INTEGER,                   -- 0: path's text; 1: the path; else n
+  result INTEGER,
+  errno  INTEGER NOT NULL DEFAULT 0,
+  action INTEGER NOT NULL,
+  rule   INTEGER,
+  path   INTEGER,                   -- NULL: no file event
+  op     INTEGER,
+  flags  INTEGER,
+  path2  INTEGER
+);
+
+)sql";
+
 constexpr std::string_view kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS runs (
   id             INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused
@@ -46,24 +84,36 @@ CREATE TABLE IF NOT EXISTS processes (
 );
 CREATE INDEX IF NOT EXISTS processes_run_pid ON processes(run_id, pid);
 
-CREATE TABLE IF NOT EXISTS file_events (
-  id      INTEGER PRIMARY KEY,
-  run_id  INTEGER NOT NULL REFERENCES runs(id),
-  ts_ns   INTEGER NOT NULL,
-  pid     INTEGER NOT NULL,
-  exe     TEXT,                     -- the program the process was running
-  syscall TEXT NOT NULL,
-  path    TEXT NOT NULL,
-  op      TEXT NOT NULL,
-  flags   TEXT,                     -- NULL when none
-  result  INTEGER,                  -- NULL when unknown
-  errno   INTEGER NOT NULL DEFAULT 0,
-  path2   TEXT,                     -- NULL when the call has one path
-  action  TEXT NOT NULL DEFAULT 'allow',  -- the policy's verdict
-  rule    TEXT                      -- NULL for the default action
-);
-CREATE INDEX IF NOT EXISTS file_events_run_ts ON file_events(run_id, ts_ns);
-CREATE INDEX IF NOT EXISTS file_events_path ON file_events(path);
+CREATE VIEW IF NOT EXISTS file_events AS
+  SELECT c.id AS id, c.id >> 40 AS run_id, (SELECT start_ns FROM runs WHERE id = c.id >> 40) + c.ts AS ts_ns, c.pid AS pid,
+    (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | c.exe) AS exe,
+    (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | c.name) AS syscall,
+    (SELECT CASE WHEN p.dir IS NULL THEN p.text ELSE (SELECT d.text FROM strings d WHERE d.id = ((c.id >> 40) << 40) | p.dir) || '/' || p.text END
+     FROM strings p WHERE p.id = ((c.id >> 40) << 40) | c.path) AS path,
+    (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | c.op) AS op,
+    (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | c.flags) AS flags,
+    c.result AS result, c.errno AS errno,
+    (SELECT CASE WHEN p.dir IS NULL THEN p.text ELSE (SELECT d.text FROM strings d WHERE d.id = ((c.id >> 40) << 40) | p.dir) || '/' || p.text END
+     FROM strings p WHERE p.id = ((c.id >> 40) << 40) | c.path2) AS path2,
+    (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | c.action) AS action,
+    (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | c.rule) AS rule
+  FROM calls c WHERE c.path IS NOT NULL;
+
+CREATE VIEW IF NOT EXISTS syscall_events AS
+  SELECT c.id AS id, c.id >> 40 AS run_id, (SELECT start_ns FROM runs WHERE id = c.id >> 40) + c.ts AS ts_ns, c.pid AS pid,
+    (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | c.exe) AS exe,
+    (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | c.abi) AS abi, c.nr AS nr,
+    (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | c.name) AS name,
+    CASE WHEN c.arg IS NULL THEN (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | c.args)
+      ELSE replace((SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | c.args), char(1), CASE c.arg
+        WHEN 0 THEN (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | c.path)
+        WHEN 1 THEN (SELECT CASE WHEN p.dir IS NULL THEN p.text ELSE (SELECT d.text FROM strings d WHERE d.id = ((c.id >> 40) << 40) | p.dir) || '/' || p.text END
+     FROM strings p WHERE p.id = ((c.id >> 40) << 40) | c.path)
+        ELSE (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | c.arg) END) END AS args,
+    c.result AS result, c.errno AS errno,
+    (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | c.action) AS action,
+    (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | c.rule) AS rule
+  FROM calls c WHERE c.nr IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS exec_events (
   id             INTEGER PRIMARY KEY,
@@ -102,23 +152,6 @@ CREATE TABLE IF NOT EXISTS net_events (
   rule      TEXT                    -- NULL for the default action
 );
 CREATE INDEX IF NOT EXISTS net_events_run_ts ON net_events(run_id, ts_ns);
-
-CREATE TABLE IF NOT EXISTS syscall_events (
-  id      INTEGER PRIMARY KEY,
-  run_id  INTEGER NOT NULL REFERENCES runs(id),
-  ts_ns   INTEGER NOT NULL,
-  pid     INTEGER NOT NULL,
-  exe     TEXT,
-  abi     TEXT NOT NULL,
-  nr      INTEGER NOT NULL,
-  name    TEXT NOT NULL,
-  args    TEXT NOT NULL,
-  result  INTEGER,
-  errno   INTEGER NOT NULL DEFAULT 0,
-  action  TEXT NOT NULL,
-  rule    TEXT                      -- NULL for the default action
-);
-CREATE INDEX IF NOT EXISTS syscall_events_run_ts ON syscall_events(run_id, ts_ns);
 
 -- A policy hit: a call a rule decided, or a category default that is not
 -- allow. In permissive mode enforced is 0: what would have happened.
@@ -240,6 +273,73 @@ absl::Status AddMissingColumns(sqlite3* db) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<bool> IsTable(sqlite3* db, const char* name) {
+  auto stmt = PrepareSql(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
+  if (!stmt.ok()) return stmt.status();
+  Binder(stmt->get()).Text(name);
+  int rc = sqlite3_step(stmt->get());
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return absl::InternalError(sqlite3_errmsg(db));
+  return rc == SQLITE_ROW;
+}
+
+// One old file_events or syscall_events row, read back as the event the
+// recorder submitted.
+void ReadOldRow(sqlite3_stmt* st, FileEvent* f, SyscallEvent* s) {
+  auto text = [&](int i) { return std::string(ColumnText(st, i)); };
+  if (sqlite3_column_int(st, 0) == 0) {
+    *f = FileEvent{sqlite3_column_int64(st, 1), sqlite3_column_int(st, 2), text(3), text(4),
+                   text(5), text(6), text(7), ColumnOptInt(st, 8), sqlite3_column_int(st, 9),
+                   text(10), text(11), text(12)};
+  } else {
+    *s = SyscallEvent{sqlite3_column_int64(st, 1), sqlite3_column_int(st, 2), text(3), text(5),
+                      sqlite3_column_int(st, 13), text(4), text(6), ColumnOptInt(st, 8),
+                      sqlite3_column_int(st, 9), text(11), text(12)};
+  }
+}
+
+// Version 1-3 files kept file and syscall events in tables of those names:
+// their rows become calls rows (through the writer's own code), run by run
+// in the order they happened, and the tables are dropped so that the views
+// can take their names. Runs inside ApplySchema's transaction: all or
+// nothing.
+absl::Status MigrateCallTables(sqlite3* db) {
+  auto writer = CallWriter::Prepare(db);
+  if (!writer.ok()) return writer.status();
+  auto runs = PrepareSql(db,
+      "SELECT r.run_id, coalesce((SELECT start_ns FROM runs WHERE id = r.run_id), 0) FROM "
+      "(SELECT run_id FROM file_events UNION SELECT run_id FROM syscall_events) r ORDER BY 1");
+  if (!runs.ok()) return runs.status();
+  // kind 0: file, 1: syscall; at one instant the file row came first.
+  auto rows = PrepareSql(db,
+      "SELECT 0, ts_ns, pid, exe, syscall, path, op, flags, result, errno, path2, action, rule, "
+      "NULL, id FROM file_events WHERE run_id = ?1 UNION ALL "
+      "SELECT 1, ts_ns, pid, exe, name, abi, args, NULL, result, errno, NULL, action, rule, "
+      "nr, id FROM syscall_events WHERE run_id = ?1 ORDER BY 2, 1, 15");
+  if (!rows.ok()) return rows.status();
+  int rc;
+  while ((rc = sqlite3_step(runs->get())) == SQLITE_ROW) {
+    const int64_t run = sqlite3_column_int64(runs->get(), 0);
+    (*writer)->BeginRun(run, sqlite3_column_int64(runs->get(), 1));
+    sqlite3_stmt* st = rows->get();
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, run);
+    int lost = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+      FileEvent f;
+      SyscallEvent s;
+      ReadOldRow(st, &f, &s);
+      lost += sqlite3_column_int(st, 0) == 0 ? (*writer)->Add(f) : (*writer)->Add(s);
+    }
+    if (rc != SQLITE_DONE) return absl::InternalError(sqlite3_errmsg(db));
+    lost += (*writer)->Flush();
+    if (lost > 0)
+      return absl::InternalError(fmt::format("converting run {}: {} rows could not be written: {}",
+                                             run, lost, sqlite3_errmsg(db)));
+  }
+  if (rc != SQLITE_DONE) return absl::InternalError(sqlite3_errmsg(db));
+  return ExecSql(db, "DROP VIEW IF EXISTS events; DROP TABLE file_events; DROP TABLE syscall_events");
+}
+
 absl::Status CreateTables(sqlite3* db) {
   int version = 0;
   if (auto s = ReadSchemaVersion(db, &version); !s.ok()) return s;
@@ -251,14 +351,21 @@ absl::Status CreateTables(sqlite3* db) {
   // Older tables first, so that kSchema may index the columns they gain.
   if (version < kSchemaVersion)
     if (auto s = AddMissingColumns(db); !s.ok()) return s;
+  if (auto s = ExecSql(db, std::string(kStorageTables).c_str()); !s.ok())
+    return absl::InternalError(fmt::format("creating tables: {}", std::string(s.message())));
+  auto legacy = IsTable(db, "file_events");
+  if (!legacy.ok()) return legacy.status();
+  if (*legacy)
+    if (auto s = MigrateCallTables(db); !s.ok())
+      return absl::InternalError(
+          fmt::format("upgrading the database to version {}: {}", kSchemaVersion,
+                      std::string(s.message())));
   if (auto s = ExecSql(db, std::string(kSchema).c_str()); !s.ok())
     return absl::InternalError(fmt::format("creating tables: {}", std::string(s.message())));
   return ExecSql(db, fmt::format("PRAGMA user_version = {}", kSchemaVersion).c_str());
 }
 
 }  // namespace
-
-std::string_view SchemaSql() { return kSchema; }
 
 absl::Status ReadSchemaVersion(sqlite3* db, int* version) {
   sqlite3_stmt* stmt = nullptr;

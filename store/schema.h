@@ -15,10 +15,9 @@ namespace warden::store {
 // Bump when a table changes shape, and teach ApplySchema to migrate.
 // 1: the first release. 2: policy verdicts (action/rule on file, exec and net
 // events; runs.policy, policy_mode, stops; policy_events, policy_changes).
-inline constexpr int kSchemaVersion = 3;
-
-// The CREATE TABLE / CREATE INDEX statements (all IF NOT EXISTS).
-std::string_view SchemaSql();
+// 3: the events view. 4: file and syscall events in compact `calls` and
+// `strings` tables, read through views of the old names (store/calls.h).
+inline constexpr int kSchemaVersion = 4;
 
 // Creates the tables and indexes if missing and records kSchemaVersion. A file
 // of an older version is upgraded in place (columns added, tables created;

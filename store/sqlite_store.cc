@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "fmt/format.h"
+#include "store/calls.h"
 #include "store/json.h"
 #include "store/schema.h"
 #include "store/sqlite_util.h"
@@ -79,7 +80,7 @@ absl::Status CheckIsWardenDb(sqlite3* db, const std::string& path) {
 struct Statements {
   StmtPtr insert_run, finish_run, update_lost;
   StmtPtr insert_process, exec_process, end_process, insert_orphan_end;
-  StmtPtr insert_file, insert_exec, insert_net, insert_syscall;
+  StmtPtr insert_exec, insert_net;
   StmtPtr insert_policy, insert_policy_change;
 };
 
@@ -108,18 +109,12 @@ absl::Status PrepareAll(sqlite3* db, Statements& s) {
       // An exit whose start was never recorded still deserves a row.
       {&s.insert_orphan_end,
        "INSERT INTO processes(run_id, pid, end_ns, exit_code, term_signal) VALUES(?,?,?,?,?)"},
-      {&s.insert_file,
-       "INSERT INTO file_events(run_id, ts_ns, pid, exe, syscall, path, op, flags, result, errno, "
-       "path2, action, rule) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)"},
       {&s.insert_exec,
        "INSERT INTO exec_events(run_id, ts_ns, pid, exe, path, argv, envp, argv_truncated, result, "
        "errno, action, rule) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"},
       {&s.insert_net,
        "INSERT INTO net_events(run_id, ts_ns, pid, exe, syscall, op, family, sock_type, direction, "
        "address, port, fd, result, errno, action, rule) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"},
-      {&s.insert_syscall,
-       "INSERT INTO syscall_events(run_id, ts_ns, pid, exe, abi, nr, name, args, result, errno, "
-       "action, rule) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"},
       {&s.insert_policy,
        "INSERT INTO policy_events(run_id, ts_ns, pid, exe, abi, nr, syscall, args, action, rule, "
        "mode, enforced, category, target, result, errno) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"},
@@ -146,9 +141,10 @@ std::string_view ActionOrAllow(const std::string& action) {
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore(DbPtr db, Statements stmts, size_t capacity)
+  SqliteStore(DbPtr db, Statements stmts, std::unique_ptr<CallWriter> calls, size_t capacity)
       : db_(std::move(db)),
         stmts_(std::move(stmts)),
+        calls_(std::move(calls)),
         capacity_(capacity),
         wake_batch_(std::clamp<size_t>(capacity / 2, 1, kWakeBatch)) {}
   ~SqliteStore() override;
@@ -177,6 +173,7 @@ class SqliteStore final : public Store {
   // Declared before stmts_ so that statements are finalized first.
   DbPtr db_;
   Statements stmts_;
+  std::unique_ptr<CallWriter> calls_;  // file and syscall events
   const size_t capacity_;
   const size_t wake_batch_;  // queue length that wakes a lingering writer
   std::atomic<int64_t> run_id_{0};
@@ -218,6 +215,7 @@ absl::StatusOr<int64_t> SqliteStore::BeginRun(const RunInfo& info) {
   if (!StepDone(s))
     return absl::InternalError(fmt::format("recording the run: {}", sqlite3_errmsg(db_.get())));
   run_id_ = sqlite3_last_insert_rowid(db_.get());
+  calls_->BeginRun(run_id_, info.start_ns);
   lost_ = 0;
   {
     std::lock_guard lock(mu_);
@@ -324,6 +322,9 @@ void SqliteStore::WriteBatch(const std::vector<Event>& batch) {
       in_txn = false;
     }
   }
+  // A file part still waiting for its syscall part is written alone
+  // rather than held past the commit that readers of a live run see.
+  if (int lost = calls_->Flush(); lost > 0) lost_.fetch_add(lost, std::memory_order_relaxed);
   if (in_txn && !ExecSql(db, "COMMIT").ok()) {
     ExecSql(db, "ROLLBACK").IgnoreError();
     lost_.fetch_add(pending, std::memory_order_relaxed);
@@ -379,41 +380,17 @@ bool SqliteStore::Write(const ProcessEnd& e) {
   return StepDone(s);
 }
 
+// File and syscall events go to the compact calls table (store/calls.h),
+// which may hold a file part until its syscall part comes: its losses are
+// counted here, so the event itself always reports success.
 bool SqliteStore::Write(const SyscallEvent& e) {
-  sqlite3_stmt* s = stmts_.insert_syscall.get();
-  Binder(s)
-      .Int(run_id_.load(std::memory_order_relaxed))
-      .Int(e.ts_ns)
-      .Int(e.pid)
-      .Text(e.exe)
-      .Text(e.abi)
-      .Int(e.nr)
-      .Text(e.name)
-      .Text(e.args)
-      .OptInt(e.result)
-      .Int(e.err)
-      .Text(ActionOrAllow(e.action))
-      .TextOrNull(e.rule);
-  return StepDone(s);
+  if (int lost = calls_->Add(e); lost > 0) lost_.fetch_add(lost, std::memory_order_relaxed);
+  return true;
 }
 
 bool SqliteStore::Write(const FileEvent& e) {
-  sqlite3_stmt* s = stmts_.insert_file.get();
-  Binder(s)
-      .Int(run_id_.load(std::memory_order_relaxed))
-      .Int(e.ts_ns)
-      .Int(e.pid)
-      .Text(e.exe)
-      .Text(e.syscall)
-      .Text(e.path)
-      .Text(e.op)
-      .TextOrNull(e.flags)
-      .OptInt(e.result)
-      .Int(e.err)
-      .TextOrNull(e.path2)
-      .Text(ActionOrAllow(e.action))
-      .TextOrNull(e.rule);
-  return StepDone(s);
+  if (int lost = calls_->Add(e); lost > 0) lost_.fetch_add(lost, std::memory_order_relaxed);
+  return true;
 }
 
 bool SqliteStore::Write(const ExecEvent& e) {
@@ -533,8 +510,10 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, size
   if (!db.ok()) return db.status();
   Statements stmts;
   if (auto s = PrepareAll(db->get(), stmts); !s.ok()) return OpenError(path, std::string(s.message()));
-  return std::unique_ptr<Store>(
-      new SqliteStore(std::move(*db), std::move(stmts), std::max<size_t>(queue_capacity, 1)));
+  auto calls = CallWriter::Prepare(db->get());
+  if (!calls.ok()) return OpenError(path, std::string(calls.status().message()));
+  return std::unique_ptr<Store>(new SqliteStore(std::move(*db), std::move(stmts), std::move(*calls),
+                                                std::max<size_t>(queue_capacity, 1)));
 }
 
 }  // namespace warden::store

@@ -69,14 +69,17 @@ TEST_F(StoreTest, OpenCreatesSchemaInWalMode) {
   auto tables = Query(db_, "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name");
   std::vector<std::string> names;
   for (const Row& r : tables) names.push_back(r[0].value_or(""));
-  EXPECT_THAT(names, ::testing::IsSupersetOf({"runs", "processes", "file_events", "exec_events",
-                                              "net_events", "syscall_events", "policy_events",
+  EXPECT_THAT(names, ::testing::IsSupersetOf({"runs", "processes", "calls", "strings",
+                                              "exec_events", "net_events", "policy_events",
                                               "policy_changes"}));
+  // File and syscall events are views over calls and strings (version 4).
+  EXPECT_EQ(QueryOne(db_, "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master "
+                          "WHERE type='view' ORDER BY name)"),
+            "events,file_events,syscall_events");
   EXPECT_EQ(QueryOne(db_, "SELECT count(*) FROM sqlite_master WHERE type='index' AND name IN "
-                          "('file_events_run_ts','file_events_path','exec_events_run_ts',"
-                          "'net_events_run_ts','syscall_events_run_ts','policy_events_run_ts',"
+                          "('exec_events_run_ts','net_events_run_ts','policy_events_run_ts',"
                           "'policy_events_run_action')"),
-            "7");
+            "4");
 }
 
 TEST_F(StoreTest, RunsAppendAndNeverOverwrite) {
@@ -542,7 +545,7 @@ TEST_F(StoreTest, UpgradesAVersion1Database) {
   ASSERT_EQ(QueryOne(db_, "PRAGMA user_version"), "1");
   auto old_runs = Query(db_, "SELECT id, argv, cwd, host, warden_version, start_ns, end_ns, "
                              "exit_code, exit_signal, lost_events FROM runs");
-  auto old_files = Query(db_, "SELECT id, run_id, ts_ns, pid, exe, syscall, path, op, flags, "
+  auto old_files = Query(db_, "SELECT run_id, ts_ns, pid, exe, syscall, path, op, flags, "
                               "result, errno, path2 FROM file_events");
   auto old_procs = Query(db_, "SELECT * FROM processes");
   ASSERT_EQ(old_runs.size(), 1u);
@@ -578,7 +581,8 @@ TEST_F(StoreTest, UpgradesAVersion1Database) {
   EXPECT_EQ(Query(db_, "SELECT id, argv, cwd, host, warden_version, start_ns, end_ns, exit_code, "
                        "exit_signal, lost_events FROM runs WHERE id=1"),
             old_runs);
-  EXPECT_EQ(Query(db_, "SELECT id, run_id, ts_ns, pid, exe, syscall, path, op, flags, result, "
+  // (Ids are renumbered: from version 4 they are run_id << 40 | n.)
+  EXPECT_EQ(Query(db_, "SELECT run_id, ts_ns, pid, exe, syscall, path, op, flags, result, "
                        "errno, path2 FROM file_events WHERE run_id=1"),
             old_files);
   EXPECT_EQ(Query(db_, "SELECT * FROM processes"), old_procs);

@@ -14,6 +14,9 @@
 #include <utility>
 #include <vector>
 
+#include "store/calls.h"
+#include "store/events.h"
+
 namespace warden::store::testing {
 
 // A fresh directory under $TMPDIR (or /tmp), removed with its contents.
@@ -98,6 +101,32 @@ inline std::string Exec(const std::string& db_path, const std::string& sql) {
 
 // The schema of version 1 (the first release), verbatim, to test that newer
 // wardens read and upgrade files it wrote. Never edit: it is history.
+// Appends file events to run `run` of the file as a concurrent writer
+// would (file events are views since version 4: not insertable). "" or
+// the error.
+inline std::string AppendFileEvents(const std::string& db_path, int64_t run,
+                                    const std::vector<FileEvent>& events) {
+  sqlite3* db = nullptr;
+  std::string err;
+  if (sqlite3_open(db_path.c_str(), &db) != SQLITE_OK) err = sqlite3_errmsg(db);
+  if (err.empty()) {
+    sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+    auto writer = CallWriter::Prepare(db);
+    absl::Status s = writer.ok() ? (*writer)->ContinueRun(run) : writer.status();
+    int lost = 0;
+    if (s.ok()) {
+      for (const FileEvent& e : events) lost += (*writer)->Add(e);
+      lost += (*writer)->Flush();
+    }
+    writer = absl::UnknownError("");  // statements finalized before COMMIT
+    if (!s.ok()) err = std::string(s.message());
+    else if (lost) err = sqlite3_errmsg(db);
+    sqlite3_exec(db, err.empty() ? "COMMIT" : "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  sqlite3_close(db);
+  return err;
+}
+
 inline constexpr std::string_view kSchemaV1Sql = R"sql(
 CREATE TABLE IF NOT EXISTS runs (
   id             INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused

@@ -1,0 +1,250 @@
+#include "store/calls.h"
+
+#include <cstring>
+#include <utility>
+
+#include "fmt/format.h"
+
+namespace warden::store {
+namespace {
+
+// calls.arg: the args token is the text of the path's own string row (its
+// last component, or the whole path when unsplit), or the whole path.
+constexpr int64_t kArgIsPathText = 0;
+constexpr int64_t kArgIsPath = 1;
+
+// The verdict columns are NOT NULL: an event built without one was allowed.
+std::string_view ActionOrAllow(const std::string& action) {
+  return action.empty() ? std::string_view("allow") : std::string_view(action);
+}
+
+// Where a quoted string that starts at args[open] ends (its closing quote),
+// or npos. The decoder escapes quotes and backslashes inside strings.
+size_t ClosingQuote(std::string_view args, size_t open) {
+  for (size_t i = open + 1; i < args.size(); ++i) {
+    if (args[i] == '\\') ++i;
+    else if (args[i] == '"') return i;
+  }
+  return std::string_view::npos;
+}
+
+bool SameCall(const FileEvent& f, const SyscallEvent& s) {
+  return f.pid == s.pid && f.ts_ns == s.ts_ns && f.syscall == s.name && f.exe == s.exe &&
+         f.result == s.result && f.err == s.err &&
+         ActionOrAllow(f.action) == ActionOrAllow(s.action) && f.rule == s.rule;
+}
+
+}  // namespace
+
+ArgsTemplate SplitArgs(std::string_view args) {
+  ArgsTemplate out{std::string(args), std::nullopt};
+  if (args.find('\x01') != std::string_view::npos) return out;
+  size_t open = args.find('"');
+  if (open == std::string_view::npos) return out;
+  size_t close = ClosingQuote(args, open);
+  if (close == std::string_view::npos) return out;
+  if (args.find('"', close + 1) != std::string_view::npos) return out;  // two strings
+  out.token = std::string(args.substr(open + 1, close - open - 1));
+  out.tmpl = fmt::format("{}\x01{}", args.substr(0, open + 1), args.substr(close));
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// StringTable.
+
+void StringTable::BeginRun(int64_t run, int64_t next) {
+  run_ = run;
+  next_ = next;
+  ids_.clear();
+}
+
+std::optional<int64_t> StringTable::Insert(std::string key, std::string_view text,
+                                           std::optional<int64_t> dir) {
+  if (auto it = ids_.find(key); it != ids_.end()) return it->second;
+  sqlite3_stmt* s = insert_.get();
+  Binder b(s);
+  b.Int(RunBase(run_) | next_).Text(text);
+  if (dir) b.Int(*dir); else b.Null();
+  if (!StepDone(s)) return std::nullopt;
+  if (ids_.size() >= kMaxRemembered) ids_.clear();
+  ids_.emplace(std::move(key), next_);
+  return next_++;
+}
+
+std::optional<int64_t> StringTable::Intern(std::string_view text) {
+  std::string key;
+  key.reserve(text.size() + 1);
+  key.push_back('\0');
+  key.append(text);
+  return Insert(std::move(key), text, std::nullopt);
+}
+
+std::string_view StringTable::StoredText(std::string_view path) {
+  if (path.size() < 2 || path[0] != '/') return path;
+  return path.substr(path.rfind('/') + 1);
+}
+
+std::optional<int64_t> StringTable::InternPath(std::string_view path) {
+  if (path.size() < 2 || path[0] != '/') return Intern(path);
+  size_t slash = path.rfind('/');
+  auto dir = Intern(path.substr(0, slash));  // "" for a file in /
+  if (!dir) return std::nullopt;
+  std::string_view last = path.substr(slash + 1);
+  std::string key(1 + sizeof(int64_t), '\1');
+  std::memcpy(key.data() + 1, &*dir, sizeof(int64_t));
+  key.append(last);
+  return Insert(std::move(key), last, *dir);
+}
+
+// ---------------------------------------------------------------------------
+// CallWriter.
+
+absl::StatusOr<std::unique_ptr<CallWriter>> CallWriter::Prepare(sqlite3* db) {
+  auto strings = PrepareSql(db, "INSERT INTO strings(id, text, dir) VALUES(?,?,?)");
+  if (!strings.ok()) return strings.status();
+  auto calls = PrepareSql(db,
+      "INSERT INTO calls(id, ts, pid, exe, name, abi, nr, args, arg, result, errno, action, rule, "
+      "path, op, flags, path2) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  if (!calls.ok()) return calls.status();
+  return std::unique_ptr<CallWriter>(
+      new CallWriter(db, StringTable(std::move(*strings)), std::move(*calls)));
+}
+
+void CallWriter::BeginRun(int64_t run, int64_t start_ns) {
+  run_ = run;
+  start_ns_ = start_ns;
+  seq_ = 1;
+  held_.clear();
+  strings_.BeginRun(run);
+}
+
+absl::Status CallWriter::ContinueRun(int64_t run) {
+  constexpr int64_t kMask = (int64_t{1} << kRunShift) - 1;
+  auto stmt = PrepareSql(db_, fmt::format(
+      "SELECT (SELECT start_ns FROM runs WHERE id = ?1), "
+      "(SELECT coalesce(max(id) & {0}, 0) FROM calls WHERE id BETWEEN ?2 AND ?2 + {0}), "
+      "(SELECT coalesce(max(id) & {0}, 1) FROM strings WHERE id BETWEEN ?2 AND ?2 + {0})",
+      kMask));
+  if (!stmt.ok()) return stmt.status();
+  Binder(stmt->get()).Int(run).Int(RunBase(run));
+  if (sqlite3_step(stmt->get()) != SQLITE_ROW || ColumnIsNull(stmt->get(), 0))
+    return absl::NotFoundError(fmt::format("no run {} to append to", run));
+  BeginRun(run, sqlite3_column_int64(stmt->get(), 0));
+  seq_ = sqlite3_column_int64(stmt->get(), 1) + 1;
+  strings_.BeginRun(run, sqlite3_column_int64(stmt->get(), 2) + 1);
+  return absl::OkStatus();
+}
+
+int CallWriter::Add(const FileEvent& e) {
+  int lost = 0;
+  for (auto it = held_.begin(); it != held_.end(); ++it)
+    if (it->pid == e.pid) {  // its syscall part never came: alone, then
+      lost += Write(nullptr, &*it) ? 0 : 1;
+      held_.erase(it);
+      break;
+    }
+  held_.push_back(e);
+  return lost;
+}
+
+int CallWriter::Add(const SyscallEvent& e) {
+  for (auto it = held_.begin(); it != held_.end(); ++it) {
+    if (it->pid != e.pid) continue;
+    int lost = 0;
+    if (SameCall(*it, e)) {
+      lost = Write(&e, &*it) ? 0 : 2;
+    } else {
+      lost = (Write(nullptr, &*it) ? 0 : 1) + (Write(&e, nullptr) ? 0 : 1);
+    }
+    held_.erase(it);
+    return lost;
+  }
+  return Write(&e, nullptr) ? 0 : 1;
+}
+
+int CallWriter::Flush() {
+  int lost = 0;
+  for (const FileEvent& f : held_) lost += Write(nullptr, &f) ? 0 : 1;
+  held_.clear();
+  return lost;
+}
+
+// One row: the syscall part from `s`, the file part from `f` (either null).
+bool CallWriter::Write(const SyscallEvent* s, const FileEvent* f) {
+  StringTable& st = strings_;
+  const int64_t ts = s ? s->ts_ns : f->ts_ns;
+  const int pid = s ? s->pid : f->pid;
+  const std::string& exe = s ? s->exe : f->exe;
+  const std::string& name = s ? s->name : f->syscall;
+  const std::optional<int64_t>& result = s ? s->result : f->result;
+  const int err = s ? s->err : f->err;
+  const std::string& action = s ? s->action : f->action;
+  const std::string& rule = s ? s->rule : f->rule;
+
+  // nullopt from an interning = SQLite failed: the row is not written.
+  bool ok = true;
+  auto text = [&](std::string_view v, bool null_if_empty) -> std::optional<int64_t> {
+    if (null_if_empty && v.empty()) return std::nullopt;
+    auto n = st.Intern(v);
+    ok = ok && n.has_value();
+    return n;
+  };
+  auto path = [&](std::string_view v) -> std::optional<int64_t> {
+    if (v.empty()) return std::nullopt;
+    auto n = st.InternPath(v);
+    ok = ok && n.has_value();
+    return n;
+  };
+
+  std::optional<int64_t> abi, nr, args, arg;
+  if (s) {
+    abi = text(s->abi, false);
+    nr = s->nr;
+    ArgsTemplate split = SplitArgs(s->args);
+    args = text(split.tmpl, false);
+    if (split.token) {
+      if (f && *split.token == StringTable::StoredText(f->path)) arg = kArgIsPathText;
+      else if (f && *split.token == f->path) arg = kArgIsPath;
+      else arg = text(*split.token, false);
+    }
+  }
+  std::optional<int64_t> file_path, op, flags, path2;
+  if (f) {
+    // A file part always has a path column, even "" (so that the
+    // file_events view, which keys on it, shows the row).
+    file_path = f->path.empty() ? text("", false) : path(f->path);
+    op = text(f->op, false);
+    flags = text(f->flags, true);
+    path2 = path(f->path2);
+  }
+  auto exe_n = text(exe, true);
+  auto name_n = text(name, false);
+  auto action_n = text(ActionOrAllow(action), false);
+  auto rule_n = text(rule, true);
+  if (!ok) return false;
+
+  sqlite3_stmt* stmt = insert_.get();
+  Binder(stmt)
+      .Int(RunBase(run_) | seq_)
+      .Int(ts - start_ns_)
+      .Int(pid)
+      .OptInt(exe_n)
+      .OptInt(name_n)
+      .OptInt(abi)
+      .OptInt(nr)
+      .OptInt(args)
+      .OptInt(arg)
+      .OptInt(result)
+      .Int(err)
+      .OptInt(action_n)
+      .OptInt(rule_n)
+      .OptInt(file_path)
+      .OptInt(op)
+      .OptInt(flags)
+      .OptInt(path2);
+  if (!StepDone(stmt)) return false;
+  ++seq_;
+  return true;
+}
+
+}  // namespace warden::store

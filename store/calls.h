@@ -1,0 +1,113 @@
+// The compact storage of file and syscall events (schema version 4): one
+// `calls` row per traced call, whose text columns are numbers into a
+// per-run `strings` table (warden-db(5), STORAGE). The views file_events
+// and syscall_events turn the rows back into text, so readers see the
+// same columns as before.
+//
+// Why this shape (bench/README.md, "Database"): a call used to be stored
+// twice (a file row and a syscall row repeating the path in its args), and
+// every path, program and flag set was stored in full on every row. Now:
+//   - a FileEvent and the SyscallEvent of the same call share one row;
+//   - each distinct string is stored once per run; a path is stored as its
+//     directory's string plus its last component, so sibling files share
+//     the directory's text;
+//   - syscall args become a template: their one quoted string is replaced
+//     by \x01 and kept apart (usually it is the path's last component or
+//     the path itself, so it costs nothing);
+//   - ids are run_id << 40 | sequence: a run's rows are one rowid range,
+//     so no run_id column or index is needed;
+//   - timestamps are offsets from the run's start (fewer bytes).
+// Internal to store/.
+#ifndef WARDEN_STORE_CALLS_H_
+#define WARDEN_STORE_CALLS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "store/events.h"
+#include "store/sqlite_util.h"
+
+namespace warden::store {
+
+// Bits of an id below the run id: 2^40 calls or strings per run.
+inline constexpr int kRunShift = 40;
+inline constexpr int64_t RunBase(int64_t run) { return run << kRunShift; }
+
+// args text split for storage: `tmpl` has \x01 where `token` (the text
+// between the quotes of its only quoted string) was. No split (token
+// nullopt) when args has no quoted string, several, or a \x01 of its own.
+struct ArgsTemplate {
+  std::string tmpl;
+  std::optional<std::string> token;
+};
+ArgsTemplate SplitArgs(std::string_view args);
+
+// Interns text into `strings` for one run. Numbers start at 2 (0 and 1 are
+// the special tokens of calls.arg). Not thread-safe.
+class StringTable {
+ public:
+  // A bound on remembered strings: past it the memory is dropped and
+  // strings seen again are stored again (still correct, a bit bigger).
+  static constexpr size_t kMaxRemembered = 1 << 20;
+
+  explicit StringTable(StmtPtr insert) : insert_(std::move(insert)) {}
+  void BeginRun(int64_t run, int64_t next = 2);
+  // The number of `text`; std::nullopt when SQLite failed.
+  std::optional<int64_t> Intern(std::string_view text);
+  // An absolute path as (directory string, last component); other text
+  // (relative, "/", "pipe:[3]") as Intern. *last is the stored component.
+  std::optional<int64_t> InternPath(std::string_view path);
+  // The text stored for `path`'s own row (its last component when split).
+  static std::string_view StoredText(std::string_view path);
+
+ private:
+  std::optional<int64_t> Insert(std::string key, std::string_view text, std::optional<int64_t> dir);
+
+  StmtPtr insert_;
+  int64_t run_ = 0;
+  int64_t next_ = 2;
+  absl::flat_hash_map<std::string, int64_t> ids_;
+};
+
+// Writes FileEvents and SyscallEvents of one run as `calls` rows. The
+// recorder submits a call's FileEvent before its SyscallEvent; Add holds
+// the file part until the syscall part comes and writes one row for both
+// when they describe the same call, else a row each. Flush writes what is
+// held (call it before committing).
+class CallWriter {
+ public:
+  static absl::StatusOr<std::unique_ptr<CallWriter>> Prepare(sqlite3* db);
+
+  // Starts writing a new run's rows.
+  void BeginRun(int64_t run, int64_t start_ns);
+  // Appends to a run that already has rows (another connection wrote them):
+  // numbering goes on after its last call and string.
+  absl::Status ContinueRun(int64_t run);
+  // Each returns the number of events that could not be written (0, 1, 2):
+  // they count as lost.
+  int Add(const FileEvent& e);
+  int Add(const SyscallEvent& e);
+  int Flush();
+
+ private:
+  CallWriter(sqlite3* db, StringTable strings, StmtPtr insert)
+      : db_(db), strings_(std::move(strings)), insert_(std::move(insert)) {}
+  bool Write(const SyscallEvent* s, const FileEvent* f);
+
+  sqlite3* db_;
+  StringTable strings_;
+  StmtPtr insert_;
+  int64_t run_ = 0;
+  int64_t start_ns_ = 0;
+  int64_t seq_ = 1;
+  std::vector<FileEvent> held_;  // file parts waiting for their syscall part
+};
+
+}  // namespace warden::store
+
+#endif  // WARDEN_STORE_CALLS_H_
