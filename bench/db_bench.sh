@@ -36,7 +36,7 @@ size() {
     awk -F'|' '{ printf "  %-28s %8.2f MB\n", $1, $2 / 1048576 }' || true
 }
 
-# A ~10M-event database: one real run of the cc workload, then copies of
+# A ~10M-event database: one real run of the find workload, then copies of
 # its rows as further runs (SQL, no tracing), until DB_EVENTS is reached.
 build_big() {
   local db=$tmp/big.db per copies
@@ -44,17 +44,22 @@ build_big() {
   per=$(sqlite3 "$db" "$events_sql")
   copies=$(( (TARGET + per - 1) / per - 1 ))
   echo "queries: seed run has $per events; adding $copies copies" >&2
-  local cols_f cols_s cols_e cols_n cols_p
+  local cols_e cols_n cols_p cols_c cols_s
   cols() { sqlite3 "$db" "SELECT group_concat(name, ',') FROM pragma_table_info('$1') WHERE name NOT IN ('id','run_id')"; }
-  cols_f=$(cols file_events); cols_s=$(cols syscall_events); cols_e=$(cols exec_events)
-  cols_n=$(cols net_events); cols_p=$(cols processes)
+  cols_e=$(cols exec_events); cols_n=$(cols net_events); cols_p=$(cols processes)
+  # File and syscall events (schema 4): calls and strings rows, whose ids
+  # are run_id << 40 | n, copied under the new run's id.
+  cols_c=$(cols calls); cols_s=$(cols strings)
   {
     echo "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; BEGIN;"
     for ((i = 1; i <= copies; i++)); do
       echo "INSERT INTO runs(argv,cwd,host,warden_version,start_ns,end_ns,exit_code,exit_signal,lost_events,stops)
               SELECT argv,cwd,host,warden_version,start_ns+$i*1000000000000,end_ns+$i*1000000000000,exit_code,exit_signal,lost_events,stops FROM runs WHERE id=1;"
-      for t in file_events:$cols_f syscall_events:$cols_s exec_events:$cols_e net_events:$cols_n processes:$cols_p; do
+      for t in exec_events:$cols_e net_events:$cols_n processes:$cols_p; do
         echo "INSERT INTO ${t%%:*}(run_id,${t#*:}) SELECT (SELECT max(id) FROM runs),${t#*:} FROM ${t%%:*} WHERE run_id=1;"
+      done
+      for t in calls:$cols_c strings:$cols_s; do
+        echo "INSERT INTO ${t%%:*}(id,${t#*:}) SELECT ((SELECT max(id) FROM runs) << 40) | (id & 1099511627775),${t#*:} FROM ${t%%:*} WHERE id BETWEEN 1 << 40 AND (2 << 40) - 1;"
       done
       ((i % 10 == 0)) && echo "COMMIT; BEGIN;"
     done

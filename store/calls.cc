@@ -36,6 +36,17 @@ bool SameCall(const FileEvent& f, const SyscallEvent& s) {
 
 }  // namespace
 
+std::string StringSql(std::string_view run, std::string_view col) {
+  return fmt::format("(SELECT text FROM strings WHERE id = (({}) << {}) | {})", run, kRunShift, col);
+}
+
+std::string PathSql(std::string_view run, std::string_view col) {
+  return fmt::format(
+      "(SELECT CASE WHEN p.dir IS NULL THEN p.text ELSE (SELECT d.text FROM strings d WHERE d.id = "
+      "(({0}) << {1}) | p.dir) || '/' || p.text END FROM strings p WHERE p.id = (({0}) << {1}) | {2})",
+      run, kRunShift, col);
+}
+
 ArgsTemplate SplitArgs(std::string_view args) {
   ArgsTemplate out{std::string(args), std::nullopt};
   if (args.find('\x01') != std::string_view::npos) return out;

@@ -38,6 +38,12 @@ namespace warden::store {
 inline constexpr int kRunShift = 40;
 inline constexpr int64_t RunBase(int64_t run) { return run << kRunShift; }
 
+// SQL expressions for reading calls rows of run `run` (an SQL expression,
+// such as "?1") without the views: the text of string column `col`, and
+// the path it names (directory, '/', last component). NULL when col is.
+std::string StringSql(std::string_view run, std::string_view col);
+std::string PathSql(std::string_view run, std::string_view col);
+
 // args text split for storage: `tmpl` has \x01 where `token` (the text
 // between the quotes of its only quoted string) was. No split (token
 // nullopt) when args has no quoted string, several, or a \x01 of its own.

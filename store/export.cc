@@ -599,8 +599,9 @@ absl::StatusOr<std::unique_ptr<EventReader>> EventReader::Create(sqlite3* db, in
       if (!src.v1_columns) continue;
       columns = src.v1_columns;
     }
+    const std::string run_rows = RunRows(version, src.table, ":run");
     std::string sql =
-        fmt::format("SELECT {} FROM {} WHERE run_id=:run{}", columns, src.table, src.where);
+        fmt::format("SELECT {} FROM {} WHERE {}{}", columns, src.table, run_rows, src.where);
     if (selection.from_ns) sql += fmt::format(" AND {} >= :from", src.ts);
     if (selection.to_ns) sql += fmt::format(" AND {} <= :to", src.ts);
     sql += fmt::format(" ORDER BY {}, id", src.ts);
@@ -614,9 +615,11 @@ absl::StatusOr<std::unique_ptr<EventReader>> EventReader::Create(sqlite3* db, in
       // By id: the new rows are a range of the rowid, whatever the run's
       // size ("+run_id": not through the run's index, which would visit
       // every row of the run at every read). Sorted by time in memory.
+      // From version 4 file and syscall events are a range of ids already.
+      const std::string run_filter = run_rows.starts_with("id ") ? run_rows : "+run_id=:run";
       auto fresh = PrepareSql(
-          db, fmt::format("SELECT {} FROM {} WHERE id {} :after AND +run_id=:run{} ORDER BY id",
-                          columns, src.table, src.updated_in_place ? ">=" : ">", src.where));
+          db, fmt::format("SELECT {} FROM {} WHERE id {} :after AND {}{} ORDER BY id", columns,
+                          src.table, src.updated_in_place ? ">=" : ">", run_filter, src.where));
       if (!fresh.ok()) return fresh.status();
       BindInt(fresh->get(), ":run", run);
       c.fresh = std::move(*fresh);

@@ -1,5 +1,7 @@
 #include "store/query.h"
 
+#include "store/calls.h"
+
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -788,6 +790,26 @@ absl::StatusOr<int64_t> QueryDb::ResolveRun(std::optional<int64_t> run) {
 // ---------------------------------------------------------------------------
 // Profile.
 
+namespace {
+
+// Version 4: the run's file calls grouped by their string numbers (no
+// text is looked up per row), then each group's text.
+std::string ProfileFilesV4Sql() {
+  return fmt::format(
+      "SELECT op, path, exe, n, first + start, last + start FROM ("
+      "SELECT {op} AS op, {path} AS path, {exe} AS exe, n, first, last, "
+      "(SELECT start_ns FROM runs WHERE id = ?1) AS start FROM ("
+      "SELECT c.op, c.path, c.exe, count(*) AS n, min(c.ts) AS first, max(c.ts) AS last "
+      "FROM calls c WHERE {calls} AND c.path IS NOT NULL AND c.errno = 0 "
+      "AND (c.result IS NULL OR c.result >= 0) GROUP BY c.op, c.path, c.exe) c) "
+      "WHERE op IN ('read', 'exec', {written}) ORDER BY op, path, exe",
+      fmt::arg("op", StringSql("?1", "c.op")), fmt::arg("path", PathSql("?1", "c.path")),
+      fmt::arg("exe", StringSql("?1", "c.exe")), fmt::arg("calls", RunRows(4, "calls", "?1")),
+      fmt::arg("written", WrittenOpsSql()));
+}
+
+}  // namespace
+
 absl::StatusOr<Profile> QueryDb::LoadProfile(int64_t run) {
   ReadTxn txn(db_);
   Profile p;
@@ -819,7 +841,7 @@ absl::StatusOr<Profile> QueryDb::LoadProfile(int64_t run) {
   // (run_id, op, path, exe) if the file has one (no sort then); merged per
   // class and path here.
   {
-    std::string sql = fmt::format(
+    std::string sql = version_ >= 4 ? ProfileFilesV4Sql() : fmt::format(
         "SELECT op, path, exe, count(*), min(ts_ns), max(ts_ns) FROM file_events "
         "WHERE run_id = ?1 AND op IN ('read', 'exec', {}) AND {} "
         "GROUP BY op, path, exe ORDER BY op, path, exe",
@@ -1051,9 +1073,9 @@ absl::Status QueryDb::Timeline(int64_t run, const TimelineOptions& options, RowS
     // run_id = ? AND ts BETWEEN ? AND ?: the (run_id, ts_ns) index range, in
     // (ts, id) order without a sort.
     std::string sql = fmt::format(
-        "SELECT {} FROM {} WHERE run_id = ?1 AND {} >= ?2 AND {} <= ?3 AND (?4 IS NULL OR pid = ?4) "
+        "SELECT {} FROM {} WHERE {} AND {} >= ?2 AND {} <= ?3 AND (?4 IS NULL OR pid = ?4) "
         "ORDER BY {}, id",
-        src.select, src.from, src.ts, src.ts, src.ts);
+        src.select, src.from, RunRows(version_, src.from), src.ts, src.ts, src.ts);
     auto stmt = Prepare(db_, sql);
     if (!stmt.ok()) return stmt.status();
     sqlite3_stmt* s = stmt->get();
@@ -1128,15 +1150,37 @@ std::string WhoSql(bool by_path) {
 
 }  // namespace
 
+// Version 4: the run's strings are matched against the glob first (each
+// distinct path once), then the run's calls rows are read by id range and
+// kept when their path is one of those. Text is looked up per group only.
+std::string WhoV4Sql() {
+  return fmt::format(
+      "WITH paths(n) AS MATERIALIZED (SELECT p.id & {mask} FROM strings p WHERE {strings} "
+      "AND CASE WHEN p.dir IS NULL THEN p.text ELSE {dir} || '/' || p.text END GLOB ?2) "
+      "SELECT c.pid, {exe}, {op}, {path}, count(*), min(c.ts) + {start}, max(c.ts) + {start}, "
+      "c.errno, {action} FROM calls c WHERE {calls} AND c.path IN (SELECT n FROM paths) "
+      "GROUP BY c.pid, c.exe, c.path, c.op, c.errno, c.action "
+      "ORDER BY min(c.ts), c.pid, 4, 3",
+      fmt::arg("mask", (int64_t{1} << kRunShift) - 1),
+      fmt::arg("strings", RunRows(4, "strings", "?1")),
+      fmt::arg("dir", StringSql("?1", "p.dir")),
+      fmt::arg("exe", StringSql("?1", "c.exe")), fmt::arg("op", StringSql("?1", "c.op")),
+      fmt::arg("path", PathSql("?1", "c.path")),
+      fmt::arg("start", "(SELECT start_ns FROM runs WHERE id = ?1)"),
+      fmt::arg("action", StringSql("?1", "c.action")),
+      fmt::arg("calls", RunRows(4, "calls", "?1")));
+}
+
 absl::StatusOr<std::string> QueryDb::ExplainWho(int64_t run, std::string_view glob) {
   ReadTxn txn(db_);
-  auto by_path = UsePathIndex(db_, run, glob);
+  absl::StatusOr<bool> by_path = false;
+  if (version_ < 4) by_path = UsePathIndex(db_, run, glob);
   if (!by_path.ok()) return by_path.status();
-  auto stmt = Prepare(db_, "EXPLAIN QUERY PLAN " + WhoSql(*by_path));
+  auto stmt = Prepare(db_, "EXPLAIN QUERY PLAN " + (version_ >= 4 ? WhoV4Sql() : WhoSql(*by_path)));
   if (!stmt.ok()) return stmt.status();
   sqlite3_bind_int64(stmt->get(), 1, run);
   sqlite3_bind_text(stmt->get(), 2, glob.data(), static_cast<int>(glob.size()), SQLITE_TRANSIENT);
-  std::string out = *by_path ? "path:" : "run:";
+  std::string out = version_ >= 4 ? "strings:" : *by_path ? "path:" : "run:";
   if (auto s = ForEachRow(db_, stmt->get(), [&](sqlite3_stmt* st) {
         out += fmt::format(" {};", ColumnText(st, 3));
         return absl::OkStatus();
@@ -1148,9 +1192,10 @@ absl::StatusOr<std::string> QueryDb::ExplainWho(int64_t run, std::string_view gl
 
 absl::Status QueryDb::Who(int64_t run, std::string_view glob, RowSink& sink) {
   ReadTxn txn(db_);
-  auto by_path = UsePathIndex(db_, run, glob);
+  absl::StatusOr<bool> by_path = false;
+  if (version_ < 4) by_path = UsePathIndex(db_, run, glob);
   if (!by_path.ok()) return by_path.status();
-  auto stmt = Prepare(db_, WhoSql(*by_path));
+  auto stmt = Prepare(db_, version_ >= 4 ? WhoV4Sql() : WhoSql(*by_path));
   if (!stmt.ok()) return stmt.status();
   sqlite3_bind_int64(stmt->get(), 1, run);
   sqlite3_bind_text(stmt->get(), 2, glob.data(), static_cast<int>(glob.size()), SQLITE_TRANSIENT);
@@ -1238,17 +1283,19 @@ absl::Status QueryDb::Stats(int64_t run, RowSink& sink) {
       {"net", "net_events"},     {"syscall", "syscall_events"}, {"policy", "policy_events"},
       {"policy_change", "policy_changes"}};
   for (const auto& [kind, table] : kKinds) {
-    auto n = QueryInt(db_, fmt::format("SELECT count(*) FROM {} WHERE run_id = ?1", table), run);
+    auto n = QueryInt(db_, fmt::format("SELECT count(*) FROM {} WHERE {}", table,
+                                       RunRows(version_, table)), run);
     if (!n.ok()) return n.status();
     if (auto s = sink.Row({Cell::Text("kind"), Cell::Text(kind), Cell::Int(*n)}); !s.ok()) return s;
   }
-  constexpr std::pair<const char*, const char*> kGroups[] = {
-      {"action", "SELECT action, count(*) FROM syscall_events WHERE run_id = ?1 "
-                 "GROUP BY action ORDER BY 2 DESC, 1"},
+  const std::string syscalls = RunRows(version_, "syscall_events");
+  const std::pair<const char*, std::string> kGroups[] = {
+      {"action", fmt::format("SELECT action, count(*) FROM syscall_events WHERE {} "
+                             "GROUP BY action ORDER BY 2 DESC, 1", syscalls)},
       {"policy", "SELECT action, count(*) FROM policy_events WHERE run_id = ?1 "
                  "GROUP BY action ORDER BY 2 DESC, 1"},
-      {"syscall", "SELECT name, count(*) FROM syscall_events WHERE run_id = ?1 "
-                  "GROUP BY name ORDER BY 2 DESC, 1"}};
+      {"syscall", fmt::format("SELECT name, count(*) FROM syscall_events WHERE {} "
+                              "GROUP BY name ORDER BY 2 DESC, 1", syscalls)}};
   for (const auto& [group, sql] : kGroups) {
     auto stmt = Prepare(db_, sql);
     if (!stmt.ok()) return stmt.status();

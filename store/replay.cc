@@ -1,5 +1,6 @@
 #include "store/replay.h"
 
+#include <algorithm>
 #include <set>
 #include <utility>
 
@@ -49,38 +50,62 @@ std::string Verdict(const ReplayCall& c, bool permissive_run) {
 }
 
 // The calls: syscall events, and policy hits recorded without one (a log
-// mode that records hits only), in (ts, id) order.
-std::string CallsSql(const ReplayOptions& o, bool has_policy) {
+// mode that records hits only), in (ts, src, id) order: at one instant a
+// call's syscall row (src 0) comes before its policy row (src 1), which
+// ReplayRun then drops -- a join per hit would read the run once per hit.
+std::string CallsSql(const ReplayOptions& o, int version, bool has_policy) {
   std::string filters;
   if (o.pid) filters += " AND pid=:pid";
   if (o.from_ns) filters += " AND ts_ns >= :from";
   if (o.to_ns) filters += " AND ts_ns <= :to";
   std::string sql = fmt::format(
       "SELECT ts_ns, pid, name, args, result, errno, action, rule, {}, NULL AS target, "
-      "0 AS src, id FROM syscall_events s WHERE run_id=:run{}{}",
+      "0 AS src, id FROM syscall_events s WHERE {}{}{}",
       has_policy ? "CASE WHEN action <> 'allow' THEN (SELECT p.enforced FROM policy_events p "
-                   "WHERE p.run_id=s.run_id AND p.ts_ns=s.ts_ns AND p.pid=s.pid "
+                   "WHERE p.run_id=:run AND p.ts_ns=s.ts_ns AND p.pid=s.pid "
                    "AND p.syscall=s.name LIMIT 1) END"
                  : "NULL",
-      filters, o.syscall.empty() ? "" : " AND name=:name");
+      RunRows(version, "syscall_events", ":run"), filters,
+      o.syscall.empty() ? "" : " AND name=:name");
   if (has_policy)
     sql += fmt::format(
         " UNION ALL SELECT ts_ns, pid, syscall, args, result, errno, action, rule, enforced, "
-        "target, 1, id FROM policy_events p WHERE run_id=:run{}{} AND NOT EXISTS "
-        "(SELECT 1 FROM syscall_events s WHERE s.run_id=p.run_id AND s.ts_ns=p.ts_ns "
-        "AND s.pid=p.pid)",
+        "target, 1, id FROM policy_events p WHERE run_id=:run{}{}",
         filters, o.syscall.empty() ? "" : " AND syscall=:name");
   return sql + " ORDER BY 1, 11, 12";
 }
+
+// Whether a row is a policy hit whose call was already printed: the calls
+// of one instant, by pid.
+class SeenCalls {
+ public:
+  bool Duplicate(int64_t ts, int pid, bool policy_row) {
+    if (ts != ts_) {
+      ts_ = ts;
+      pids_.clear();
+    }
+    if (!policy_row) {
+      pids_.push_back(pid);
+      return false;
+    }
+    return std::find(pids_.begin(), pids_.end(), pid) != pids_.end();
+  }
+
+ private:
+  int64_t ts_ = -1;
+  std::vector<int> pids_;
+};
 
 void Bind(sqlite3_stmt* s, const char* name, int64_t v) {
   if (int i = sqlite3_bind_parameter_index(s, name); i > 0) sqlite3_bind_int64(s, i, v);
 }
 
 // (pid, ts) of the calls whose file event names a matching path.
-absl::StatusOr<std::set<std::pair<int, int64_t>>> MatchingCalls(sqlite3* db, int64_t run,
+absl::StatusOr<std::set<std::pair<int, int64_t>>> MatchingCalls(sqlite3* db, int version,
+                                                                int64_t run,
                                                                 const ReplayOptions& o) {
-  std::string sql = "SELECT pid, ts_ns, path, path2 FROM file_events WHERE run_id=:run";
+  std::string sql = "SELECT pid, ts_ns, path, path2 FROM file_events WHERE " +
+                    RunRows(version, "file_events", ":run");
   if (o.pid) sql += " AND pid=:pid";
   if (o.from_ns) sql += " AND ts_ns >= :from";
   if (o.to_ns) sql += " AND ts_ns <= :to";
@@ -102,17 +127,17 @@ absl::StatusOr<std::set<std::pair<int, int64_t>>> MatchingCalls(sqlite3* db, int
   return keys;
 }
 
-absl::Status ReplayRun(sqlite3* db, const RunSummary& run, const ReplayOptions& o,
+absl::Status ReplayRun(sqlite3* db, int version, const RunSummary& run, const ReplayOptions& o,
                        std::ostream& out) {
   auto has_policy = HasTable(db, "policy_events");
   if (!has_policy.ok()) return has_policy.status();
   std::set<std::pair<int, int64_t>> keys;
   if (o.path_match) {
-    auto k = MatchingCalls(db, run.id, o);
+    auto k = MatchingCalls(db, version, run.id, o);
     if (!k.ok()) return k.status();
     keys = std::move(*k);
   }
-  auto stmt = PrepareSql(db, CallsSql(o, *has_policy));
+  auto stmt = PrepareSql(db, CallsSql(o, version, *has_policy));
   if (!stmt.ok()) return stmt.status();
   sqlite3_stmt* s = stmt->get();
   Bind(s, ":run", run.id);
@@ -124,13 +149,15 @@ absl::Status ReplayRun(sqlite3* db, const RunSummary& run, const ReplayOptions& 
                       static_cast<int>(o.syscall.size()), SQLITE_STATIC);
   const bool permissive = run.policy_mode == "permissive";
   std::string buf;
+  SeenCalls seen;
   int rc;
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
     ReplayCall c;
     c.ts_ns = sqlite3_column_int64(s, 0);
     c.pid = sqlite3_column_int(s, 1);
+    const bool policy_only = sqlite3_column_int(s, 10) == 1;
+    if (seen.Duplicate(c.ts_ns, c.pid, policy_only)) continue;
     if (o.path_match) {
-      bool policy_only = sqlite3_column_int(s, 10) == 1;
       bool match = keys.contains({c.pid, c.ts_ns}) ||
                    (policy_only && !ColumnIsNull(s, 9) && o.path_match(ColumnText(s, 9)));
       if (!match) continue;
@@ -174,7 +201,7 @@ absl::Status Replay(const std::string& db_path, const ReplayOptions& options, st
   // One snapshot, even while the run is still being recorded.
   if (auto s = ExecSql(db, "BEGIN"); !s.ok()) return s;
   auto run = ResolveRun(db, opened->version, db_path, options.run_id);
-  absl::Status s = run.ok() ? ReplayRun(db, *run, options, out) : run.status();
+  absl::Status s = run.ok() ? ReplayRun(db, opened->version, *run, options, out) : run.status();
   ExecSql(db, "COMMIT").IgnoreError();
   return s;
 }
