@@ -36,6 +36,13 @@ bool SameCall(const FileEvent& f, const SyscallEvent& s) {
 
 }  // namespace
 
+absl::Status CheckRunId(int64_t run) {
+  if (run > 0 && run < kMaxRuns) return absl::OkStatus();
+  return absl::FailedPreconditionError(fmt::format(
+      "run id {} is beyond what the database can number (1 to {}); record into a new --db file",
+      run, kMaxRuns - 1));
+}
+
 std::string StringSql(std::string_view run, std::string_view col) {
   return fmt::format("(SELECT text FROM strings WHERE id = (({}) << {}) | {})", run, kRunShift, col);
 }
@@ -228,7 +235,7 @@ bool CallWriter::Write(const SyscallEvent* s, const FileEvent* f) {
     flags = text(f->flags, true);
     path2 = path(f->path2);
   }
-  auto exe_n = text(exe, true);
+  auto exe_n = text(exe, false);  // "" (not known) stays "", as in version 3
   auto name_n = text(name, false);
   auto action_n = text(ActionOrAllow(action), false);
   auto rule_n = text(rule, true);

@@ -37,6 +37,10 @@ namespace warden::store {
 // Bits of an id below the run id: 2^40 calls or strings per run.
 inline constexpr int kRunShift = 40;
 inline constexpr int64_t RunBase(int64_t run) { return run << kRunShift; }
+// Run ids from this one on do not fit (run << 40 would overflow).
+inline constexpr int64_t kMaxRuns = int64_t{1} << (63 - kRunShift);
+// FailedPrecondition when `run` is too big for the id space.
+absl::Status CheckRunId(int64_t run);
 
 // SQL expressions for reading calls rows of run `run` (an SQL expression,
 // such as "?1") without the views: the text of string column `col`, and
@@ -70,6 +74,9 @@ class StringTable {
   std::optional<int64_t> InternPath(std::string_view path);
   // The text stored for `path`'s own row (its last component when split).
   static std::string_view StoredText(std::string_view path);
+  // Forgets every number handed out: after a rollback the rows behind them
+  // are gone, and texts seen again must be stored again.
+  void Forget() { ids_.clear(); }
 
  private:
   std::optional<int64_t> Insert(std::string key, std::string_view text, std::optional<int64_t> dir);
@@ -99,6 +106,9 @@ class CallWriter {
   int Add(const FileEvent& e);
   int Add(const SyscallEvent& e);
   int Flush();
+  // After SQLite rolled a transaction back: the strings written in it are
+  // gone (see StringTable::Forget).
+  void Forget() { strings_.Forget(); }
 
  private:
   CallWriter(sqlite3* db, StringTable strings, StmtPtr insert)

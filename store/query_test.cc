@@ -766,10 +766,11 @@ void Generate(const std::string& path, int64_t events) {
     int pid = 1000 + static_cast<int>(i % procs);
     std::string p = fmt::format("/usr/{}/dir{}/file{}.h", i % 3 == 0 ? "include" : "lib", (i * 7919) % paths / 100,
                                 (i * 7919) % paths);
-    s.Submit(SyscallEvent{.ts_ns = ts, .pid = pid, .exe = "/usr/bin/find", .abi = "x86_64", .nr = 262,
-                          .name = "newfstatat", .args = "AT_FDCWD, \"" + p + "\"", .result = 0, .action = "allow"});
-    s.Submit(FileEvent{.ts_ns = ts++, .pid = pid, .exe = "/usr/bin/find", .syscall = "newfstatat", .path = p,
+    // As the recorder does: a call's file event, then its syscall event.
+    s.Submit(FileEvent{.ts_ns = ts, .pid = pid, .exe = "/usr/bin/find", .syscall = "newfstatat", .path = p,
                        .op = i % 5 == 0 ? "read" : "stat", .result = 0});
+    s.Submit(SyscallEvent{.ts_ns = ts++, .pid = pid, .exe = "/usr/bin/find", .abi = "x86_64", .nr = 262,
+                          .name = "newfstatat", .args = "AT_FDCWD, \"" + p + "\"", .result = 0, .action = "allow"});
     if (i % 10000 == 0) s.Submit(Net(ts++, pid, "connect", "outbound", "10.0.0.1", 443));
   }
   s.Submit(File(ts++, 1000, "/usr/bin/cat", "/etc/passwd", "read"));

@@ -319,6 +319,7 @@ absl::Status MigrateCallTables(sqlite3* db) {
   int rc;
   while ((rc = sqlite3_step(runs->get())) == SQLITE_ROW) {
     const int64_t run = sqlite3_column_int64(runs->get(), 0);
+    if (auto s = CheckRunId(run); !s.ok()) return s;
     (*writer)->BeginRun(run, sqlite3_column_int64(runs->get(), 1));
     sqlite3_stmt* st = rows->get();
     sqlite3_reset(st);

@@ -215,6 +215,11 @@ absl::StatusOr<int64_t> SqliteStore::BeginRun(const RunInfo& info) {
   if (!StepDone(s))
     return absl::InternalError(fmt::format("recording the run: {}", sqlite3_errmsg(db_.get())));
   run_id_ = sqlite3_last_insert_rowid(db_.get());
+  if (auto s = CheckRunId(run_id_); !s.ok()) {
+    ExecSql(db_.get(), fmt::format("DELETE FROM runs WHERE id = {}", run_id_.load()).c_str())
+        .IgnoreError();
+    return s;
+  }
   calls_->BeginRun(run_id_, info.start_ns);
   lost_ = 0;
   {
@@ -307,27 +312,30 @@ void SqliteStore::WriteBatch(const std::vector<Event>& batch) {
   }
   bool in_txn = true;
   uint64_t pending = 0;  // rows written inside the open transaction
+  // Some errors (disk full, I/O) make SQLite roll the whole transaction
+  // back: the rows written so far in it are gone too, and so are the
+  // strings the calls writer numbered in it.
+  auto rolled_back = [&] {
+    if (!in_txn || !sqlite3_get_autocommit(db)) return;
+    lost_.fetch_add(pending, std::memory_order_relaxed);
+    pending = 0;
+    in_txn = false;
+    calls_->Forget();
+  };
   for (const Event& e : batch) {
     bool ok = std::visit([this](const auto& ev) { return Write(ev); }, e);
-    if (ok) {
-      pending += in_txn;
-      continue;
-    }
-    lost_.fetch_add(1, std::memory_order_relaxed);
-    // Some errors (disk full, I/O) make SQLite roll the whole transaction
-    // back: the rows written so far in it are gone too.
-    if (in_txn && sqlite3_get_autocommit(db)) {
-      lost_.fetch_add(pending, std::memory_order_relaxed);
-      pending = 0;
-      in_txn = false;
-    }
+    if (ok) pending += in_txn;
+    else lost_.fetch_add(1, std::memory_order_relaxed);
+    rolled_back();
   }
   // A file part still waiting for its syscall part is written alone
   // rather than held past the commit that readers of a live run see.
   if (int lost = calls_->Flush(); lost > 0) lost_.fetch_add(lost, std::memory_order_relaxed);
+  rolled_back();
   if (in_txn && !ExecSql(db, "COMMIT").ok()) {
     ExecSql(db, "ROLLBACK").IgnoreError();
     lost_.fetch_add(pending, std::memory_order_relaxed);
+    calls_->Forget();
   }
 }
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "store/calls.h"
@@ -101,30 +102,39 @@ inline std::string Exec(const std::string& db_path, const std::string& sql) {
 
 // The schema of version 1 (the first release), verbatim, to test that newer
 // wardens read and upgrade files it wrote. Never edit: it is history.
-// Appends file events to run `run` of the file as a concurrent writer
-// would (file events are views since version 4: not insertable). "" or
-// the error.
-inline std::string AppendFileEvents(const std::string& db_path, int64_t run,
-                                    const std::vector<FileEvent>& events) {
+// Appends file and syscall events to run `run` of the file through a
+// CallWriter on its own connection, as a concurrent writer would (they are
+// views since version 4: not insertable). "" or the error.
+inline std::string AppendEvents(const std::string& db_path, int64_t run,
+                                const std::vector<Event>& events) {
   sqlite3* db = nullptr;
   std::string err;
   if (sqlite3_open(db_path.c_str(), &db) != SQLITE_OK) err = sqlite3_errmsg(db);
   if (err.empty()) {
     sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
-    auto writer = CallWriter::Prepare(db);
-    absl::Status s = writer.ok() ? (*writer)->ContinueRun(run) : writer.status();
-    int lost = 0;
-    if (s.ok()) {
-      for (const FileEvent& e : events) lost += (*writer)->Add(e);
-      lost += (*writer)->Flush();
+    {  // statements finalized before COMMIT
+      auto writer = CallWriter::Prepare(db);
+      absl::Status s = writer.ok() ? (*writer)->ContinueRun(run) : writer.status();
+      int lost = 0;
+      if (s.ok()) {
+        for (const Event& e : events) {
+          if (auto* f = std::get_if<FileEvent>(&e)) lost += (*writer)->Add(*f);
+          if (auto* c = std::get_if<SyscallEvent>(&e)) lost += (*writer)->Add(*c);
+        }
+        lost += (*writer)->Flush();
+      }
+      if (!s.ok()) err = std::string(s.message());
+      else if (lost) err = std::to_string(lost) + " lost: " + sqlite3_errmsg(db);
     }
-    writer = absl::UnknownError("");  // statements finalized before COMMIT
-    if (!s.ok()) err = std::string(s.message());
-    else if (lost) err = sqlite3_errmsg(db);
     sqlite3_exec(db, err.empty() ? "COMMIT" : "ROLLBACK", nullptr, nullptr, nullptr);
   }
   sqlite3_close(db);
   return err;
+}
+
+inline std::string AppendFileEvents(const std::string& db_path, int64_t run,
+                                    const std::vector<FileEvent>& events) {
+  return AppendEvents(db_path, run, std::vector<Event>(events.begin(), events.end()));
 }
 
 inline constexpr std::string_view kSchemaV1Sql = R"sql(
