@@ -46,19 +46,19 @@ build_big() {
   echo "queries: seed run has $per events; adding $copies copies" >&2
   local cols_e cols_n cols_p cols_c cols_s
   cols() { sqlite3 "$db" "SELECT group_concat(name, ',') FROM pragma_table_info('$1') WHERE name NOT IN ('id','run_id')"; }
-  cols_e=$(cols exec_events); cols_n=$(cols net_events); cols_p=$(cols processes)
-  # File and syscall events (schema 4): calls and strings rows, whose ids
-  # are run_id << 40 | n, copied under the new run's id.
-  cols_c=$(cols calls); cols_s=$(cols strings)
+  cols_e=$(cols exec_events); cols_p=$(cols processes)
+  # File, network and syscall events (schema 5): calls, nets and strings
+  # rows, whose ids are run_id << 40 | n, copied under the new run's id.
+  cols_c=$(cols calls); cols_n=$(cols nets); cols_s=$(cols strings)
   {
     echo "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; BEGIN;"
     for ((i = 1; i <= copies; i++)); do
       echo "INSERT INTO runs(argv,cwd,host,warden_version,start_ns,end_ns,exit_code,exit_signal,lost_events,stops)
               SELECT argv,cwd,host,warden_version,start_ns+$i*1000000000000,end_ns+$i*1000000000000,exit_code,exit_signal,lost_events,stops FROM runs WHERE id=1;"
-      for t in exec_events:$cols_e net_events:$cols_n processes:$cols_p; do
+      for t in exec_events:$cols_e processes:$cols_p; do
         echo "INSERT INTO ${t%%:*}(run_id,${t#*:}) SELECT (SELECT max(id) FROM runs),${t#*:} FROM ${t%%:*} WHERE run_id=1;"
       done
-      for t in calls:$cols_c strings:$cols_s; do
+      for t in calls:$cols_c nets:$cols_n strings:$cols_s; do
         echo "INSERT INTO ${t%%:*}(id,${t#*:}) SELECT ((SELECT max(id) FROM runs) << 40) | (id & 1099511627775),${t#*:} FROM ${t%%:*} WHERE id BETWEEN 1 << 40 AND (2 << 40) - 1;"
       done
       ((i % 10 == 0)) && echo "COMMIT; BEGIN;"

@@ -28,10 +28,17 @@ size_t ClosingQuote(std::string_view args, size_t open) {
   return std::string_view::npos;
 }
 
-bool SameCall(const FileEvent& f, const SyscallEvent& s) {
-  return f.pid == s.pid && f.ts_ns == s.ts_ns && f.syscall == s.name && f.exe == s.exe &&
-         f.result == s.result && f.err == s.err &&
-         ActionOrAllow(f.action) == ActionOrAllow(s.action) && f.rule == s.rule;
+const std::string& CallName(const SyscallEvent& e) { return e.name; }
+const std::string& CallName(const FileEvent& e) { return e.syscall; }
+const std::string& CallName(const NetEvent& e) { return e.syscall; }
+
+// Whether two parts describe the same call: everything a calls row holds
+// once for all its parts is equal, so one row loses nothing.
+template <typename A, typename B>
+bool SameCall(const A& a, const B& b) {
+  return a.pid == b.pid && a.ts_ns == b.ts_ns && CallName(a) == CallName(b) && a.exe == b.exe &&
+         a.result == b.result && a.err == b.err &&
+         ActionOrAllow(a.action) == ActionOrAllow(b.action) && a.rule == b.rule;
 }
 
 }  // namespace
@@ -124,8 +131,12 @@ absl::StatusOr<std::unique_ptr<CallWriter>> CallWriter::Prepare(sqlite3* db) {
       "INSERT INTO calls(id, ts, pid, exe, name, abi, nr, args, arg, result, errno, action, rule, "
       "path, op, flags, path2) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   if (!calls.ok()) return calls.status();
+  auto nets = PrepareSql(db,
+      "INSERT INTO nets(id, op, family, sock_type, direction, address, port, fd) "
+      "VALUES(?,?,?,?,?,?,?,?)");
+  if (!nets.ok()) return nets.status();
   return std::unique_ptr<CallWriter>(
-      new CallWriter(db, StringTable(std::move(*strings)), std::move(*calls)));
+      new CallWriter(db, StringTable(std::move(*strings)), std::move(*calls), std::move(*nets)));
 }
 
 void CallWriter::BeginRun(int64_t run, int64_t start_ns) {
@@ -153,51 +164,107 @@ absl::Status CallWriter::ContinueRun(int64_t run) {
   return absl::OkStatus();
 }
 
+CallWriter::Held* CallWriter::Find(int pid) {
+  for (Held& h : held_)
+    if (h.pid == pid) return &h;
+  return nullptr;
+}
+
+int CallWriter::Release(Held& h) {
+  int lost = 0;
+  if (h.file && h.net && SameCall(*h.file, *h.net)) {
+    lost = WriteParts({.file = &*h.file, .net = &*h.net});
+  } else {
+    if (h.file) lost += WriteParts({.file = &*h.file});
+    if (h.net) lost += WriteParts({.net = &*h.net});
+  }
+  h.file.reset();
+  h.net.reset();
+  return lost;
+}
+
 int CallWriter::Add(const FileEvent& e) {
   int lost = 0;
-  for (auto it = held_.begin(); it != held_.end(); ++it)
-    if (it->pid == e.pid) {  // its syscall part never came: alone, then
-      lost += Write(nullptr, &*it) ? 0 : 1;
-      held_.erase(it);
-      break;
-    }
-  held_.push_back(e);
+  Held* h = Find(e.pid);
+  if (h == nullptr) h = &held_.emplace_back(Held{.pid = e.pid});
+  // A file part comes first: anything held is an earlier call's.
+  if (h->file || h->net) lost = Release(*h);
+  h->file = e;
+  return lost;
+}
+
+int CallWriter::Add(const NetEvent& e) {
+  int lost = 0;
+  Held* h = Find(e.pid);
+  if (h == nullptr) h = &held_.emplace_back(Held{.pid = e.pid});
+  if (h->net || (h->file && !SameCall(*h->file, e))) lost = Release(*h);
+  h->net = e;
   return lost;
 }
 
 int CallWriter::Add(const SyscallEvent& e) {
-  for (auto it = held_.begin(); it != held_.end(); ++it) {
-    if (it->pid != e.pid) continue;
-    int lost = 0;
-    if (SameCall(*it, e)) {
-      lost = Write(&e, &*it) ? 0 : 2;
-    } else {
-      lost = (Write(nullptr, &*it) ? 0 : 1) + (Write(&e, nullptr) ? 0 : 1);
-    }
-    held_.erase(it);
-    return lost;
-  }
-  return Write(&e, nullptr) ? 0 : 1;
+  Held* h = Find(e.pid);
+  if (h == nullptr) return WriteParts({.sys = &e});
+  Parts p{.sys = &e};
+  int lost = 0;
+  if (h->file && SameCall(*h->file, e)) p.file = &*h->file;
+  else if (h->file) lost += WriteParts({.file = &*h->file});
+  if (h->net && SameCall(*h->net, e)) p.net = &*h->net;
+  else if (h->net) lost += WriteParts({.net = &*h->net});
+  lost += WriteParts(p);
+  held_.erase(held_.begin() + (h - held_.data()));
+  return lost;
 }
 
 int CallWriter::Flush() {
   int lost = 0;
-  for (const FileEvent& f : held_) lost += Write(nullptr, &f) ? 0 : 1;
+  for (Held& h : held_) lost += Release(h);
   held_.clear();
   return lost;
 }
 
-// One row: the syscall part from `s`, the file part from `f` (either null).
-bool CallWriter::Write(const SyscallEvent* s, const FileEvent* f) {
+bool CallWriter::WriteNet(int64_t id, const NetEvent& n) {
+  bool ok = true;
+  auto text = [&](std::string_view v) -> std::optional<int64_t> {
+    if (v.empty()) return std::nullopt;
+    auto i = strings_.Intern(v);
+    ok = ok && i.has_value();
+    return i;
+  };
+  auto op = text(n.op), family = text(n.family), type = text(n.sock_type);
+  auto direction = text(n.direction), address = text(n.address);
+  if (!ok) return false;
+  sqlite3_stmt* stmt = insert_net_.get();
+  Binder(stmt)
+      .Int(id)
+      .OptInt(op)
+      .OptInt(family)
+      .OptInt(type)
+      .OptInt(direction)
+      .OptInt(address)
+      .OptInt(n.port >= 0 ? std::optional<int64_t>(n.port) : std::nullopt)
+      .OptInt(n.fd >= 0 ? std::optional<int64_t>(n.fd) : std::nullopt);
+  return StepDone(stmt);
+}
+
+// One calls row for the parts of one call (and its nets row). The parts
+// agree on what the row holds once (SameCall); it is read from any of them.
+bool CallWriter::Write(Parts parts) {
   StringTable& st = strings_;
-  const int64_t ts = s ? s->ts_ns : f->ts_ns;
-  const int pid = s ? s->pid : f->pid;
-  const std::string& exe = s ? s->exe : f->exe;
-  const std::string& name = s ? s->name : f->syscall;
-  const std::optional<int64_t>& result = s ? s->result : f->result;
-  const int err = s ? s->err : f->err;
-  const std::string& action = s ? s->action : f->action;
-  const std::string& rule = s ? s->rule : f->rule;
+  const SyscallEvent* s = parts.sys;
+  const FileEvent* f = parts.file;
+  const NetEvent* net = parts.net;
+  auto common = [&](auto field) -> decltype(auto) {
+    return s ? field(*s) : f ? field(*f) : field(*net);
+  };
+  const int64_t ts = common([](const auto& e) { return e.ts_ns; });
+  const int pid = common([](const auto& e) { return e.pid; });
+  const std::string& exe = common([](const auto& e) -> const std::string& { return e.exe; });
+  const std::string& name = common([](const auto& e) -> const std::string& { return CallName(e); });
+  const std::optional<int64_t> result = common([](const auto& e) { return e.result; });
+  const int err = common([](const auto& e) { return e.err; });
+  const std::string& action = common([](const auto& e) -> const std::string& { return e.action; });
+  const std::string& rule = common([](const auto& e) -> const std::string& { return e.rule; });
 
   // nullopt from an interning = SQLite failed: the row is not written.
   bool ok = true;
@@ -261,8 +328,8 @@ bool CallWriter::Write(const SyscallEvent* s, const FileEvent* f) {
       .OptInt(flags)
       .OptInt(path2);
   if (!StepDone(stmt)) return false;
-  ++seq_;
-  return true;
+  const int64_t id = RunBase(run_) | seq_++;
+  return net == nullptr || WriteNet(id, *net);
 }
 
 }  // namespace warden::store

@@ -87,11 +87,12 @@ class StringTable {
   absl::flat_hash_map<std::string, int64_t> ids_;
 };
 
-// Writes FileEvents and SyscallEvents of one run as `calls` rows. The
-// recorder submits a call's FileEvent before its SyscallEvent; Add holds
-// the file part until the syscall part comes and writes one row for both
-// when they describe the same call, else a row each. Flush writes what is
-// held (call it before committing).
+// Writes FileEvents, NetEvents and SyscallEvents of one run as `calls`
+// rows (plus a `nets` row for a network part). The recorder submits a
+// call's FileEvent and NetEvent before its SyscallEvent; Add holds them
+// until the syscall part comes and writes one row for all the parts that
+// describe the same call, else a row each. Flush writes what is held
+// (call it before committing).
 class CallWriter {
  public:
   static absl::StatusOr<std::unique_ptr<CallWriter>> Prepare(sqlite3* db);
@@ -101,9 +102,10 @@ class CallWriter {
   // Appends to a run that already has rows (another connection wrote them):
   // numbering goes on after its last call and string.
   absl::Status ContinueRun(int64_t run);
-  // Each returns the number of events that could not be written (0, 1, 2):
-  // they count as lost.
+  // Each returns the number of events that could not be written: they
+  // count as lost.
   int Add(const FileEvent& e);
+  int Add(const NetEvent& e);
   int Add(const SyscallEvent& e);
   int Flush();
   // After SQLite rolled a transaction back: the strings written in it are
@@ -111,17 +113,39 @@ class CallWriter {
   void Forget() { strings_.Forget(); }
 
  private:
-  CallWriter(sqlite3* db, StringTable strings, StmtPtr insert)
-      : db_(db), strings_(std::move(strings)), insert_(std::move(insert)) {}
-  bool Write(const SyscallEvent* s, const FileEvent* f);
+  // The parts of one call: any may be missing, not all.
+  struct Parts {
+    const SyscallEvent* sys = nullptr;
+    const FileEvent* file = nullptr;
+    const NetEvent* net = nullptr;
+    int count() const { return (sys != nullptr) + (file != nullptr) + (net != nullptr); }
+  };
+  struct Held {
+    int pid = 0;
+    std::optional<FileEvent> file;
+    std::optional<NetEvent> net;
+  };
+
+  CallWriter(sqlite3* db, StringTable strings, StmtPtr insert, StmtPtr insert_net)
+      : db_(db),
+        strings_(std::move(strings)),
+        insert_(std::move(insert)),
+        insert_net_(std::move(insert_net)) {}
+  Held* Find(int pid);
+  // Writes what `h` holds without a syscall part, and forgets it.
+  int Release(Held& h);
+  int WriteParts(Parts p) { return Write(p) ? 0 : p.count(); }
+  bool Write(Parts p);
+  bool WriteNet(int64_t id, const NetEvent& n);
 
   sqlite3* db_;
   StringTable strings_;
   StmtPtr insert_;
+  StmtPtr insert_net_;
   int64_t run_ = 0;
   int64_t start_ns_ = 0;
   int64_t seq_ = 1;
-  std::vector<FileEvent> held_;  // file parts waiting for their syscall part
+  std::vector<Held> held_;  // parts waiting for their syscall part, by pid
 };
 
 }  // namespace warden::store

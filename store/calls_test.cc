@@ -170,6 +170,33 @@ Row SyscallRow(int64_t run, const SyscallEvent& e) {
           std::to_string(e.err), ActionText(e.action), OrNull(e.rule)};
 }
 
+constexpr const char* kNetColumns =
+    "run_id, ts_ns, pid, exe, syscall, op, family, sock_type, direction, address, port, fd, "
+    "result, errno, action, rule";
+
+Row NetRow(int64_t run, const NetEvent& e) {
+  auto opt_int = [](int v) { return v >= 0 ? Opt(std::to_string(v)) : std::nullopt; };
+  return {std::to_string(run), std::to_string(e.ts_ns), std::to_string(e.pid), e.exe, e.syscall,
+          OrNull(e.op), OrNull(e.family), OrNull(e.sock_type), OrNull(e.direction),
+          OrNull(e.address), opt_int(e.port), opt_int(e.fd), IntOrNull(e.result),
+          std::to_string(e.err), ActionText(e.action), OrNull(e.rule)};
+}
+
+// A connect: its network part and its syscall part.
+NetEvent Connect(int pid, int64_t ts, std::string address, int port) {
+  return NetEvent{.ts_ns = ts, .pid = pid, .exe = "/usr/bin/curl", .syscall = "connect",
+                  .op = "connect", .family = "AF_INET", .sock_type = "SOCK_STREAM",
+                  .direction = "outbound", .address = std::move(address), .port = port, .fd = 3,
+                  .result = 0};
+}
+SyscallEvent SyscallOf(const NetEvent& n) {
+  return SyscallEvent{.ts_ns = n.ts_ns, .pid = n.pid, .exe = n.exe, .abi = "x86_64", .nr = 42,
+                      .name = n.syscall,
+                      .args = "3, {sa_family=AF_INET, sin_port=htons(" + std::to_string(n.port) +
+                              "), sin_addr=inet_addr(\"" + n.address + "\")}, 16",
+                      .result = n.result, .err = n.err, .action = n.action, .rule = n.rule};
+}
+
 FileEvent OpenFile(int pid, int64_t ts, std::string path) {
   FileEvent e;
   e.ts_ns = ts;
@@ -235,16 +262,20 @@ class CallsTest : public ::testing::Test {
                        const std::string& db = "") {
     std::vector<FileEvent> files;
     std::vector<SyscallEvent> calls;
+    std::vector<NetEvent> nets;
     for (const Event& e : events) {
       if (auto* f = std::get_if<FileEvent>(&e)) files.push_back(*f);
       if (auto* s = std::get_if<SyscallEvent>(&e)) calls.push_back(*s);
+      if (auto* n = std::get_if<NetEvent>(&e)) nets.push_back(*n);
     }
     auto by_ts = [](const auto& a, const auto& b) { return a.ts_ns < b.ts_ns; };
     std::stable_sort(files.begin(), files.end(), by_ts);
     std::stable_sort(calls.begin(), calls.end(), by_ts);
-    std::vector<Row> want_files, want_calls;
+    std::stable_sort(nets.begin(), nets.end(), by_ts);
+    std::vector<Row> want_files, want_calls, want_nets;
     for (const auto& f : files) want_files.push_back(FileRow(run, f));
     for (const auto& s : calls) want_calls.push_back(SyscallRow(run, s));
+    for (const auto& n : nets) want_nets.push_back(NetRow(run, n));
     const std::string& path = db.empty() ? db_ : db;
     const std::string where = " WHERE run_id = " + std::to_string(run) + " ORDER BY ts_ns, id";
     EXPECT_EQ(Query(path, std::string("SELECT ") + kFileColumns + " FROM file_events" + where),
@@ -252,6 +283,8 @@ class CallsTest : public ::testing::Test {
     EXPECT_EQ(Query(path,
                     std::string("SELECT ") + kSyscallColumns + " FROM syscall_events" + where),
               want_calls);
+    EXPECT_EQ(Query(path, std::string("SELECT ") + kNetColumns + " FROM net_events" + where),
+              want_nets);
   }
 
   std::string Count(const std::string& table, const std::string& db = "") {
@@ -722,14 +755,14 @@ TEST_F(CallsTest, NewRunAfterAnAppend) {
 }
 
 // A batch whose transaction SQLite rolls back (as disk full or an I/O
-// error may; here a trigger that raises ROLLBACK on a net event) loses the
+// error may; here a trigger that raises ROLLBACK on an exec event) loses the
 // rows written in it, strings rows included. Rows written afterwards must
 // still read back exactly: they must not refer to strings of the
 // rolled-back transaction. Every event is either shown exactly or counted
 // as lost.
 TEST_F(CallsTest, RowsAfterARolledBackBatchKeepTheirStrings) {
   { ASSERT_TRUE(Store::Open(db_).ok()); }
-  ASSERT_EQ(testing::Exec(db_, "CREATE TRIGGER no_net BEFORE INSERT ON net_events "
+  ASSERT_EQ(testing::Exec(db_, "CREATE TRIGGER no_exec BEFORE INSERT ON exec_events "
                                "BEGIN SELECT RAISE(ROLLBACK, 'rolled back'); END"),
             "");
   FileEvent a = OpenFile(1, kStart + 1, "/dir/a");
@@ -737,7 +770,7 @@ TEST_F(CallsTest, RowsAfterARolledBackBatchKeepTheirStrings) {
   SyscallEvent b_call = SyscallOf(b, Quoted("/dir/b"));
   const std::vector<Event> events = {
       a, SyscallOf(a, Quoted("/dir/a")),
-      NetEvent{.ts_ns = kStart + 2, .pid = 1, .syscall = "connect", .op = "connect"}, b, b_call};
+      ExecEvent{.ts_ns = kStart + 2, .pid = 1, .path = "/bin/true", .argv = {"true"}}, b, b_call};
   auto store = Store::Open(db_);
   ASSERT_TRUE(store.ok()) << store.status();
   auto run = (*store)->BeginRun(RunInfo{.argv = {"sh"}, .cwd = "/", .host = "box",
@@ -760,7 +793,7 @@ TEST_F(CallsTest, RowsAfterARolledBackBatchKeepTheirStrings) {
                               dangling("action") + " OR " + dangling("path") + " OR " +
                               dangling("op") + " OR " + dangling("flags")),
             "0");
-  // What is shown is exact; what is not shown is counted. The net event
+  // What is shown is exact; what is not shown is counted. The exec event
   // and the call written before it in its transaction are lost (unless
   // the writer happened to commit that call in an earlier batch); the call
   // after it is stored.
@@ -778,7 +811,7 @@ TEST_F(CallsTest, RowsAfterARolledBackBatchKeepTheirStrings) {
   if (calls.size() == 2) {
     EXPECT_EQ(calls.front(), SyscallRow(1, SyscallOf(a, Quoted("/dir/a"))));
   }
-  EXPECT_EQ(Count("net_events"), "0");
+  EXPECT_EQ(Count("exec_events"), "0");
   EXPECT_EQ(files.size() + calls.size() + lost, events.size());
   EXPECT_EQ(QueryOne(db_, "SELECT lost_events FROM runs"), std::to_string(lost));
 }
@@ -823,6 +856,79 @@ TEST_F(CallsTest, CallWriterHoldsTheFilePartUntilItsSyscall) {
             (std::vector<Row>{{"3", "1010", "/p"}, {"3", "1020", "/q"}, {"3", "1030", "/r"}}));
   EXPECT_EQ(Query(db_, "SELECT run_id, ts_ns, result FROM syscall_events ORDER BY id"),
             (std::vector<Row>{{"3", "1010", "3"}, {"3", "1020", "9"}}));
+}
+
+}  // namespace
+}  // namespace warden::store
+
+namespace warden::store {
+namespace {
+
+// Schema 5: a network event and the syscall event of the same call share
+// one calls row (plus its nets row); the three views show each exactly.
+TEST_F(CallsTest, NetworkPartSharesTheCallsRow) {
+  NetEvent n = Connect(7, kStart + 10, "10.0.0.1", 443);
+  NetEvent refused = Connect(7, kStart + 20, "10.0.0.2", 80);
+  refused.result = std::nullopt;
+  refused.err = 111;
+  refused.action = "deny";
+  refused.rule = "offline";
+  const std::vector<Event> events = {n, SyscallOf(n), refused, SyscallOf(refused)};
+  int64_t run = Record(events);
+  ASSERT_EQ(run, 1);
+  ExpectViewsShow(run, events);
+  EXPECT_EQ(Count("calls"), "2");
+  EXPECT_EQ(Count("nets"), "2");
+  EXPECT_EQ(QueryOne(db_, "SELECT count(*) FROM net_events JOIN syscall_events USING (id)"), "2");
+}
+
+// Parts that are not one call stay apart: a network event alone (no
+// syscall event), one whose syscall event differs, and the socket call
+// (op "socket", no address) keep their own rows and read back exactly.
+TEST_F(CallsTest, NetworkPartsOfDifferentCallsStayApart) {
+  NetEvent alone = Connect(8, kStart + 1, "10.0.0.3", 22);
+  NetEvent other = Connect(8, kStart + 2, "10.0.0.4", 22);
+  SyscallEvent later = SyscallOf(other);
+  later.ts_ns += 1;  // not the same call
+  NetEvent socket{.ts_ns = kStart + 5, .pid = 9, .exe = "/usr/bin/curl", .syscall = "socket",
+                  .op = "socket", .family = "AF_INET6", .sock_type = "SOCK_DGRAM", .result = 4};
+  SyscallEvent socket_call{.ts_ns = kStart + 5, .pid = 9, .exe = "/usr/bin/curl", .abi = "x86_64",
+                           .nr = 41, .name = "socket", .args = "AF_INET6, SOCK_DGRAM, 0",
+                           .result = 4, .action = "allow"};
+  const std::vector<Event> events = {alone, other, later, socket, socket_call};
+  int64_t run = Record(events);
+  ASSERT_EQ(run, 1);
+  ExpectViewsShow(run, events);
+  // alone, other, later each a row; socket with its call one row.
+  EXPECT_EQ(Count("calls"), "4");
+  EXPECT_EQ(Count("nets"), "3");
+  EXPECT_EQ(QueryOne(db_, "SELECT address IS NULL AND port IS NULL AND fd IS NULL FROM net_events "
+                          "WHERE op = 'socket'"),
+            "1");
+}
+
+// A call with a file part and a network part (and its syscall part) is one
+// row shown by all three views; network events of other pids interleave.
+TEST_F(CallsTest, FileNetworkAndSyscallPartsOfOneCall) {
+  FileEvent f = OpenFile(11, kStart + 30, "/run/app.sock");
+  f.syscall = "connect";
+  f.op = "connect";
+  f.flags = "";
+  f.result = 0;
+  NetEvent n{.ts_ns = f.ts_ns, .pid = 11, .exe = f.exe, .syscall = "connect", .op = "connect",
+             .family = "AF_UNIX", .sock_type = "SOCK_STREAM", .direction = "outbound",
+             .address = "/run/app.sock", .fd = 5, .result = 0};
+  SyscallEvent s = SyscallOf(f, "5, {sa_family=AF_UNIX, sun_path=\"/run/app.sock\"}, 110");
+  s.nr = 42;
+  NetEvent other = Connect(12, kStart + 31, "10.0.0.9", 8080);
+  const std::vector<Event> events = {f, n, other, s, SyscallOf(other)};
+  int64_t run = Record(events);
+  ASSERT_EQ(run, 1);
+  ExpectViewsShow(run, events);
+  EXPECT_EQ(Count("calls"), "2");
+  EXPECT_EQ(QueryOne(db_, "SELECT count(*) FROM file_events JOIN net_events USING (id) "
+                          "JOIN syscall_events USING (id)"),
+            "1");
 }
 
 }  // namespace

@@ -220,8 +220,13 @@ constexpr char kEventRows[] =
     "SELECT * FROM events ORDER BY run_id, ts_ns, kind, pid, exe, syscall, target, what, result, "
     "errno, action, rule";
 // What the conversion must not touch.
-constexpr const char* kOtherTables[] = {"runs", "processes", "exec_events", "net_events",
-                                        "policy_events", "policy_changes"};
+constexpr const char* kOtherTables[] = {"runs", "processes", "exec_events", "policy_events",
+                                        "policy_changes"};
+// The old network rows, all columns but the renumbered id (a view since
+// version 5).
+constexpr const char* kNetRows =
+    "SELECT run_id, ts_ns, pid, exe, syscall, op, family, sock_type, direction, address, port, "
+    "fd, result, errno, action, rule FROM net_events ORDER BY run_id, ts_ns";
 
 // Old rows, as version 3 wrote them. Run 1 has file rows with their
 // syscall rows (same run, ts_ns, pid and outcome), rows alone, an outcome
@@ -373,7 +378,8 @@ VALUES (3, 9100, 50, '/bin/true', 'x86_64', 39, 'getpid', '', 50, 0, 'allow', NU
 constexpr int kOldFileRows = 13;
 constexpr int kOldSyscallRows = 15;
 constexpr int kMergedPairs = 9 + 1;
-constexpr int kCallsRows = (12 + 11 - 9) + (1 + 2 - 1) + (0 + 2 - 0);
+// Run 1 also has a net row without its syscall row: a calls row of its own.
+constexpr int kCallsRows = (12 + 11 - 9 + 1) + (1 + 2 - 1) + (0 + 2 - 0);
 
 class MigrateTest : public ::testing::Test {
  protected:
@@ -396,6 +402,7 @@ class MigrateTest : public ::testing::Test {
     s.push_back(Query(path, FileRows()));
     s.push_back(Query(path, SyscallRows()));
     for (const char* t : kOtherTables) s.push_back(Query(path, std::string("SELECT * FROM ") + t));
+    s.push_back(Query(path, kNetRows));
     return s;
   }
 
@@ -403,7 +410,7 @@ class MigrateTest : public ::testing::Test {
   std::string db_ = dir_.File("old.db");
 };
 
-// The conversion of a version 3 file: version 4 afterwards, both views show
+// The conversion of a version 3 file: the current version afterwards, both views show
 // every old row exactly (all columns but the renumbered id), a file row and
 // its syscall row became one calls row, the other tables and the events
 // view are unchanged, and opening again changes nothing.
@@ -420,12 +427,14 @@ TEST_F(MigrateTest, Version3FileIsConvertedExactly) {
   std::vector<std::vector<Row>> others;
   for (const char* t : kOtherTables)
     others.push_back(Query(db_, std::string("SELECT * FROM ") + t));
+  const auto old_nets = Query(db_, kNetRows);
+  ASSERT_EQ(old_nets.size(), 1u);
 
   {
     auto store = Store::Open(db_);
     ASSERT_TRUE(store.ok()) << store.status();
   }
-  EXPECT_EQ(QueryOne(db_, "PRAGMA user_version"), "4");
+  EXPECT_EQ(QueryOne(db_, "PRAGMA user_version"), std::to_string(kSchemaVersion));
   EXPECT_EQ(Query(db_, "SELECT name, type FROM sqlite_master WHERE name IN ('file_events', "
                        "'syscall_events', 'calls', 'strings') ORDER BY name"),
             (std::vector<Row>{{"calls", "table"},
@@ -438,6 +447,8 @@ TEST_F(MigrateTest, Version3FileIsConvertedExactly) {
   for (size_t i = 0; i < std::size(kOtherTables); ++i)
     EXPECT_EQ(Query(db_, std::string("SELECT * FROM ") + kOtherTables[i]), others[i])
         << kOtherTables[i];
+  EXPECT_EQ(Query(db_, kNetRows), old_nets);
+  EXPECT_EQ(QueryOne(db_, "SELECT count(*) FROM nets"), "1");
 
   // One calls row per call: pairs merged, the rest alone.
   EXPECT_EQ(QueryOne(db_, "SELECT count(*) FROM calls"), std::to_string(kCallsRows));
@@ -452,7 +463,7 @@ TEST_F(MigrateTest, Version3FileIsConvertedExactly) {
   // Each run's rows are in its id range, numbered from 1.
   EXPECT_EQ(Query(db_, "SELECT id >> 40, min(id & 0xFFFFFFFFFF), max(id & 0xFFFFFFFFFF), count(*) "
                        "FROM calls GROUP BY 1 ORDER BY 1"),
-            (std::vector<Row>{{"1", "1", "14", "14"}, {"2", "1", "2", "2"}, {"3", "1", "2", "2"}}));
+            (std::vector<Row>{{"1", "1", "15", "15"}, {"2", "1", "2", "2"}, {"3", "1", "2", "2"}}));
   // Timestamps are offsets from the run's start (negative before it).
   EXPECT_EQ(Query(db_, "SELECT ts FROM calls WHERE id >> 40 = 3 ORDER BY ts"),
             (std::vector<Row>{{"-1000"}, {"100"}}));
@@ -538,7 +549,7 @@ TEST_F(MigrateTest, Version2FileIsConverted) {
     auto store = Store::Open(db_);
     ASSERT_TRUE(store.ok()) << store.status();
   }
-  EXPECT_EQ(QueryOne(db_, "PRAGMA user_version"), "4");
+  EXPECT_EQ(QueryOne(db_, "PRAGMA user_version"), std::to_string(kSchemaVersion));
   EXPECT_EQ(Query(db_, FileRows()), old_files);
   EXPECT_EQ(Query(db_, SyscallRows()), old_calls);
   EXPECT_EQ(QueryOne(db_, "SELECT count(*) FROM calls"), std::to_string(kCallsRows));
@@ -565,7 +576,7 @@ TEST_F(MigrateTest, Version1FileWithSyscallRowsIsConverted) {
     auto store = Store::Open(db_);
     ASSERT_TRUE(store.ok()) << store.status();
   }
-  EXPECT_EQ(QueryOne(db_, "PRAGMA user_version"), "4");
+  EXPECT_EQ(QueryOne(db_, "PRAGMA user_version"), std::to_string(kSchemaVersion));
   EXPECT_EQ(Query(db_, "SELECT run_id, ts_ns, pid, exe, syscall, path, op, flags, result, errno, "
                        "path2 FROM file_events ORDER BY ts_ns"),
             old_files);

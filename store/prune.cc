@@ -32,10 +32,13 @@ absl::Status DeleteRuns(sqlite3* db, int version, const std::vector<int64_t>& ru
   // From version 4 file and syscall events are views: their rows are
   // deleted from the tables behind them.
   std::vector<RunTable> tables;
-  for (const RunTable& t : kRunTables)
-    if (version < 4 || (std::string_view(t.name) != "file_events" &&
-                        std::string_view(t.name) != "syscall_events"))
-      tables.push_back(t);
+  for (const RunTable& t : kRunTables) {
+    const std::string_view name = t.name;
+    if (version >= 4 && (name == "file_events" || name == "syscall_events")) continue;
+    if (version >= 5 && name == "net_events") continue;
+    tables.push_back(t);
+  }
+  if (version >= 5) tables.push_back({"nets", ""});
   if (version >= 4) tables.insert(tables.end(), {{"calls", ""}, {"strings", ""}});
   for (const RunTable& t : tables) {
     auto has = HasTable(db, t.name);

@@ -802,7 +802,7 @@ std::string ProfileFilesV4Sql() {
       "SELECT c.op, c.path, c.exe, count(*) AS n, min(c.ts) AS first, max(c.ts) AS last "
       "FROM calls c WHERE {calls} AND c.path IS NOT NULL AND c.errno = 0 "
       "AND (c.result IS NULL OR c.result >= 0) GROUP BY c.op, c.path, c.exe) c) "
-      "WHERE op IN ('read', 'exec', {written}) ORDER BY op, path, exe",
+      "WHERE op IN ('read', 'exec', {written})",  // no ORDER BY: merged into maps, tidied
       fmt::arg("op", StringSql("?1", "c.op")), fmt::arg("path", PathSql("?1", "c.path")),
       fmt::arg("exe", StringSql("?1", "c.exe")), fmt::arg("calls", RunRows(4, "calls", "?1")),
       fmt::arg("written", WrittenOpsSql()));
@@ -890,10 +890,10 @@ absl::StatusOr<Profile> QueryDb::LoadProfile(int64_t run) {
   auto net_uses = [&](std::string_view where, std::vector<NetUse>* out) -> absl::Status {
     std::string sql = fmt::format(
         "SELECT family, sock_type, address, port, exe, count(*), min(ts_ns), max(ts_ns) "
-        "FROM net_events WHERE run_id = ?1 AND address IS NOT NULL AND address <> '' AND {} AND {} "
+        "FROM net_events WHERE {} AND address IS NOT NULL AND address <> '' AND {} AND {} "
         "GROUP BY family, sock_type, address, port, exe "
         "ORDER BY port, address, family, sock_type, exe",
-        where, NetOk());
+        RunRows(version_, "net_events"), where, NetOk());
     auto stmt = Prepare(db_, sql);
     if (!stmt.ok()) return stmt.status();
     sqlite3_bind_int64(stmt->get(), 1, run);
@@ -920,10 +920,10 @@ absl::StatusOr<Profile> QueryDb::LoadProfile(int64_t run) {
   {
     std::string sql = fmt::format(
         "SELECT address, direction, exe, count(*), min(ts_ns), max(ts_ns) FROM net_events "
-        "WHERE run_id = ?1 AND family IN ('AF_INET', 'AF_INET6') "
+        "WHERE {} AND family IN ('AF_INET', 'AF_INET6') "
         "AND direction IN ('outbound', 'inbound') AND address IS NOT NULL AND address <> '' AND {} "
         "GROUP BY address, direction, exe ORDER BY address, direction, exe",
-        NetOk());
+        RunRows(version_, "net_events"), NetOk());
     auto stmt = Prepare(db_, sql);
     if (!stmt.ok()) return stmt.status();
     sqlite3_bind_int64(stmt->get(), 1, run);
@@ -1221,10 +1221,11 @@ absl::Status QueryDb::Who(int64_t run, std::string_view glob, RowSink& sink) {
 
 absl::Status QueryDb::Net(int64_t run, const NetOptions& options, RowSink& sink) {
   ReadTxn txn(db_);
-  auto stmt = Prepare(db_,
+  auto stmt = Prepare(db_, fmt::format(
                       "SELECT ts_ns, pid, exe, syscall, direction, family, sock_type, address, port, fd, "
                       "result, errno, action FROM net_events "
-                      "WHERE run_id = ?1 AND (?2 IS NULL OR port = ?2) ORDER BY ts_ns, id");
+                      "WHERE {} AND (?2 IS NULL OR port = ?2) ORDER BY ts_ns, id",
+                      RunRows(version_, "net_events")));
   if (!stmt.ok()) return stmt.status();
   sqlite3_bind_int64(stmt->get(), 1, run);
   if (options.port) sqlite3_bind_int64(stmt->get(), 2, *options.port);

@@ -138,8 +138,9 @@ absl::StatusOr<RunSummary> ResolveRun(sqlite3* db, int version, const std::strin
 }
 
 std::string RunRows(int version, std::string_view table, std::string_view param) {
-  if (version >= 4 && (table == "file_events" || table == "syscall_events" || table == "calls" ||
-                       table == "strings"))
+  if ((version >= 4 && (table == "file_events" || table == "syscall_events" || table == "calls" ||
+                        table == "strings")) ||
+      (version >= 5 && (table == "net_events" || table == "nets")))
     return fmt::format("id BETWEEN ({0} << {1}) AND ({0} << {1}) + {2}", param, kRunShift,
                        (int64_t{1} << kRunShift) - 1);
   return fmt::format("run_id = {}", param);

@@ -50,7 +50,7 @@ absl::Status UnknownRun(const std::string& path, int64_t run, const std::vector<
 
 // The WHERE condition that picks run `param` (an SQL parameter such as
 // "?1") out of `table`. From version 4, file_events and syscall_events are
-// views over `calls`, whose ids are run_id << 40 | n: a range of ids, which
+// views over `calls` (from 5 net_events too), whose ids are run_id << 40 | n: a range of ids, which
 // SQLite reads without a scan, where "run_id = ?" would read every run.
 std::string RunRows(int version, std::string_view table, std::string_view param = "?1");
 

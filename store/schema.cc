@@ -1,6 +1,8 @@
 #include "store/schema.h"
 
+#include <iterator>
 #include <string>
+#include <vector>
 
 #include "fmt/format.h"
 #include "store/calls.h"
@@ -46,6 +48,18 @@ CREATE TABLE IF NOT EXISTS calls (
   op     INTEGER,
   flags  INTEGER,
   path2  INTEGER
+);
+
+-- nets (version 5): the network part of a calls row, same id.
+CREATE TABLE IF NOT EXISTS nets (
+  id        INTEGER PRIMARY KEY,
+  op        INTEGER,
+  family    INTEGER,
+  sock_type INTEGER,
+  direction INTEGER,
+  address   INTEGER,
+  port      INTEGER,
+  fd        INTEGER
 );
 
 )sql";
@@ -132,26 +146,21 @@ CREATE TABLE IF NOT EXISTS exec_events (
 );
 CREATE INDEX IF NOT EXISTS exec_events_run_ts ON exec_events(run_id, ts_ns);
 
-CREATE TABLE IF NOT EXISTS net_events (
-  id        INTEGER PRIMARY KEY,
-  run_id    INTEGER NOT NULL REFERENCES runs(id),
-  ts_ns     INTEGER NOT NULL,
-  pid       INTEGER NOT NULL,
-  exe     TEXT,                     -- the program the process was running
-  syscall   TEXT NOT NULL,
-  op        TEXT NOT NULL,
-  family    TEXT,
-  sock_type TEXT,
-  direction TEXT,
-  address   TEXT,
-  port      INTEGER,                -- NULL when not applicable
-  fd        INTEGER,                -- NULL when not applicable
-  result    INTEGER,
-  errno     INTEGER NOT NULL DEFAULT 0,
-  action    TEXT NOT NULL DEFAULT 'allow',  -- the policy's verdict
-  rule      TEXT                    -- NULL for the default action
-);
-CREATE INDEX IF NOT EXISTS net_events_run_ts ON net_events(run_id, ts_ns);
+
+CREATE VIEW IF NOT EXISTS net_events AS
+  SELECT n.id AS id, n.id >> 40 AS run_id,
+    (SELECT start_ns FROM runs WHERE id = c.id >> 40) + c.ts AS ts_ns, c.pid AS pid,
+    (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | c.exe) AS exe,
+    (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | c.name) AS syscall,
+    (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | n.op) AS op,
+    (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | n.family) AS family,
+    (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | n.sock_type) AS sock_type,
+    (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | n.direction) AS direction,
+    (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | n.address) AS address,
+    n.port AS port, n.fd AS fd, c.result AS result, c.errno AS errno,
+    (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | c.action) AS action,
+    (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | c.rule) AS rule
+  FROM nets n JOIN calls c ON c.id = n.id;
 
 -- A policy hit: a call a rule decided, or a category default that is not
 -- allow. In permissive mode enforced is 0: what would have happened.
@@ -282,39 +291,74 @@ absl::StatusOr<bool> IsTable(sqlite3* db, const char* name) {
   return rc == SQLITE_ROW;
 }
 
-// One old file_events or syscall_events row, read back as the event the
-// recorder submitted.
-void ReadOldRow(sqlite3_stmt* st, FileEvent* f, SyscallEvent* s) {
+// The tables that hold calls in older files (views over calls since),
+// each read as the events the recorder submitted, in one row shape:
+// kind, ts_ns, pid, exe, name, result, errno, action, rule, id, then the
+// kind's own columns. kind orders the parts of one call as the recorder
+// submits them: file, net, syscall.
+struct LegacyTable {
+  const char* name;
+  const char* own_columns;  // seven, NULL-padded
+};
+constexpr LegacyTable kLegacyTables[] = {
+    {"file_events", "path, op, flags, path2, NULL, NULL, NULL"},
+    {"net_events", "op, family, sock_type, direction, address, port, fd"},
+    {"syscall_events", "abi, nr, args, NULL, NULL, NULL, NULL"},
+};
+enum LegacyKind { kOldFile = 0, kOldNet = 1, kOldSyscall = 2 };
+
+std::string OldRowsSql(const std::vector<int>& kinds) {
+  std::string sql;
+  for (int k : kinds) {
+    const LegacyTable& t = kLegacyTables[k];
+    if (!sql.empty()) sql += " UNION ALL ";
+    sql += fmt::format("SELECT {}, ts_ns, pid, exe, {}, result, errno, action, rule, id, {} "
+                       "FROM {} WHERE run_id = ?1",
+                       k, k == kOldSyscall ? "name" : "syscall", t.own_columns, t.name);
+  }
+  return sql + " ORDER BY 2, 1, 10";
+}
+
+// Adds one old row to the writer; returns the events it could not write.
+int AddOldRow(sqlite3_stmt* st, CallWriter& writer) {
   auto text = [&](int i) { return std::string(ColumnText(st, i)); };
-  if (sqlite3_column_int(st, 0) == 0) {
-    *f = FileEvent{sqlite3_column_int64(st, 1), sqlite3_column_int(st, 2), text(3), text(4),
-                   text(5), text(6), text(7), ColumnOptInt(st, 8), sqlite3_column_int(st, 9),
-                   text(10), text(11), text(12)};
-  } else {
-    *s = SyscallEvent{sqlite3_column_int64(st, 1), sqlite3_column_int(st, 2), text(3), text(5),
-                      sqlite3_column_int(st, 13), text(4), text(6), ColumnOptInt(st, 8),
-                      sqlite3_column_int(st, 9), text(11), text(12)};
+  const int64_t ts = sqlite3_column_int64(st, 1);
+  const int pid = sqlite3_column_int(st, 2);
+  const std::optional<int64_t> result = ColumnOptInt(st, 5);
+  const int err = sqlite3_column_int(st, 6);
+  switch (sqlite3_column_int(st, 0)) {
+    case kOldFile:
+      return writer.Add(FileEvent{ts, pid, text(3), text(4), text(10), text(11), text(12), result,
+                                  err, text(13), text(7), text(8)});
+    case kOldNet: {
+      auto opt = [&](int i) { return ColumnIsNull(st, i) ? -1 : sqlite3_column_int(st, i); };
+      return writer.Add(NetEvent{ts, pid, text(3), text(4), text(10), text(11), text(12),
+                                 text(13), text(14), opt(15), opt(16), result, err, text(7),
+                                 text(8)});
+    }
+    default:
+      return writer.Add(SyscallEvent{ts, pid, text(3), text(10), sqlite3_column_int(st, 11),
+                                     text(4), text(12), result, err, text(7), text(8)});
   }
 }
 
-// Version 1-3 files kept file and syscall events in tables of those names:
-// their rows become calls rows (through the writer's own code), run by run
-// in the order they happened, and the tables are dropped so that the views
-// can take their names. Runs inside ApplySchema's transaction: all or
-// nothing.
-absl::Status MigrateCallTables(sqlite3* db) {
+// Older files kept file, syscall and network events in tables of those
+// names: their rows become calls rows (through the writer's own code), run
+// by run in the order they happened, and the tables are dropped so that
+// the views can take their names. Runs inside ApplySchema's transaction:
+// all or nothing.
+absl::Status MigrateCallTables(sqlite3* db, const std::vector<int>& kinds) {
   auto writer = CallWriter::Prepare(db);
   if (!writer.ok()) return writer.status();
-  auto runs = PrepareSql(db,
-      "SELECT r.run_id, coalesce((SELECT start_ns FROM runs WHERE id = r.run_id), 0) FROM "
-      "(SELECT run_id FROM file_events UNION SELECT run_id FROM syscall_events) r ORDER BY 1");
+  std::string run_ids;
+  for (int k : kinds)
+    run_ids += fmt::format("{}SELECT run_id FROM {}", run_ids.empty() ? "" : " UNION ",
+                           kLegacyTables[k].name);
+  auto runs = PrepareSql(db, fmt::format(
+      "SELECT r.run_id, coalesce((SELECT start_ns FROM runs WHERE id = r.run_id), 0) FROM ({}) r "
+      "ORDER BY 1", run_ids));
   if (!runs.ok()) return runs.status();
-  // kind 0: file, 1: syscall; at one instant the file row came first.
-  auto rows = PrepareSql(db,
-      "SELECT 0, ts_ns, pid, exe, syscall, path, op, flags, result, errno, path2, action, rule, "
-      "NULL, id FROM file_events WHERE run_id = ?1 UNION ALL "
-      "SELECT 1, ts_ns, pid, exe, name, abi, args, NULL, result, errno, NULL, action, rule, "
-      "nr, id FROM syscall_events WHERE run_id = ?1 ORDER BY 2, 1, 15");
+  auto rows = PrepareSql(db, OldRowsSql(kinds));
   if (!rows.ok()) return rows.status();
   int rc;
   while ((rc = sqlite3_step(runs->get())) == SQLITE_ROW) {
@@ -325,12 +369,7 @@ absl::Status MigrateCallTables(sqlite3* db) {
     sqlite3_reset(st);
     sqlite3_bind_int64(st, 1, run);
     int lost = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-      FileEvent f;
-      SyscallEvent s;
-      ReadOldRow(st, &f, &s);
-      lost += sqlite3_column_int(st, 0) == 0 ? (*writer)->Add(f) : (*writer)->Add(s);
-    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) lost += AddOldRow(st, **writer);
     if (rc != SQLITE_DONE) return absl::InternalError(sqlite3_errmsg(db));
     lost += (*writer)->Flush();
     if (lost > 0)
@@ -338,7 +377,11 @@ absl::Status MigrateCallTables(sqlite3* db) {
                                              run, lost, sqlite3_errmsg(db)));
   }
   if (rc != SQLITE_DONE) return absl::InternalError(sqlite3_errmsg(db));
-  return ExecSql(db, "DROP VIEW IF EXISTS events; DROP TABLE file_events; DROP TABLE syscall_events");
+  if (auto s = ExecSql(db, "DROP VIEW IF EXISTS events"); !s.ok()) return s;
+  for (int k : kinds)
+    if (auto s = ExecSql(db, fmt::format("DROP TABLE {}", kLegacyTables[k].name).c_str()); !s.ok())
+      return s;
+  return absl::OkStatus();
 }
 
 absl::Status CreateTables(sqlite3* db) {
@@ -354,10 +397,14 @@ absl::Status CreateTables(sqlite3* db) {
     if (auto s = AddMissingColumns(db); !s.ok()) return s;
   if (auto s = ExecSql(db, std::string(kStorageTables).c_str()); !s.ok())
     return absl::InternalError(fmt::format("creating tables: {}", std::string(s.message())));
-  auto legacy = IsTable(db, "file_events");
-  if (!legacy.ok()) return legacy.status();
-  if (*legacy)
-    if (auto s = MigrateCallTables(db); !s.ok())
+  std::vector<int> legacy;  // kLegacyTables still tables in this file
+  for (int k = 0; k < static_cast<int>(std::size(kLegacyTables)); ++k) {
+    auto is_table = IsTable(db, kLegacyTables[k].name);
+    if (!is_table.ok()) return is_table.status();
+    if (*is_table) legacy.push_back(k);
+  }
+  if (!legacy.empty())
+    if (auto s = MigrateCallTables(db, legacy); !s.ok())
       return absl::InternalError(
           fmt::format("upgrading the database to version {}: {}", kSchemaVersion,
                       std::string(s.message())));

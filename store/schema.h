@@ -17,7 +17,8 @@ namespace warden::store {
 // events; runs.policy, policy_mode, stops; policy_events, policy_changes).
 // 3: the events view. 4: file and syscall events in compact `calls` and
 // `strings` tables, read through views of the old names (store/calls.h).
-inline constexpr int kSchemaVersion = 4;
+// 5: network events too (the `nets` table behind the net_events view).
+inline constexpr int kSchemaVersion = 5;
 
 // Creates the tables and indexes if missing and records kSchemaVersion. A file
 // of an older version is upgraded in place (columns added, tables created;

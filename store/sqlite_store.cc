@@ -80,7 +80,7 @@ absl::Status CheckIsWardenDb(sqlite3* db, const std::string& path) {
 struct Statements {
   StmtPtr insert_run, finish_run, update_lost;
   StmtPtr insert_process, exec_process, end_process, insert_orphan_end;
-  StmtPtr insert_exec, insert_net;
+  StmtPtr insert_exec;
   StmtPtr insert_policy, insert_policy_change;
 };
 
@@ -112,9 +112,6 @@ absl::Status PrepareAll(sqlite3* db, Statements& s) {
       {&s.insert_exec,
        "INSERT INTO exec_events(run_id, ts_ns, pid, exe, path, argv, envp, argv_truncated, result, "
        "errno, action, rule) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"},
-      {&s.insert_net,
-       "INSERT INTO net_events(run_id, ts_ns, pid, exe, syscall, op, family, sock_type, direction, "
-       "address, port, fd, result, errno, action, rule) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"},
       {&s.insert_policy,
        "INSERT INTO policy_events(run_id, ts_ns, pid, exe, abi, nr, syscall, args, action, rule, "
        "mode, enforced, category, target, result, errno) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"},
@@ -388,8 +385,9 @@ bool SqliteStore::Write(const ProcessEnd& e) {
   return StepDone(s);
 }
 
-// File and syscall events go to the compact calls table (store/calls.h),
-// which may hold a file part until its syscall part comes: its losses are
+// File, network and syscall events go to the compact calls table
+// (store/calls.h), which may hold a file or network part until its
+// syscall part comes: its losses are
 // counted here, so the event itself always reports success.
 bool SqliteStore::Write(const SyscallEvent& e) {
   if (int lost = calls_->Add(e); lost > 0) lost_.fetch_add(lost, std::memory_order_relaxed);
@@ -423,25 +421,8 @@ bool SqliteStore::Write(const ExecEvent& e) {
 }
 
 bool SqliteStore::Write(const NetEvent& e) {
-  sqlite3_stmt* s = stmts_.insert_net.get();
-  Binder(s)
-      .Int(run_id_.load(std::memory_order_relaxed))
-      .Int(e.ts_ns)
-      .Int(e.pid)
-      .Text(e.exe)
-      .Text(e.syscall)
-      .Text(e.op)
-      .TextOrNull(e.family)
-      .TextOrNull(e.sock_type)
-      .TextOrNull(e.direction)
-      .TextOrNull(e.address)
-      .OptInt(e.port >= 0 ? std::optional<int64_t>(e.port) : std::nullopt)
-      .OptInt(e.fd >= 0 ? std::optional<int64_t>(e.fd) : std::nullopt)
-      .OptInt(e.result)
-      .Int(e.err)
-      .Text(ActionOrAllow(e.action))
-      .TextOrNull(e.rule);
-  return StepDone(s);
+  if (int lost = calls_->Add(e); lost > 0) lost_.fetch_add(lost, std::memory_order_relaxed);
+  return true;
 }
 
 bool SqliteStore::Write(const PolicyEvent& e) {

@@ -69,17 +69,17 @@ TEST_F(StoreTest, OpenCreatesSchemaInWalMode) {
   auto tables = Query(db_, "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name");
   std::vector<std::string> names;
   for (const Row& r : tables) names.push_back(r[0].value_or(""));
-  EXPECT_THAT(names, ::testing::IsSupersetOf({"runs", "processes", "calls", "strings",
-                                              "exec_events", "net_events", "policy_events",
-                                              "policy_changes"}));
-  // File and syscall events are views over calls and strings (version 4).
+  EXPECT_THAT(names, ::testing::IsSupersetOf({"runs", "processes", "calls", "strings", "nets",
+                                              "exec_events", "policy_events", "policy_changes"}));
+  // File, network and syscall events are views over calls, nets and
+  // strings (versions 4 and 5).
   EXPECT_EQ(QueryOne(db_, "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master "
                           "WHERE type='view' ORDER BY name)"),
-            "events,file_events,syscall_events");
+            "events,file_events,net_events,syscall_events");
   EXPECT_EQ(QueryOne(db_, "SELECT count(*) FROM sqlite_master WHERE type='index' AND name IN "
-                          "('exec_events_run_ts','net_events_run_ts','policy_events_run_ts',"
+                          "('exec_events_run_ts','policy_events_run_ts',"
                           "'policy_events_run_action')"),
-            "4");
+            "3");
 }
 
 TEST_F(StoreTest, RunsAppendAndNeverOverwrite) {
@@ -454,20 +454,20 @@ TEST_F(StoreTest, FinishRunAddsCallerLosses) {
 TEST_F(StoreTest, FailedInsertsAreCountedAndTheWriterGoesOn) {
   auto store = OpenStore();
   ASSERT_TRUE(store->BeginRun(MakeRun({"x"}, 1)).ok());
-  // Make net inserts fail from another connection; the others must go on.
+  // Make exec inserts fail from another connection; the others must go on.
   {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
     sqlite3_busy_timeout(db, 10000);
     ASSERT_EQ(sqlite3_exec(db,
-                           "CREATE TRIGGER no_net BEFORE INSERT ON net_events "
+                           "CREATE TRIGGER no_exec BEFORE INSERT ON exec_events "
                            "BEGIN SELECT RAISE(ABORT, 'nope'); END",
                            nullptr, nullptr, nullptr),
               SQLITE_OK);
     sqlite3_close(db);
   }
   store->Submit(MakeFile(1, 1, "/a"));
-  store->Submit(NetEvent{.ts_ns = 2, .pid = 1, .syscall = "connect", .op = "connect"});
+  store->Submit(ExecEvent{.ts_ns = 2, .pid = 1, .path = "/bin/true", .argv = {"true"}});
   store->Submit(MakeFile(1, 3, "/b"));
   ASSERT_TRUE(store->FinishRun({.end_ns = 4}).ok());
   EXPECT_EQ(store->lost_events(), 1u);
