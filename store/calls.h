@@ -1,13 +1,16 @@
-// The compact storage of file and syscall events (schema version 4): one
-// `calls` row per traced call, whose text columns are numbers into a
-// per-run `strings` table (warden-db(5), STORAGE). The views file_events
-// and syscall_events turn the rows back into text, so readers see the
-// same columns as before.
+// The compact storage of file, network and syscall events (schema versions
+// 4 and 5): one `calls` row per traced call (and a `nets` row for its
+// network part), whose text columns are numbers into a per-run `strings`
+// table (warden-db(5), STORAGE). The views file_events, net_events and
+// syscall_events turn the rows back into text, so readers see the same
+// columns as before.
 //
 // Why this shape (bench/README.md, "Database"): a call used to be stored
-// twice (a file row and a syscall row repeating the path in its args), and
-// every path, program and flag set was stored in full on every row. Now:
-//   - a FileEvent and the SyscallEvent of the same call share one row;
+// two or three times (a file or network row and a syscall row repeating
+// the path in its args), and every path, program and flag set was stored
+// in full on every row. Now:
+//   - a FileEvent, NetEvent and the SyscallEvent of the same call share
+//     one row;
 //   - each distinct string is stored once per run; a path is stored as its
 //     directory's string plus its last component, so sibling files share
 //     the directory's text;
