@@ -459,6 +459,20 @@ bool SqliteStore::Write(const PolicyChange& e) {
   return StepDone(s);
 }
 
+// Switches the file to WAL. SQLite answers SQLITE_BUSY at once, without
+// its busy handler, while another connection is switching the same fresh
+// file (two `warden run`s starting together on a new --db): wait and retry
+// as busy_timeout would.
+absl::Status SetWal(sqlite3* db) {
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+  for (;;) {
+    absl::Status s = ExecSql(db, "PRAGMA journal_mode=WAL");
+    if (s.ok() || sqlite3_errcode(db) != SQLITE_BUSY || Clock::now() >= deadline) return s;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
 // Connection settings and schema; any failure names the file.
 absl::StatusOr<DbPtr> OpenDb(const std::string& path) {
   sqlite3* raw = nullptr;
@@ -479,9 +493,9 @@ absl::StatusOr<DbPtr> OpenDb(const std::string& path) {
   // SQLite opens the file lazily: the first statement is where a bad file
   // shows up, and it only reads. Nothing is written before the checks.
   if (auto s = CheckIsWardenDb(db.get(), path); !s.ok()) return s;
-  for (const char* pragma :
-       {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA cache_size=-32768",
-        "PRAGMA wal_autocheckpoint=16384", "PRAGMA journal_size_limit=67108864"})
+  if (auto s = SetWal(db.get()); !s.ok()) return TouchError(db.get(), path, s);
+  for (const char* pragma : {"PRAGMA synchronous=NORMAL", "PRAGMA cache_size=-32768",
+                             "PRAGMA wal_autocheckpoint=16384", "PRAGMA journal_size_limit=67108864"})
     if (auto s = ExecSql(db.get(), pragma); !s.ok()) return TouchError(db.get(), path, s);
   if (auto s = ApplySchema(db.get()); !s.ok()) {
     if (absl::IsFailedPrecondition(s))  // a newer schema
