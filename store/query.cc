@@ -1,7 +1,5 @@
 #include "store/query.h"
 
-#include "store/calls.h"
-
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,7 +12,9 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "absl/container/flat_hash_map.h"
 #include "fmt/format.h"
+#include "store/calls.h"
 #include "store/export.h"
 #include "store/json.h"
 #include "store/read_db.h"
@@ -792,20 +792,95 @@ absl::StatusOr<int64_t> QueryDb::ResolveRun(std::optional<int64_t> run) {
 
 namespace {
 
-// Version 4: the run's file calls grouped by their string numbers (no
-// text is looked up per row), then each group's text.
-std::string ProfileFilesV4Sql() {
-  return fmt::format(
-      "SELECT op, path, exe, n, first + start, last + start FROM ("
-      "SELECT {op} AS op, {path} AS path, {exe} AS exe, n, first, last, "
-      "(SELECT start_ns FROM runs WHERE id = ?1) AS start FROM ("
-      "SELECT c.op, c.path, c.exe, count(*) AS n, min(c.ts) AS first, max(c.ts) AS last "
-      "FROM calls c WHERE {calls} AND c.path IS NOT NULL AND c.errno = 0 "
-      "AND (c.result IS NULL OR c.result >= 0) GROUP BY c.op, c.path, c.exe) c) "
-      "WHERE op IN ('read', 'exec', {written})",  // no ORDER BY: merged into maps, tidied
-      fmt::arg("op", StringSql("?1", "c.op")), fmt::arg("path", PathSql("?1", "c.path")),
-      fmt::arg("exe", StringSql("?1", "c.exe")), fmt::arg("calls", RunRows(4, "calls", "?1")),
-      fmt::arg("written", WrittenOpsSql()));
+// One call, or many with the same key, in a run's profile of files.
+struct FileUseAdder {
+  std::map<std::string, FileUse, std::less<>> classes[3];  // read, written, executed
+
+  void Add(std::string_view op, std::string_view path, std::string_view exe, int64_t count,
+           int64_t first, int64_t last) {
+    int c = op == "read" ? 0 : op == "exec" ? 2 : -1;
+    if (c < 0) {
+      for (const char* const* w = kWrittenOps; *w && c < 0; ++w)
+        if (op == *w) c = 1;
+      if (c < 0) return;  // stat, access, ...: not a use the profile lists
+    }
+    auto& by_path = classes[c];
+    auto it = by_path.find(path);
+    if (it == by_path.end())
+      it = by_path.emplace(std::string(path), FileUse{std::string(path), 0, first, 0, {}}).first;
+    FileUse& f = it->second;
+    f.count += count;
+    f.first_ns = std::min(f.first_ns, first);
+    f.last_ns = std::max(f.last_ns, last);
+    if (!exe.empty()) f.programs.emplace_back(exe);
+  }
+};
+
+// A run's strings (schema 4 and later), read once: cheaper than looking
+// each one up again for every group of calls.
+class RunStrings {
+ public:
+  absl::Status Load(sqlite3* db, int64_t run) {
+    auto stmt = Prepare(db, fmt::format("SELECT id & {}, text, dir FROM strings WHERE {}",
+                                        (int64_t{1} << kRunShift) - 1, RunRows(4, "strings")));
+    if (!stmt.ok()) return stmt.status();
+    sqlite3_bind_int64(stmt->get(), 1, run);
+    return ForEachRow(db, stmt->get(), [&](sqlite3_stmt* st) {
+      const size_t n = static_cast<size_t>(sqlite3_column_int64(st, 0));
+      if (n >= rows_.size()) rows_.resize(n + 1);
+      rows_[n] = {Str(st, 1), ColumnOptInt(st, 2)};
+      return absl::OkStatus();
+    });
+  }
+  std::string_view Text(int64_t n) const {
+    return n >= 0 && static_cast<size_t>(n) < rows_.size() ? rows_[n].text : std::string_view();
+  }
+  std::string Path(int64_t n) const {
+    if (n < 0 || static_cast<size_t>(n) >= rows_.size()) return "";
+    const Row& r = rows_[n];
+    return r.dir ? fmt::format("{}/{}", Text(*r.dir), r.text) : r.text;
+  }
+
+ private:
+  struct Row {
+    std::string text;
+    std::optional<int64_t> dir;
+  };
+  std::vector<Row> rows_;  // by n
+};
+
+// Version 4 and later: the run's successful file calls, aggregated here by
+// their string numbers (no sort of the run's rows, no lookup per row).
+absl::Status AddFileUsesV4(sqlite3* db, int64_t run, int64_t start_ns, FileUseAdder& out) {
+  RunStrings strings;
+  if (auto s = strings.Load(db, run); !s.ok()) return s;
+  auto stmt = Prepare(db, fmt::format(
+      "SELECT op, path, exe, ts FROM calls WHERE {} AND path IS NOT NULL AND errno = 0 "
+      "AND (result IS NULL OR result >= 0)",
+      RunRows(4, "calls")));
+  if (!stmt.ok()) return stmt.status();
+  sqlite3_bind_int64(stmt->get(), 1, run);
+  struct Use {
+    int64_t count = 0, first = 0, last = 0;
+  };
+  absl::flat_hash_map<std::tuple<int64_t, int64_t, int64_t>, Use> uses;
+  if (auto s = ForEachRow(db, stmt->get(), [&](sqlite3_stmt* st) {
+        const int64_t ts = sqlite3_column_int64(st, 3);
+        Use& u = uses[{sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+                       sqlite3_column_int64(st, 2)}];
+        u.first = u.count == 0 ? ts : std::min(u.first, ts);
+        u.last = u.count == 0 ? ts : std::max(u.last, ts);
+        ++u.count;
+        return absl::OkStatus();
+      });
+      !s.ok())
+    return s;
+  for (const auto& [key, u] : uses) {
+    const auto& [op, path, exe] = key;
+    out.Add(strings.Text(op), strings.Path(path), strings.Text(exe), u.count, start_ns + u.first,
+            start_ns + u.last);
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -837,39 +912,30 @@ absl::StatusOr<Profile> QueryDb::LoadProfile(int64_t run) {
   p.processes = *procs;
   p.status = p.processes == 0 ? "not started" : !p.end_ns ? "in progress" : "finished";
 
-  // Files: one row per (op, path, exe), in the order of an index on
-  // (run_id, op, path, exe) if the file has one (no sort then); merged per
-  // class and path here.
+  // Files: per (op, path, exe), merged per class and path.
   {
-    std::string sql = version_ >= 4 ? ProfileFilesV4Sql() : fmt::format(
-        "SELECT op, path, exe, count(*), min(ts_ns), max(ts_ns) FROM file_events "
-        "WHERE run_id = ?1 AND op IN ('read', 'exec', {}) AND {} "
-        "GROUP BY op, path, exe ORDER BY op, path, exe",
-        WrittenOpsSql(), kOk);
-    auto stmt = Prepare(db_, sql);
-    if (!stmt.ok()) return stmt.status();
-    sqlite3_bind_int64(stmt->get(), 1, run);
-    std::map<std::string, FileUse, std::less<>> classes[3];  // read, written, executed
-    if (auto s = ForEachRow(db_, stmt->get(), [&](sqlite3_stmt* st) {
-          std::string_view op = ColumnText(st, 0);
-          auto& by_path = classes[op == "read" ? 0 : op == "exec" ? 2 : 1];
-          std::string_view path = ColumnText(st, 1);
-          auto it = by_path.find(path);
-          if (it == by_path.end())
-            it = by_path.emplace(std::string(path), FileUse{std::string(path), 0, sqlite3_column_int64(st, 4), 0, {}})
-                     .first;
-          FileUse& f = it->second;
-          f.count += sqlite3_column_int64(st, 3);
-          f.first_ns = std::min<int64_t>(f.first_ns, sqlite3_column_int64(st, 4));
-          f.last_ns = std::max<int64_t>(f.last_ns, sqlite3_column_int64(st, 5));
-          if (auto exe = ColumnText(st, 2); !exe.empty()) f.programs.emplace_back(exe);
-          return absl::OkStatus();
-        });
-        !s.ok())
-      return s;
+    FileUseAdder files;
+    if (version_ >= 4) {
+      if (auto s = AddFileUsesV4(db_, run, p.start_ns, files); !s.ok()) return s;
+    } else {
+      auto stmt = Prepare(db_, fmt::format(
+          "SELECT op, path, exe, count(*), min(ts_ns), max(ts_ns) FROM file_events "
+          "WHERE run_id = ?1 AND op IN ('read', 'exec', {}) AND {} GROUP BY op, path, exe",
+          WrittenOpsSql(), kOk));
+      if (!stmt.ok()) return stmt.status();
+      sqlite3_bind_int64(stmt->get(), 1, run);
+      if (auto s = ForEachRow(db_, stmt->get(), [&](sqlite3_stmt* st) {
+            files.Add(ColumnText(st, 0), ColumnText(st, 1), ColumnText(st, 2),
+                      sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4),
+                      sqlite3_column_int64(st, 5));
+            return absl::OkStatus();
+          });
+          !s.ok())
+        return s;
+    }
     std::vector<FileUse>* lists[] = {&p.read, &p.written, &p.executed};
     for (int c = 0; c < 3; ++c)
-      for (auto& [path, use] : classes[c]) lists[c]->push_back(std::move(use));
+      for (auto& [path, use] : files.classes[c]) lists[c]->push_back(std::move(use));
   }
   // Programs run: successful execs.
   {
