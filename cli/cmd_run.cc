@@ -23,6 +23,7 @@
 #include "policy/compile.h"
 #include "policy/parser.h"
 #include "seccomp/filter.h"
+#include "store/schema.h"
 #include "store/store.h"
 #include "supervisor/affinity.h"
 #include "supervisor/entrypoint.h"
@@ -264,6 +265,11 @@ int RunCommand(const std::vector<std::string>& args) {
     fmt::print(stderr, "warden run: {}\n", std::string(filter.status().message()));
     return 125;
   }
+  if (auto old = store::Store::OlderSchemaVersion(o.db))
+    fmt::print(stderr,
+               "warden run: upgrading '{}' from database schema version {} to {} (once; "
+               "a big file takes a while)\n",
+               o.db, *old, store::kSchemaVersion);
   auto store = store::Store::Open(o.db);
   if (!store.ok()) {
     fmt::print(stderr, "warden run: {}\n", std::string(store.status().message()));

@@ -64,9 +64,10 @@ ArgsTemplate SplitArgs(std::string_view args);
 // the special tokens of calls.arg). Not thread-safe.
 class StringTable {
  public:
-  // A bound on remembered strings: past it the memory is dropped and
-  // strings seen again are stored again (still correct, a bit bigger).
-  static constexpr size_t kMaxRemembered = 1 << 20;
+  // A bound on remembered strings (about 25 MB of writer memory): past it
+  // the memory is dropped and strings seen again are stored again (still
+  // correct, a bit bigger). The find workload remembers 30,000.
+  static constexpr size_t kMaxRemembered = 1 << 18;
 
   explicit StringTable(StmtPtr insert) : insert_(std::move(insert)) {}
   void BeginRun(int64_t run, int64_t next = 2);

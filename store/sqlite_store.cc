@@ -507,6 +507,16 @@ absl::StatusOr<DbPtr> OpenDb(const std::string& path) {
 
 }  // namespace
 
+std::optional<int> Store::OlderSchemaVersion(const std::string& path) {
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
+  DbPtr db(raw);
+  int version = 0;
+  if (rc != SQLITE_OK || !ReadSchemaVersion(db.get(), &version).ok()) return std::nullopt;
+  if (version <= 0 || version >= kSchemaVersion) return std::nullopt;
+  return version;
+}
+
 absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, size_t queue_capacity) {
   if (path.empty()) return absl::InvalidArgumentError("database path is empty");
   auto db = OpenDb(path);

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -22,6 +23,10 @@ class Store {
   // `queue_capacity`: events buffered before Submit starts to wait.
   static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& path,
                                                      size_t queue_capacity = 65536);
+  // The schema version of the warden database at `path` when it is older
+  // than this warden's (Open will then upgrade it, which takes a while on a
+  // big file); nullopt otherwise, and for anything Open would refuse.
+  static std::optional<int> OlderSchemaVersion(const std::string& path);
   // Without FinishRun, still writes every queued event; the run keeps a NULL
   // end_ns (it did not finish cleanly).
   virtual ~Store() = default;

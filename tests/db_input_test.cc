@@ -4,6 +4,8 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "store/schema.h"
+#include "store/test_util.h"
 #include "tests/test_support.h"
 
 namespace warden::itest {
@@ -57,6 +59,30 @@ TEST_F(DbInputTest, TwoRunsWritingOneFileAtOnceBothLand) {
   ASSERT_EQ(per_run.size(), 2u) << Dump();
   EXPECT_EQ(per_run[0][1], "8");
   EXPECT_EQ(per_run[1][1], "8");
+}
+
+// A file of an older warden is upgraded by the next `warden run`, which
+// says so once on stderr; the old run's rows and the new run's are both
+// there afterwards, and the next run says nothing.
+TEST_F(DbInputTest, OlderFileIsUpgradedWithANotice) {
+  const std::string db = Path("old.db");
+  ASSERT_EQ(store::testing::CreateV1Database(db), "");
+  ExitInfo first = Run({WardenBin(), "run", "--db", db, "--", "/bin/cat", "/etc/hostname"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.err.find("upgrading '" + db + "' from database schema version 1 to " +
+                           std::to_string(store::kSchemaVersion)),
+            std::string::npos)
+      << first.err;
+  ExitInfo second = Run({WardenBin(), "run", "--db", db, "--", "true"});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(second.err.find("upgrading"), std::string::npos) << second.err;
+  EXPECT_EQ(store::testing::QueryOne(db, "PRAGMA user_version"),
+            std::to_string(store::kSchemaVersion));
+  EXPECT_EQ(store::testing::QueryOne(db, "SELECT count(*) FROM file_events WHERE run_id = 1"),
+            "1");
+  EXPECT_EQ(store::testing::QueryOne(db, "SELECT count(*) FROM file_events WHERE run_id = 2 AND "
+                                         "path = '/etc/hostname' AND op = 'read'"),
+            "1");
 }
 
 }  // namespace
