@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "fmt/format.h"
@@ -59,13 +60,11 @@ int ExportCommand(const std::vector<std::string>& args) {
     if (a == "--db") {
       db = v;
     } else if (a == "--run") {
-      int64_t id = 0;
-      auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), id);
-      if (ec != std::errc() || p != v.data() + v.size() || id <= 0) {
-        fmt::print(stderr, "warden export: --run wants a run id (a positive number), got '{}'\n", v);
+      options.run_id = ParsePositive(v);
+      if (!options.run_id) {
+        fmt::print(stderr, "warden export: {}\n", BadRunId(v));
         return 2;
       }
-      options.run_id = id;
     } else if (a == "--format") {
       if (v == "ndjson") options.format = store::ExportFormat::kNdjson;
       else if (v == "json") options.format = store::ExportFormat::kJson;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/args.h"
 #include "cli/commands.h"
 #include "fmt/format.h"
 #include "store/json.h"
@@ -195,11 +196,8 @@ int ProfileCommand(const std::vector<std::string>& args) {
     if (a == "--db") {
       db = *value;
     } else if (a == "--run") {
-      int64_t id = 0;
-      auto [p, ec] = std::from_chars(value->data(), value->data() + value->size(), id);
-      if (ec != std::errc() || p != value->data() + value->size() || id <= 0)
-        return Usage(fmt::format("--run wants a run id (a positive number), got '{}'", *value));
-      run = id;
+      run = ParsePositive(*value);
+      if (!run) return Usage(BadRunId(*value));
     } else if (*value == "json" || *value == "text") {
       json = *value == "json";
     } else {

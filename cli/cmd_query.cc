@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/args.h"
 #include "cli/commands.h"
 #include "fmt/format.h"
 #include "policy/cidr.h"
@@ -172,7 +173,7 @@ int Parse(const std::vector<std::string>& args, Args& a) {
     if (arg == "--db") {
       a.db = v;
     } else if (arg == "--run") {
-      if (!ParseInt(v, n) || n <= 0) return Usage(fmt::format("--run wants a run id (a positive number), got '{}'", v));
+      if (!ParseInt(v, n) || n <= 0) return Usage(BadRunId(v));
       a.run = n;
     } else if (arg == "--format") {
       auto f = store::ParseOutputFormat(v);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/args.h"
 #include "cli/commands.h"
 #include "fmt/format.h"
 #include "policy/glob.h"
@@ -63,12 +64,11 @@ int ReplayCommand(const std::vector<std::string>& args) {
     if (a == "--db") {
       db = v;
     } else if (a == "--run") {
-      int64_t id = 0;
-      if (!ParseNumber(v, id)) {
-        fmt::print(stderr, "warden replay: --run wants a run id (a positive number), got '{}'\n", v);
+      options.run_id = ParsePositive(v);
+      if (!options.run_id) {
+        fmt::print(stderr, "warden replay: {}\n", BadRunId(v));
         return 2;
       }
-      options.run_id = id;
     } else if (a == "--pid") {
       int pid = 0;
       if (!ParseNumber(v, pid)) {

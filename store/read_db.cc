@@ -4,7 +4,6 @@
 
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include <cerrno>
 
@@ -156,19 +155,5 @@ absl::StatusOr<bool> HasTable(sqlite3* db, std::string_view name) {
 }
 
 absl::Status OutputError() { return absl::AbortedError("writing the output failed"); }
-
-std::string FormatRfc3339Us(int64_t ns) {
-  int64_t secs = ns / 1000000000, frac = ns % 1000000000;
-  if (frac < 0) {
-    frac += 1000000000;
-    --secs;
-  }
-  time_t t = static_cast<time_t>(secs);
-  tm utc{};
-  gmtime_r(&t, &utc);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", utc.tm_year + 1900,
-                     utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
-                     frac / 1000);
-}
 
 }  // namespace warden::store

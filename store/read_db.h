@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "store/export.h"
 #include "store/sqlite_util.h"
+#include "store/timeparse.h"  // FormatRfc3339Us, for readers
 
 namespace warden::store {
 
@@ -60,8 +61,6 @@ absl::StatusOr<bool> HasTable(sqlite3* db, std::string_view name);
 // Aborted: the output could not be written (a closed pipe, a full disk).
 absl::Status OutputError();
 
-// "2026-11-23T17:33:42.123456Z": UTC, microseconds (truncated).
-std::string FormatRfc3339Us(int64_t ns);
 
 }  // namespace warden::store
 

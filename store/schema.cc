@@ -98,37 +98,6 @@ CREATE TABLE IF NOT EXISTS processes (
 );
 CREATE INDEX IF NOT EXISTS processes_run_pid ON processes(run_id, pid);
 
-CREATE VIEW IF NOT EXISTS file_events AS
-  SELECT c.id AS id, c.id >> 40 AS run_id, (SELECT start_ns FROM runs WHERE id = c.id >> 40) + c.ts AS ts_ns, c.pid AS pid,
-    (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | c.exe) AS exe,
-    (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | c.name) AS syscall,
-    (SELECT CASE WHEN p.dir IS NULL THEN p.text ELSE (SELECT d.text FROM strings d WHERE d.id = ((c.id >> 40) << 40) | p.dir) || '/' || p.text END
-     FROM strings p WHERE p.id = ((c.id >> 40) << 40) | c.path) AS path,
-    (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | c.op) AS op,
-    (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | c.flags) AS flags,
-    c.result AS result, c.errno AS errno,
-    (SELECT CASE WHEN p.dir IS NULL THEN p.text ELSE (SELECT d.text FROM strings d WHERE d.id = ((c.id >> 40) << 40) | p.dir) || '/' || p.text END
-     FROM strings p WHERE p.id = ((c.id >> 40) << 40) | c.path2) AS path2,
-    (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | c.action) AS action,
-    (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | c.rule) AS rule
-  FROM calls c WHERE c.path IS NOT NULL;
-
-CREATE VIEW IF NOT EXISTS syscall_events AS
-  SELECT c.id AS id, c.id >> 40 AS run_id, (SELECT start_ns FROM runs WHERE id = c.id >> 40) + c.ts AS ts_ns, c.pid AS pid,
-    (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | c.exe) AS exe,
-    (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | c.abi) AS abi, c.nr AS nr,
-    (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | c.name) AS name,
-    CASE WHEN c.arg IS NULL THEN (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | c.args)
-      ELSE replace((SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | c.args), char(1), CASE c.arg
-        WHEN 0 THEN (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | c.path)
-        WHEN 1 THEN (SELECT CASE WHEN p.dir IS NULL THEN p.text ELSE (SELECT d.text FROM strings d WHERE d.id = ((c.id >> 40) << 40) | p.dir) || '/' || p.text END
-     FROM strings p WHERE p.id = ((c.id >> 40) << 40) | c.path)
-        ELSE (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | c.arg) END) END AS args,
-    c.result AS result, c.errno AS errno,
-    (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | c.action) AS action,
-    (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | c.rule) AS rule
-  FROM calls c WHERE c.nr IS NOT NULL;
-
 CREATE TABLE IF NOT EXISTS exec_events (
   id             INTEGER PRIMARY KEY,
   run_id         INTEGER NOT NULL REFERENCES runs(id),
@@ -146,21 +115,6 @@ CREATE TABLE IF NOT EXISTS exec_events (
 );
 CREATE INDEX IF NOT EXISTS exec_events_run_ts ON exec_events(run_id, ts_ns);
 
-
-CREATE VIEW IF NOT EXISTS net_events AS
-  SELECT n.id AS id, n.id >> 40 AS run_id,
-    (SELECT start_ns FROM runs WHERE id = c.id >> 40) + c.ts AS ts_ns, c.pid AS pid,
-    (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | c.exe) AS exe,
-    (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | c.name) AS syscall,
-    (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | n.op) AS op,
-    (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | n.family) AS family,
-    (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | n.sock_type) AS sock_type,
-    (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | n.direction) AS direction,
-    (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | n.address) AS address,
-    n.port AS port, n.fd AS fd, c.result AS result, c.errno AS errno,
-    (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | c.action) AS action,
-    (SELECT text FROM strings WHERE id = ((c.id >> 40) << 40) | c.rule) AS rule
-  FROM nets n JOIN calls c ON c.id = n.id;
 
 -- A policy hit: a call a rule decided, or a category default that is not
 -- allow. In permissive mode enforced is 0: what would have happened.
@@ -197,6 +151,10 @@ CREATE TABLE IF NOT EXISTS policy_changes (
   message  TEXT                     -- why it was refused; NULL when accepted
 );
 
+)sql";
+
+// After the call views, which it reads.
+constexpr std::string_view kEventsView = R"sql(
 -- Version 3: every event of every kind, one row each, in a common shape
 -- (warden-db(5), VIEWS): for timelines and ad-hoc SQL without a UNION.
 -- kind: process_start, process_end, exec, file, net, syscall, policy.
@@ -229,6 +187,53 @@ CREATE VIEW IF NOT EXISTS events AS
   SELECT run_id, ts_ns, pid, exe, 'policy', syscall, target, category, result, errno, action, rule
     FROM policy_events;
 )sql";
+
+// The views that give file, network and syscall events back from calls,
+// nets and strings (versions 4 and 5), with the columns those tables had
+// before. Built from StringSql/PathSql, the expressions the queries that
+// read calls directly use too.
+std::string CallViewsSql() {
+  const std::string run = "c.id >> 40";
+  auto text = [&](std::string_view col) { return StringSql(run, col); };
+  auto path = [&](std::string_view col) { return PathSql(run, col); };
+  const std::string common = fmt::format(
+      "c.id >> 40 AS run_id, (SELECT start_ns FROM runs WHERE id = c.id >> 40) + c.ts AS ts_ns, "
+      "c.pid AS pid, {} AS exe",
+      text("c.exe"));
+  const std::string verdict =
+      fmt::format("c.result AS result, c.errno AS errno, {} AS action, {} AS rule",
+                  text("c.action"), text("c.rule"));
+  std::string sql = fmt::format(
+      "CREATE VIEW IF NOT EXISTS file_events AS SELECT c.id AS id, {common}, {name} AS syscall, "
+      "{path} AS path, {op} AS op, {flags} AS flags, c.result AS result, c.errno AS errno, "
+      "{path2} AS path2, {action} AS action, {rule} AS rule "
+      "FROM calls c WHERE c.path IS NOT NULL;\n",
+      fmt::arg("common", common), fmt::arg("name", text("c.name")), fmt::arg("path", path("c.path")),
+      fmt::arg("op", text("c.op")), fmt::arg("flags", text("c.flags")),
+      fmt::arg("path2", path("c.path2")), fmt::arg("action", text("c.action")),
+      fmt::arg("rule", text("c.rule")));
+  // args: the template with its token put back (calls.arg: 0 the path
+  // row's own text, 1 the whole path, else a string of its own).
+  sql += fmt::format(
+      "CREATE VIEW IF NOT EXISTS syscall_events AS SELECT c.id AS id, {common}, {abi} AS abi, "
+      "c.nr AS nr, {name} AS name, CASE WHEN c.arg IS NULL THEN {args} ELSE replace({args}, "
+      "char(1), CASE c.arg WHEN 0 THEN {path_text} WHEN 1 THEN {path} ELSE {arg} END) END AS args, "
+      "{verdict} FROM calls c WHERE c.nr IS NOT NULL;\n",
+      fmt::arg("common", common), fmt::arg("abi", text("c.abi")), fmt::arg("name", text("c.name")),
+      fmt::arg("args", text("c.args")), fmt::arg("path_text", text("c.path")),
+      fmt::arg("path", path("c.path")), fmt::arg("arg", text("c.arg")),
+      fmt::arg("verdict", verdict));
+  sql += fmt::format(
+      "CREATE VIEW IF NOT EXISTS net_events AS SELECT n.id AS id, {common}, {name} AS syscall, "
+      "{op} AS op, {family} AS family, {type} AS sock_type, {direction} AS direction, "
+      "{address} AS address, n.port AS port, n.fd AS fd, {verdict} "
+      "FROM nets n JOIN calls c ON c.id = n.id;\n",
+      fmt::arg("common", common), fmt::arg("name", text("c.name")), fmt::arg("op", text("n.op")),
+      fmt::arg("family", text("n.family")), fmt::arg("type", text("n.sock_type")),
+      fmt::arg("direction", text("n.direction")), fmt::arg("address", text("n.address")),
+      fmt::arg("verdict", verdict));
+  return sql;
+}
 
 // Columns added to existing tables since version 1. CREATE TABLE IF NOT
 // EXISTS leaves an existing table as it is, so a file written by an older
@@ -408,7 +413,8 @@ absl::Status CreateTables(sqlite3* db) {
       return absl::InternalError(
           fmt::format("upgrading the database to version {}: {}", kSchemaVersion,
                       std::string(s.message())));
-  if (auto s = ExecSql(db, std::string(kSchema).c_str()); !s.ok())
+  const std::string schema = fmt::format("{}{}{}", kSchema, CallViewsSql(), kEventsView);
+  if (auto s = ExecSql(db, schema.c_str()); !s.ok())
     return absl::InternalError(fmt::format("creating tables: {}", std::string(s.message())));
   return ExecSql(db, fmt::format("PRAGMA user_version = {}", kSchemaVersion).c_str());
 }

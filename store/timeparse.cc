@@ -2,6 +2,7 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <cctype>
 #include <limits>
 #include <optional>
@@ -225,19 +226,23 @@ int64_t NowNs() {
   return static_cast<int64_t>(ts.tv_sec) * kNsPerSec + ts.tv_nsec;
 }
 
-std::string FormatRfc3339Ms(int64_t ns) {
+std::string FormatRfc3339(int64_t ns, int digits) {
   int64_t secs = ns / kNsPerSec;
   int64_t rem = ns % kNsPerSec;
   if (rem < 0) {
     rem += kNsPerSec;
     --secs;
   }
+  digits = std::clamp(digits, 0, 9);
+  int64_t unit = 1;
+  for (int i = digits; i < 9; ++i) unit *= 10;
   time_t t = static_cast<time_t>(secs);
   tm utc{};
   gmtime_r(&t, &utc);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", utc.tm_year + 1900,
-                     utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
-                     rem / 1000000);
+  std::string out = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", utc.tm_year + 1900,
+                                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec);
+  if (digits > 0) out += fmt::format(".{:0{}}", rem / unit, digits);
+  return out + "Z";
 }
 
 }  // namespace warden::store

@@ -28,8 +28,11 @@ absl::StatusOr<int64_t> ParseTimeNs(std::string_view text, int64_t now_ns);
 // CLOCK_REALTIME in nanoseconds.
 int64_t NowNs();
 
-// "2026-11-23T10:00:00.123Z": UTC, milliseconds (truncated, not rounded).
-std::string FormatRfc3339Ms(int64_t ns);
+// "2026-11-23T10:00:00.123Z": UTC, with `digits` (0-9) fractional digits,
+// truncated, not rounded. Ms: 3 digits; Us: 6.
+std::string FormatRfc3339(int64_t ns, int digits);
+inline std::string FormatRfc3339Ms(int64_t ns) { return FormatRfc3339(ns, 3); }
+inline std::string FormatRfc3339Us(int64_t ns) { return FormatRfc3339(ns, 6); }
 
 }  // namespace warden::store
 

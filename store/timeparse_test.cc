@@ -107,6 +107,15 @@ TEST(FormatRfc3339Test, UtcWithMilliseconds) {
   EXPECT_EQ(FormatRfc3339Ms(-1), "1969-12-31T23:59:59.999Z");
 }
 
+// One formatter for every precision: truncated, never rounded, and the
+// second before the epoch for negative times.
+TEST(FormatRfc3339Test, AnyNumberOfDigits) {
+  EXPECT_EQ(FormatRfc3339Us(kT0 + 123456999), "2026-11-23T10:00:00.123456Z");
+  EXPECT_EQ(FormatRfc3339Us(-1), "1969-12-31T23:59:59.999999Z");
+  EXPECT_EQ(FormatRfc3339(kT0 + 999999999, 0), "2026-11-23T10:00:00Z");
+  EXPECT_EQ(FormatRfc3339(kT0 + 7, 9), "2026-11-23T10:00:00.000000007Z");
+}
+
 TEST(FormatRfc3339Test, RoundTrips) {
   for (int64_t t : {kT0, kT0 + 1000000, int64_t{951868800} * kSec + 999000000})
     EXPECT_EQ(Parse(FormatRfc3339Ms(t)), t);
