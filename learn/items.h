@@ -1,0 +1,71 @@
+// Observations grouped into items: one per (kind, program, target) after
+// path generalisation (generalize.h), with the evidence behind it -- how
+// many calls, in which runs, first and last seen. `learn` turns items into
+// rules, `expect` into expected items, `verify` compares them with an
+// expected profile: all three group the same way.
+#ifndef WARDEN_LEARN_ITEMS_H_
+#define WARDEN_LEARN_ITEMS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "learn/observation.h"
+#include "policy/policy.h"
+
+namespace warden::learn {
+
+// How paths and ports are generalised (generalize.h documents each rule).
+struct Generalization {
+  bool exact = false;  // keep every path literal (--exact)
+  int collapse = 0;    // 0: the default (generalize.h); else --collapse N
+};
+
+struct Item {
+  Kind kind = Kind::kFileRead;
+  std::string program;  // the caller's executable
+  // File kinds and exec: the path, or a glob standing for several.
+  // Network kinds: "ADDRESS:PORT" ("[ADDRESS]:PORT" for IPv6), with "*" for
+  // a port that varies from run to run (the kernel's ephemeral ports) and,
+  // for kAccept, the local port the peer was accepted on.
+  std::string target;
+  // Network kinds, structured: family, address, port (nullopt: any).
+  int family = 0;
+  std::string address;
+  std::optional<int> port;
+  policy::Protocol protocol = policy::Protocol::kAny;
+  // Evidence.
+  int64_t count = 0;
+  int64_t first_ns = 0, last_ns = 0;
+  std::vector<uint32_t> runs;  // indexes into `runs`, sorted, unique
+};
+
+// All items of a set of runs, sorted by (program, kind, target): the order
+// every output uses, so the same runs always give the same bytes.
+struct ItemSet {
+  std::vector<RunRef> runs;
+  std::vector<Item> items;
+  uint64_t lost_events = 0;  // summed over the runs
+};
+
+// An ObservationSink that groups what it receives. Denied calls of a run
+// recorded in active mode (they did not happen) are left out.
+class ItemCollector : public ObservationSink {
+ public:
+  explicit ItemCollector(Generalization g);
+  ~ItemCollector() override;
+  absl::Status Runs(const std::vector<RunRef>& runs) override;
+  absl::Status Add(const Observation& o) override;
+  // Generalises and groups: call once, after the reader is done.
+  ItemSet Finish();
+
+ private:
+  struct Impl;
+  Impl* impl_;
+};
+
+}  // namespace warden::learn
+
+#endif  // WARDEN_LEARN_ITEMS_H_
