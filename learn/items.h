@@ -21,12 +21,19 @@ namespace warden::learn {
 struct Generalization {
   bool exact = false;  // keep every path literal (--exact)
   int collapse = 0;    // 0: the default (generalize.h); else --collapse N
+  // More directories whose entries may be random temp names, besides /tmp,
+  // /var/tmp and /dev/shm (learn adds $TMPDIR).
+  std::vector<std::string> temp_dirs;
+  // The kernel's ephemeral port range; 0, 0: read it from
+  // /proc/sys/net/ipv4/ip_local_port_range (32768-60999 when unreadable).
+  int ephemeral_lo = 0, ephemeral_hi = 0;
 };
 
 struct Item {
   Kind kind = Kind::kFileRead;
   std::string program;  // the caller's executable
-  // File kinds and exec: the path, or a glob standing for several.
+  // File kinds and exec: the path, or a glob standing for several; always
+  // glob syntax (policy/glob.h): a literal path has its * ? [ \ escaped.
   // Network kinds: "ADDRESS:PORT" ("[ADDRESS]:PORT" for IPv6), with "*" for
   // a port that varies from run to run (the kernel's ephemeral ports) and,
   // for kAccept, the local port the peer was accepted on.
