@@ -6,8 +6,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "fmt/format.h"
+#include "policy/call_facts.h"
 #include "policy/protections.h"
+#include "supervisor/effect_facts.h"
 #include "supervisor/paths.h"
 #include "supervisor/tracee_socket.h"
 #include "supervisor/tracee_memory.h"
@@ -16,66 +17,18 @@ namespace warden::supervisor {
 namespace {
 
 using policy::Action;
-using policy::FileAccess;
 using policy::NetKind;
 
-FileAccess OpenAccess(uint64_t flags) {
-  if (flags & O_PATH) return FileAccess::kNone;
-  int a = 0;
-  switch (flags & O_ACCMODE) {
-    case O_RDONLY: a = 1; break;
-    case O_WRONLY: a = 2; break;
-    default: a = 3; break;  // O_RDWR, and the invalid 3 (read and write checks)
-  }
-  if (flags & (O_CREAT | O_TRUNC)) a |= 2;
-  return static_cast<FileAccess>(a);
-}
-
-bool Unreadable(const std::string& path) { return !path.empty() && path[0] == '<'; }
-
-policy::Protocol ProtocolOf(int sock_type) {
-  if (sock_type == SOCK_STREAM) return policy::Protocol::kTcp;
-  if (sock_type == SOCK_DGRAM) return policy::Protocol::kUdp;
-  return policy::Protocol::kAny;
-}
-
 int ArgFd(const PendingCall& c, int i) { return static_cast<int32_t>(c.args[i]); }
-
-// File facts: what the call does to which path(s).
-void DescribeFile(const PendingCall& c, policy::Call& call) {
-  const EffectRow& e = *c.effect;
-  if (e.effect == Effect::kExec) {
-    call.exec = true;
-    call.path = c.path;
-    call.unreadable = Unreadable(c.path);
-    return;
-  }
-  switch (FileUseOf(e)) {
-    case FileUse::kNone: return;
-    case FileUse::kWrite: call.access = FileAccess::kWrite; break;
-    case FileUse::kOpen:
-      if (e.effect == Effect::kOpenByHandle) return;  // judged at exit: the path comes from the fd
-      call.access = OpenAccess(c.open_flags);
-      break;
-  }
-  call.path = c.path;
-  // rename and link: the second path is judged too; a symlink's text is not a path.
-  if (e.effect == Effect::kTwoPaths) call.path2 = c.path2;
-  call.unreadable = Unreadable(c.path) || (e.effect == Effect::kTwoPaths && Unreadable(c.path2));
-}
 
 // Network facts of connect / sendto / sendmsg (with an address) and bind.
 // `judging`: a policy will judge it; only then is the socket's protocol
 // asked of the kernel (three syscalls per connect otherwise wasted).
 void DescribeNet(Tracee& t, const PendingCall& c, policy::Call& call, bool judging) {
   const Effect e = c.effect->effect;
-  if (e == Effect::kConnect ||
-      ((e == Effect::kSendto || e == Effect::kSendmsg || e == Effect::kSendmmsg) && c.has_addr))
-    call.net = NetKind::kOutbound;
-  else if (e == Effect::kBind)
-    call.net = NetKind::kBind;
-  else
-    return;
+  const NetKind kind = NetKindOf(e, c.has_addr);
+  if (kind != NetKind::kOutbound && kind != NetKind::kBind) return;  // accept: at its exit
+  call.net = kind;
   call.unreadable = c.addr.unreadable || (e == Effect::kConnect && !c.has_addr);
   // An address warden could not read could be an IP peer: judged as one,
   // so that network rules and the network default fail closed.
@@ -84,29 +37,11 @@ void DescribeNet(Tracee& t, const PendingCall& c, policy::Call& call, bool judgi
   call.port = c.addr.port;
   if (judging && (call.family == AF_INET || call.family == AF_INET6)) {
     auto facts = QuerySocket(t.proc->tgid, ArgFd(c, 0));
-    if (facts) call.protocol = ProtocolOf(facts->type);
+    if (facts) call.protocol = policy::ProtocolOf(facts->type);
   }
-}
-
-std::string Target(const policy::Call& c) {
-  if (c.net != NetKind::kNone) {
-    if (c.family == AF_INET6) return fmt::format("[{}]:{}", c.address, c.port);
-    return fmt::format("{}:{}", c.address, c.port);
-  }
-  if (!c.path2.empty()) return fmt::format("{} -> {}", c.path, c.path2);
-  return std::string(c.path);
 }
 
 }  // namespace
-
-std::string_view CategoryName(const policy::Call& c) {
-  if (c.exec) return "exec";
-  if (c.net == NetKind::kOutbound) return "network-outbound";
-  if (c.net == NetKind::kAccept || c.net == NetKind::kBind) return "network-inbound";
-  if (c.access == FileAccess::kRead) return "file-read";
-  if (c.access != FileAccess::kNone) return "file-write";
-  return "syscall";
-}
 
 PolicyGate::PolicyGate(std::shared_ptr<const policy::Policy> policy) {
   if (policy) current_ = std::make_shared<policy::Evaluator>(std::move(policy));
@@ -165,8 +100,8 @@ policy::Verdict PolicyGate::Decide(Tracee& t, const policy::Call& call,
   else if (eval && mode != policy::Mode::kInactive) v = eval->Judge(call);
   Apply(c, v, mode, log, ignored, protection.has_value());
   if (c.record_hit) {  // only policy events carry them: not formatted per stop
-    c.category = std::string(CategoryName(call));
-    c.target = Target(call);
+    c.category = std::string(policy::CategoryName(call));
+    c.target = policy::Target(call);
   }
   if (!c.enforced || v.action == Action::kMonitor) return policy::Verdict{};
   return v;
@@ -182,7 +117,8 @@ policy::Verdict PolicyGate::AtEntry(Tracee& t, SyscallRecorder& recorder) {
   call.exe_alias = t.proc->exec_path;
   const bool judging = Judging();
   if (c.effect != nullptr && !JudgedAtExit(c)) {
-    DescribeFile(c, call);  // the protections need it too (/proc/PID/mem)
+    // The protections need the file facts too (/proc/PID/mem).
+    DescribeFileUse(*c.effect, c.path, c.path2, c.open_flags, call);
     DescribeNet(t, c, call, judging);
   }
   std::optional<uint64_t> clone3;
@@ -242,13 +178,11 @@ policy::Verdict PolicyGate::AtExit(Tracee& t, SyscallRecorder& recorder, int64_t
       path = facts->peer.address;
       call.address = path;
       call.port = facts->local.port;  // inbound rules name the local port
-      call.protocol = ProtocolOf(facts->type);
+      call.protocol = policy::ProtocolOf(facts->type);
     }
   } else {
     path = recorder.FdPath(t, static_cast<int>(ret));
-    call.path = path;
-    call.access = OpenAccess(c.args[2]);
-    call.unreadable = path.empty() || path[0] != '/';
+    policy::DescribeOpenedFile(path, c.args[2], call);
   }
   return Decide(t, call, std::nullopt);
 }

@@ -59,10 +59,6 @@ class PolicyGate {
   std::shared_ptr<policy::Evaluator> current_;  // tracer thread only
 };
 
-// The policy category of a call, as policy events name it
-// ("file-read", "network-outbound", "exec", "syscall").
-std::string_view CategoryName(const policy::Call& c);
-
 }  // namespace warden::supervisor
 
 #endif  // WARDEN_SUPERVISOR_POLICY_GATE_H_
