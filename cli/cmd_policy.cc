@@ -1,10 +1,15 @@
 // `warden policy check FILE` and `warden policy show FILE`: validate a
 // policy file (warden-policy(5)) without running anything, and print what
-// warden understood of it.
+// warden understood of it. `warden policy test FILE`: judge a recorded run
+// with it, offline (dryrun/).
+#include <iostream>
 #include <string>
 #include <vector>
 
+#include "cli/args.h"
 #include "cli/commands.h"
+#include "dryrun/dry_run.h"
+#include "dryrun/report.h"
 #include "fmt/format.h"
 #include "policy/cidr.h"
 #include "policy/parser.h"
@@ -21,7 +26,11 @@ using policy::Rule;
 constexpr std::string_view kPolicyUsage =
     "usage: warden policy check FILE   validate a policy file\n"
     "       warden policy show FILE    print the policy as warden reads it\n"
-    "See warden-policy(5).\n";
+    "       warden policy test FILE [--db PATH] [--run ID] [--format text|ndjson]\n"
+    "                                  judge a recorded run with the policy, offline:\n"
+    "                                  exit 0 if nothing would be denied or killed, 1 if\n"
+    "                                  something would, 2 on bad input\n"
+    "See warden-policy(5), and warden(1) for what a dry run cannot see.\n";
 
 size_t EnabledRules(const Policy& p) {
   size_t n = 0;
@@ -85,13 +94,82 @@ void Show(const Policy& p) {
 }
 
 // Prints why the file cannot be used and returns the exit status.
-int Report(const absl::Status& s) {
+int Report(const absl::Status& s, std::string_view command = "check") {
   // A policy error is already "FILE:LINE:COLUMN: what", one per line.
   if (s.code() == absl::StatusCode::kInvalidArgument)
     fmt::print(stderr, "{}\n", std::string(s.message()));
   else
-    fmt::print(stderr, "warden policy check: {}\n", std::string(s.message()));
+    fmt::print(stderr, "warden policy {}: {}\n", command, std::string(s.message()));
   return 2;
+}
+
+struct TestArgs {
+  std::string policy_file;
+  dryrun::DryRunOptions dry;
+  bool ndjson = false;
+};
+
+// `test FILE [--db PATH] [--run ID] [--format text|ndjson]`; nullopt after
+// printing what is wrong.
+std::optional<TestArgs> ParseTestArgs(const std::vector<std::string>& args) {
+  TestArgs t;
+  t.dry.db_path = "warden.db";
+  for (size_t i = 1; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a != "--db" && a != "--run" && a != "--format") {
+      if (!t.policy_file.empty() || a.starts_with("-")) {
+        fmt::print(stderr, "warden policy test: unknown argument '{}'\n{}", a, kPolicyUsage);
+        return std::nullopt;
+      }
+      t.policy_file = a;
+      continue;
+    }
+    if (i + 1 >= args.size()) {
+      fmt::print(stderr, "warden policy test: {} needs a value\n{}", a, kPolicyUsage);
+      return std::nullopt;
+    }
+    const std::string& v = args[++i];
+    if (a == "--db") {
+      t.dry.db_path = v;
+    } else if (a == "--run") {
+      t.dry.run = ParsePositive(v);
+      if (!t.dry.run) {
+        fmt::print(stderr, "warden policy test: {}\n", BadRunId(v));
+        return std::nullopt;
+      }
+    } else if (v == "text" || v == "ndjson") {
+      t.ndjson = v == "ndjson";
+    } else {
+      fmt::print(stderr, "warden policy test: --format is text or ndjson, not '{}'\n", v);
+      return std::nullopt;
+    }
+  }
+  if (t.policy_file.empty()) {
+    fmt::print(stderr, "warden policy test: which policy file?\n{}", kPolicyUsage);
+    return std::nullopt;
+  }
+  return t;
+}
+
+// Exit 0: nothing would be denied or killed; 1: something would; 2: bad input.
+int Test(const std::vector<std::string>& args) {
+  auto t = ParseTestArgs(args);
+  if (!t) return 2;
+  absl::StatusOr<Policy> p = policy::ParsePolicyFile(t->policy_file);
+  if (!p.ok()) return Report(p.status(), "test");
+  std::string buf;
+  auto on_hit = [&](const dryrun::Hit& h) {
+    buf += t->ndjson ? dryrun::HitJson(h) : dryrun::HitLine(h);
+    if (buf.size() >= (1 << 16)) {
+      std::cout << buf;
+      buf.clear();
+    }
+  };
+  auto outcome = dryrun::DryRun(t->dry, *p, on_hit);
+  if (!outcome.ok()) return Report(outcome.status(), "test");
+  buf += t->ndjson ? dryrun::SummaryJson(*outcome, *p) : dryrun::SummaryText(*outcome, *p);
+  std::cout << buf << std::flush;
+  return outcome->denied + outcome->killed > 0 ? 1 : 0;
 }
 
 }  // namespace
@@ -101,6 +179,7 @@ int PolicyCommand(const std::vector<std::string>& args) {
     fmt::print("{}", kPolicyUsage);
     return 0;
   }
+  if (!args.empty() && args[0] == "test") return Test(args);
   if (args.size() != 2 || (args[0] != "check" && args[0] != "show")) {
     fmt::print(stderr, "{}", kPolicyUsage);
     return 2;
