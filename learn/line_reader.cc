@@ -65,7 +65,15 @@ absl::Status LineReader::Fill() {
     return absl::FailedPreconditionError(
         fmt::format("cannot read '{}' after line {}: {}", path_, line_, msg ? msg : "error"));
   }
-  if (n == 0) eof_ = true;
+  if (n == 0) {
+    eof_ = true;
+    // Z_BUF_ERROR at the end: a gzip stream cut short (a partial copy).
+    int err = Z_OK;
+    gzerror(Gz(gz_), &err);
+    if (err == Z_BUF_ERROR)
+      return absl::FailedPreconditionError(fmt::format(
+          "'{}' is cut short: its gzip stream ends after line {}", path_, line_));
+  }
   end_ += static_cast<size_t>(n);
   return absl::OkStatus();
 }
