@@ -1,5 +1,7 @@
 #include "verify/json_bytes.h"
 
+#include <algorithm>
+
 #include "fmt/format.h"
 
 namespace warden::verify {
@@ -32,17 +34,32 @@ constexpr ShortEscape kShortEscapes[] = {
 
 bool IsHex(char c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'); }
 
-// True when json[i] starts "\udcXX" with XX in 80..ff.
-bool IsByteEscape(std::string_view json, size_t i) {
-  if (i + 6 > json.size() || json[i] != '\\' || json[i + 1] != 'u') return false;
+// The escapes of a JSON text, one at a time: what each is and how long.
+enum class Escape { kNone, kByte, kHighSurrogate, kOther };
+
+// json[i] is a backslash: which escape starts there. `after_high`: the
+// escape just before was a high surrogate, so a \udcXX here is the second
+// half of a real character, not a byte.
+Escape EscapeAt(std::string_view json, size_t i, bool after_high) {
+  if (i + 6 > json.size() || json[i + 1] != 'u') return Escape::kOther;
   for (size_t k = 2; k < 6; ++k)
-    if (!IsHex(json[i + k])) return false;
-  char x = static_cast<char>(json[i + 4] | 0x20);
-  return (json[i + 2] | 0x20) == 'd' && (json[i + 3] | 0x20) == 'c' && ((x >= '8' && x <= '9') || x >= 'a');
+    if (!IsHex(json[i + k])) return Escape::kOther;
+  auto lower = [&](size_t k) { return static_cast<char>(json[i + k] | 0x20); };
+  char y = lower(3), x = lower(4);
+  if (lower(2) == 'd' && (y == '8' || y == '9' || y == 'a' || y == 'b')) return Escape::kHighSurrogate;
+  if (!after_high && lower(2) == 'd' && lower(3) == 'c' && (x == '8' || x == '9' || (x >= 'a' && x <= 'f')))
+    return Escape::kByte;
+  return Escape::kOther;
 }
 
-constexpr size_t kEscapeLen = 6;     // \udcXX
-constexpr size_t kRewrittenLen = 12;  // \u0000\u00XX
+// The length of the escape at json[i]: "\\uXXXX" 6, any other 2 (cut at
+// the end of the text).
+size_t EscapeLength(std::string_view json, size_t i) {
+  bool unicode = i + 1 < json.size() && json[i + 1] == 'u';
+  return std::min<size_t>(unicode ? 6 : 2, json.size() - i);
+}
+
+constexpr size_t kRewrittenLen = 12;  // \u0000\u00XX for \udcXX
 
 }  // namespace
 
@@ -69,33 +86,38 @@ std::string JsonBytes(std::string_view s) {
 std::string RewriteByteEscapes(std::string_view json) {
   std::string out;
   out.reserve(json.size());
+  bool after_high = false;
   for (size_t i = 0; i < json.size();) {
     if (json[i] != '\\') {
       out.push_back(json[i++]);
-    } else if (IsByteEscape(json, i)) {
+      after_high = false;
+      continue;
+    }
+    Escape e = EscapeAt(json, i, after_high);
+    size_t n = EscapeLength(json, i);
+    if (e == Escape::kByte) {
       out += "\\u0000\\u00";
       out.append(json.substr(i + 4, 2));
-      i += kEscapeLen;
     } else {  // any other escape, "\\" included, is copied whole
-      out.append(json.substr(i, 2));
-      i += 2;
+      out.append(json.substr(i, n));
     }
+    after_high = e == Escape::kHighSurrogate;
+    i += n;
   }
   return out;
 }
 
 size_t OriginalOffset(std::string_view json, size_t offset) {
   size_t r = 0;
+  bool after_high = false;
   for (size_t i = 0; i < json.size();) {
-    size_t from = 1, to = 1;
-    if (json[i] == '\\') {
-      bool byte = IsByteEscape(json, i);
-      from = byte ? kEscapeLen : 2;
-      to = byte ? kRewrittenLen : 2;
-    }
+    Escape e = json[i] == '\\' ? EscapeAt(json, i, after_high) : Escape::kNone;
+    size_t from = e == Escape::kNone ? 1 : EscapeLength(json, i);
+    size_t to = e == Escape::kByte ? kRewrittenLen : from;
     if (offset < r + to) return i;
     r += to;
     i += from;
+    after_high = e == Escape::kHighSurrogate;
   }
   return json.size();
 }

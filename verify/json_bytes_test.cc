@@ -44,6 +44,16 @@ TEST(JsonBytesTest, RewriteOnlyRealEscapes) {
   EXPECT_EQ(RewriteByteEscapes(R"("\u00e9\n")"), R"("\u00e9\n")");
 }
 
+TEST(JsonBytesTest, LowSurrogateOfARealPairIsNoByte) {
+  // U+1F480 written as a surrogate pair: its second half is \udc80.
+  EXPECT_EQ(RewriteByteEscapes(R"("\ud83d\udc80")"), R"("\ud83d\udc80")");
+  EXPECT_EQ(ReadBack(R"("\ud83d\udc80")"), "\xf0\x9f\x92\x80");
+  // After a character that is not a high surrogate it is a byte again.
+  EXPECT_EQ(RewriteByteEscapes(R"("\ud83d\udc80\udc80")"), R"("\ud83d\udc80\u0000\u0080")");
+  EXPECT_EQ(RewriteByteEscapes(R"("\u0041\udc80")"), R"("\u0041\u0000\u0080")");
+  EXPECT_EQ(ReadBack(R"("\ud83d\udc80\udcff")"), "\xf0\x9f\x92\x80\xff");
+}
+
 TEST(JsonBytesTest, RestoreLeavesOtherTextAlone) {
   EXPECT_EQ(RestoreBytes("café"), "café");  // U+00E9 without a NUL before it
   EXPECT_EQ(RestoreBytes(std::string("a\0\xc3\xa9", 4)), "a\xe9");
