@@ -18,6 +18,8 @@ int QueryCommand(const std::vector<std::string>& args);
 int ReplayCommand(const std::vector<std::string>& args);
 int EventsCommand(const std::vector<std::string>& args);
 int PruneCommand(const std::vector<std::string>& args);
+int ExpectCommand(const std::vector<std::string>& args);
+int VerifyCommand(const std::vector<std::string>& args);
 
 }  // namespace warden::cli
 

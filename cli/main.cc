@@ -32,11 +32,16 @@ commands:
                       print a run's events; --follow: as a running warden records them
   prune [--db PATH] --older-than DURATION [--vacuum] [--dry-run]
                       remove the runs older than DURATION (72h, 7d, ...)
+  expect [--db PATH]... [--run ID]... [--from T] [--to T] [--service NAME] [--min-rate R]
+         [--tag NAME=GLOB]... [--collapse N] [--exact] [-o FILE]
+                      write an expected profile (warden-expect(5)) of recorded runs
+  verify --expect FILE [--db PATH | --observations EXPORT] [--run ID] [--format text|json]
+                      check runs against an expected profile: rate, missing, unexpected
   policy check FILE   validate a policy file (warden-policy(5))
   policy show FILE    print a policy file as warden reads it
   version             print warden's version
 
-See warden(1), warden-policy(5) and warden-db(5).
+See warden(1), warden-policy(5), warden-db(5) and warden-expect(5).
 )";
 
 struct Command {
@@ -55,6 +60,8 @@ constexpr Command kCommands[] = {
     {"replay", warden::cli::ReplayCommand},
     {"events", warden::cli::EventsCommand},
     {"prune", warden::cli::PruneCommand},
+    {"expect", warden::cli::ExpectCommand},
+    {"verify", warden::cli::VerifyCommand},
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include "absl/status/status.h"
 #include "fmt/format.h"
+#include "learn/generalize.h"
 #include "policy/glob.h"
 #include "store/timeparse.h"
 #include "verify/match.h"
@@ -64,7 +65,7 @@ ExpectedProfile MakeExpected(const learn::ItemSet& set, const ExpectOptions& opt
   p.coverage = options.coverage;
   p.items.reserve(set.items.size());
   for (const auto& item : set.items) {
-    ExpectedItem e{item.kind, item.program, item.target, false, ""};
+    ExpectedItem e{item.kind, learn::LiteralGlob(item.program), item.target, false, ""};
     for (const auto& g : options.optional) e.optional = e.optional || RuleMatches(g, item);
     for (const auto& rule : options.tags)
       if (RuleMatches(rule.glob, item)) {

@@ -1,0 +1,66 @@
+#include "cli/option_table.h"
+
+#include <charconv>
+
+#include "cli/args.h"
+#include "fmt/format.h"
+#include "store/timeparse.h"
+
+namespace warden::cli {
+
+std::optional<std::string> ParseOptions(const std::vector<std::string>& args, const std::vector<Option>& table) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string name = args[i];
+    std::optional<std::string> value;
+    if (size_t eq = name.find('='); name.starts_with("--") && eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name.resize(eq);
+    }
+    const Option* option = nullptr;
+    for (const auto& o : table)
+      if (o.name == name) option = &o;
+    if (!option) return fmt::format("unexpected argument '{}'", args[i]);
+    if (!option->takes_value && value) return fmt::format("{} takes no value", name);
+    if (option->takes_value && !value) {
+      if (i + 1 >= args.size()) return fmt::format("{} needs a value", name);
+      value = args[++i];
+    }
+    if (auto error = option->apply(value.value_or(""))) return error;
+  }
+  return std::nullopt;
+}
+
+void AddSelectionOptions(std::vector<Option>& table, learn::Selection& selection, int64_t now_ns) {
+  table.push_back({"--db", true, [&selection](const std::string& v) -> std::optional<std::string> {
+                     selection.dbs.push_back(v);
+                     return std::nullopt;
+                   }});
+  table.push_back({"--run", true, [&selection](const std::string& v) -> std::optional<std::string> {
+                     auto id = ParsePositive(v);
+                     if (!id) return BadRunId(v);
+                     selection.runs.push_back(*id);
+                     return std::nullopt;
+                   }});
+  for (std::string_view name : {"--from", "--to"}) {
+    auto& field = name == "--from" ? selection.from_ns : selection.to_ns;
+    table.push_back({name, true, [&field, name, now_ns](const std::string& v) -> std::optional<std::string> {
+                       auto t = store::ParseTimeNs(v, now_ns);
+                       if (!t.ok()) return fmt::format("{}: {}", name, std::string(t.status().message()));
+                       field = *t;
+                       return std::nullopt;
+                     }});
+  }
+}
+
+std::optional<double> ParseRate(std::string_view s) {
+  bool percent = s.ends_with('%');
+  if (percent) s.remove_suffix(1);
+  double v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || s.empty()) return std::nullopt;
+  if (percent) v /= 100;
+  if (!(v >= 0 && v <= 1)) return std::nullopt;
+  return v;
+}
+
+}  // namespace warden::cli

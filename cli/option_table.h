@@ -1,0 +1,41 @@
+// Command-line options as a table: each entry names an option, says
+// whether it takes a value and how to apply it. `warden expect` and
+// `warden verify` parse with it, and their run selection (--db, --run,
+// --from, --to: learn/observation.h's Selection) is one shared set of
+// entries.
+#ifndef WARDEN_CLI_OPTION_TABLE_H_
+#define WARDEN_CLI_OPTION_TABLE_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "learn/observation.h"
+
+namespace warden::cli {
+
+struct Option {
+  std::string_view name;  // "--db", "-o"
+  bool takes_value;
+  // Applies the value ("" for a flag); returns an error message, or nullopt.
+  std::function<std::optional<std::string>(const std::string&)> apply;
+};
+
+// "--name VALUE", "--name=VALUE" and flags, in any order; a value may be
+// given again (repeatable options append). The first problem as a message
+// (an unknown argument, a missing value, what `apply` said), or nullopt.
+std::optional<std::string> ParseOptions(const std::vector<std::string>& args, const std::vector<Option>& table);
+
+// --db PATH (repeatable), --run ID (repeatable), --from T, --to T
+// (store/timeparse.h, relative to `now_ns`).
+void AddSelectionOptions(std::vector<Option>& table, learn::Selection& selection, int64_t now_ns);
+
+// A number from 0 to 1 (0.8), or a percentage (80%).
+std::optional<double> ParseRate(std::string_view s);
+
+}  // namespace warden::cli
+
+#endif  // WARDEN_CLI_OPTION_TABLE_H_
