@@ -11,6 +11,7 @@
 #include "dryrun/offline_policy.h"
 #include "dryrun/process_history.h"
 #include "dryrun/run_reader.h"
+#include "fmt/format.h"
 #include "policy/call_facts.h"
 #include "policy/evaluate.h"
 #include "policy/glob.h"
@@ -141,6 +142,7 @@ void Judge::Report(const RecordedCall& r, const Described& d, const policy::Verd
   }
   h.category = std::string(policy::CategoryName(d.call));
   h.target = policy::Target(d.call);
+  if (d.peer_unknown) h.target = fmt::format("?:{}", d.call.port);  // accept(fd, NULL, NULL)
   h.action = v.action;
   h.rule = v.rule;
   on_hit_(h);
