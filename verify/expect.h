@@ -1,6 +1,8 @@
 // `warden expect`: an expected profile (expected.h) from the items of
 // recorded runs (learn/items.h), one expected item per item, in the same
-// order, so the same runs always give the same bytes.
+// order, so the same runs always give the same bytes. The item's target is
+// already a glob; its program is written as the glob of exactly that path
+// (learn::LiteralGlob).
 #ifndef WARDEN_VERIFY_EXPECT_H_
 #define WARDEN_VERIFY_EXPECT_H_
 

@@ -9,7 +9,8 @@
 namespace warden::verify {
 namespace {
 
-std::string Percent(const Rate& r) { return fmt::format("{:.1f}%", r.value() * 100); }
+// Right-aligned, so that a column of rates lines up on the point.
+std::string Percent(const Rate& r) { return fmt::format("{:>6.1f}%", r.value() * 100); }
 
 // Text safe for a terminal: control characters and bytes that are not
 // UTF-8 as \xNN (the JSON form keeps them exactly).

@@ -19,12 +19,12 @@ void Count(const ExpectedProfile& p, const std::vector<bool>& seen, Report& r) {
   std::map<std::string, Rate> tags;
   for (size_t i = 0; i < p.items.size(); ++i) {
     const ExpectedItem& e = p.items[i];
-    has_kind[static_cast<int>(e.kind)] = true;
     if (e.optional) {
       ++r.optional.expected;
       r.optional.observed += seen[i];
       continue;
     }
+    has_kind[static_cast<int>(e.kind)] = true;
     for (Rate* rate : {&r.overall, &kinds[static_cast<int>(e.kind)]}) {
       ++rate->expected;
       rate->observed += seen[i];

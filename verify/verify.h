@@ -63,7 +63,7 @@ std::string_view StatusName(Status s);  // "ok", "warning", "critical"
 struct Report {
   std::string service;
   Rate overall;
-  std::vector<KindRate> by_kind;  // the kinds the profile expects, in kAllKinds order
+  std::vector<KindRate> by_kind;  // the kinds of the required items, in kAllKinds order
   std::vector<TagRate> by_tag;    // tags in name order; untagged items are in none
   Rate optional;                  // optional items: how many, how many observed
   std::vector<ExpectedItem> missing;       // profile order
