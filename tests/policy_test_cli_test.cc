@@ -56,6 +56,17 @@ class PolicyTestCliTest : public PolicyTest {
     return out;
   }
 
+  // The shell workload: a file read, a read of /etc/passwd, an O_RDWR open,
+  // a write, a connect to a loopback port and an exec, each by its own
+  // process so that a denial does not change what the others do.
+  std::vector<std::string> Workload(int port) {
+    const std::string h = H(), dir = this->dir();
+    return {"/bin/sh", "-c",
+            "/usr/bin/cat /etc/hostname; /usr/bin/cat /etc/passwd; " + h + " rdwr " + dir +
+                "/data; " + h + " write " + dir + "/out; " + h + " connect 127.0.0.1 " +
+                std::to_string(port) + "; /usr/bin/id; exit 0"};
+  }
+
   std::string LatestRun() { return QueryOne("SELECT max(id) FROM runs"); }
 
   // Records `cmd` without a policy, dry-runs `yaml` on that run, then runs
@@ -77,17 +88,6 @@ class PolicyTestCliTest : public PolicyTest {
     return predicted;
   }
 };
-
-// The shell workload: a file read, a read of /etc/passwd, an O_RDWR open,
-// a write, a connect to a loopback port and an exec, each by its own
-// process so that a denial does not change what the others do.
-std::vector<std::string> Workload(const std::string& dir, int port) {
-  const std::string h = PolicyTest::Helper("policy_helper");
-  return {"/bin/sh", "-c",
-          "/usr/bin/cat /etc/hostname; /usr/bin/cat /etc/passwd; " + h + " rdwr " + dir +
-              "/data; " + h + " write " + dir + "/out; " + h + " connect 127.0.0.1 " +
-              std::to_string(port) + "; /usr/bin/id; exit 0"};
-}
 
 TEST_F(PolicyTestCliTest, DenyRulesPredictTheLiveDenials) {
   WriteFile(Path("data"), "data\n");
@@ -116,7 +116,7 @@ rules:
     ports: $PORT
     action: deny
 )";
-  std::vector<Denial> d = ExpectPredictionMatchesEnforcement(kPolicy, Workload(dir(), port), port);
+  std::vector<Denial> d = ExpectPredictionMatchesEnforcement(kPolicy, Workload(port), port);
   // Every rule denied something: the O_RDWR open by the file-read rule.
   EXPECT_EQ(d, (std::vector<Denial>{
                    {"connect", "127.0.0.1:" + std::to_string(port), "no-port"},
@@ -138,7 +138,7 @@ defaults:
 rules:
   - name: libraries
     type: file-read
-    paths: [/etc/ld.so.cache, /lib/**, /usr/lib/**, /lib64/**, /etc/hostname]
+    paths: [/etc/ld.so.cache, /lib/**, /usr/lib/**, /lib64/**, /usr/share/locale/**, /etc/hostname]
     action: allow
   - name: programs
     type: exec
@@ -150,7 +150,7 @@ rules:
     ports: 1
     action: allow
 )", "HELPER", Helper("policy_helper"));
-  std::vector<Denial> d = ExpectPredictionMatchesEnforcement(policy, Workload(dir(), port), port);
+  std::vector<Denial> d = ExpectPredictionMatchesEnforcement(policy, Workload(port), port);
   EXPECT_THAT(d, ::testing::Contains(Denial{"openat", "/etc/passwd", "default:file"}));
   EXPECT_THAT(d, ::testing::Contains(Denial{"openat", Path("data"), "default:file"}));
   EXPECT_THAT(d, ::testing::Contains(Denial{"execve", "/usr/bin/id", "default:exec"}));
@@ -206,8 +206,8 @@ rules:
 }
 
 // A syscall rule whose matchers test registers the recording does not hold
-// is counted as not judged; a glob on the recorded path and a matcher on
-// open's flags are judged.
+// (execve's envp pointer) is counted as not judged; a glob on the recorded
+// path and a matcher on open's flags are judged.
 TEST_F(PolicyTestCliTest, ArgumentMatchers) {
   ASSERT_EQ(RunWarden({"/usr/bin/cat", "/etc/hostname"}).exit_code, 0);
   WritePolicy(R"(
@@ -222,17 +222,17 @@ rules:
     syscall: openat
     args: [{index: 2, mask: O_ACCMODE, value: O_RDONLY}]
     action: monitor
-  - name: big-reads
+  - name: null-envp
     type: syscall
-    syscall: read
-    args: [{index: 2, range: [4096, 0xffffffff]}]
+    syscall: execve
+    args: [{index: 2, eq: 0}]
     action: deny
 )");
   ExitInfo r = DryRun(LatestRun());
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;  // not judged is no denial
   EXPECT_THAT(r.out, HasSubstr("<monitored by hostname-by-glob>"));
   EXPECT_THAT(r.out, HasSubstr("<monitored by reads-by-flags>"));
-  EXPECT_THAT(r.out, ::testing::ContainsRegex("big-reads +deny +0 +[1-9]"));
+  EXPECT_THAT(r.out, ::testing::ContainsRegex("null-envp +deny +0 +1"));
   EXPECT_THAT(r.out, HasSubstr("not judged: "));
 }
 
