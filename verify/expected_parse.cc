@@ -172,11 +172,8 @@ absl::Status ReadItem(const json& item, const Place& at, ExpectedItem* e) {
   return String(item, "tag", at, &e->tag, false);
 }
 
-}  // namespace
-
-absl::StatusOr<ExpectedProfile> ParseExpected(std::string_view text, std::string_view file) {
-  auto doc = ParseJson(text, file);
-  if (!doc.ok()) return doc.status();
+absl::StatusOr<ExpectedProfile> ReadDocument(const json& doc_json, std::string_view file) {
+  const json* doc = &doc_json;
   Place top{file, ""};
   if (!doc->is_object()) return top.Bad("not an expected profile: the top level must be a JSON object");
   if (auto s = SchemaVersion(*doc, top); !s.ok()) return s;
@@ -191,6 +188,18 @@ absl::StatusOr<ExpectedProfile> ParseExpected(std::string_view text, std::string
   for (size_t i = 0; i < items->size(); ++i)
     if (auto s = ReadItem((*items)[i], top.In(fmt::format("items[{}]", i)), &p.items[i]); !s.ok()) return s;
   return p;
+}
+
+}  // namespace
+
+absl::StatusOr<ExpectedProfile> ParseExpected(std::string_view text, std::string_view file) {
+  auto doc = ParseJson(text, file);
+  if (!doc.ok()) return doc.status();
+  try {  // every access is checked first; this only keeps nlohmann's exceptions inside
+    return ReadDocument(*doc, file);
+  } catch (const std::exception& e) {
+    return absl::InvalidArgumentError(fmt::format("{}: not an expected profile: {}", file, e.what()));
+  }
 }
 
 }  // namespace warden::verify
