@@ -57,14 +57,15 @@ class PolicyTestCliTest : public PolicyTest {
   }
 
   // The shell workload: a file read, a read of /etc/passwd, an O_RDWR open,
-  // a write, a connect to a loopback port and an exec, each by its own
-  // process so that a denial does not change what the others do.
+  // a write, a connect to a loopback port, an exec, each by its own
+  // process so that a denial does not change what the others do; last, a
+  // write by the shell itself (exe /usr/bin/dash, executed as /bin/sh).
   std::vector<std::string> Workload(int port) {
     const std::string h = H(), dir = this->dir();
     return {"/bin/sh", "-c",
             "/usr/bin/cat /etc/hostname; /usr/bin/cat /etc/passwd; " + h + " rdwr " + dir +
                 "/data; " + h + " write " + dir + "/out; " + h + " connect 127.0.0.1 " +
-                std::to_string(port) + "; /usr/bin/id; exit 0"};
+                std::to_string(port) + "; /usr/bin/id; echo x > " + dir + "/shout; exit 0"};
   }
 
   std::string LatestRun() { return QueryOne("SELECT max(id) FROM runs"); }
@@ -115,15 +116,22 @@ rules:
     addresses: 127.0.0.1
     ports: $PORT
     action: deny
+  - name: no-sh-out
+    type: file-write
+    program: sh
+    paths: $DIR/shout
+    action: deny
 )";
   std::vector<Denial> d = ExpectPredictionMatchesEnforcement(kPolicy, Workload(port), port);
-  // Every rule denied something: the O_RDWR open by the file-read rule.
+  // Every rule denied something: the O_RDWR open by the file-read rule, the
+  // shell's write by a rule for `sh` although its exe is dash.
   EXPECT_EQ(d, (std::vector<Denial>{
                    {"connect", "127.0.0.1:" + std::to_string(port), "no-port"},
                    {"execve", "/usr/bin/id", "no-id"},
                    {"openat", "/etc/passwd", "no-passwd"},
                    {"openat", Path("data"), "no-read-data"},
                    {"openat", Path("out"), "no-write-out"},
+                   {"openat", Path("shout"), "no-sh-out"},  // `sh` matched by the exec path
                }));
 }
 
