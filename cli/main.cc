@@ -39,6 +39,8 @@ commands:
                       check runs against an expected profile: rate, missing, unexpected
   policy check FILE   validate a policy file (warden-policy(5))
   policy show FILE    print a policy file as warden reads it
+  policy test FILE [--db PATH] [--run ID] [--format text|ndjson]
+                      judge a recorded run with a policy, offline (a dry run)
   version             print warden's version
 
 See warden(1), warden-policy(5), warden-db(5) and warden-expect(5).
