@@ -4,7 +4,9 @@
 // export` (time, then process / exec / file / net, then id), so that a run
 // read here and from its NDJSON export gives the same observations in the
 // same order. One snapshot per file (a run still recording stays
-// consistent); statements are prepared once and read a run by its id range.
+// consistent); statements are prepared once and read a run by its id range;
+// from schema 4 (file) and 5 (network) the calls rows are read as numbers
+// and their text from the run's strings, read once (db_cursors.h).
 #ifndef WARDEN_LEARN_DB_EVENTS_H_
 #define WARDEN_LEARN_DB_EVENTS_H_
 
@@ -34,7 +36,8 @@ class DbEvents {
 
   // Every event of `run` to `observer`, in order. File and exec events
   // outside the window are not read.
-  absl::Status ReadRun(int64_t run, const Selection& selection, EventObserver& observer);
+  // `run`: one that SelectRuns returned.
+  absl::Status ReadRun(const RunRef& run, const Selection& selection, EventObserver& observer);
 
  private:
   struct Impl;

@@ -35,7 +35,7 @@ absl::Status ReadDatabases(const Selection& selection, ObservationSink& sink) {
   EventObserver observer(sink, selection, runs.size());
   for (size_t i = 0; i < runs.size(); ++i) {
     observer.SetRun(static_cast<uint32_t>(i));
-    if (auto s = dbs[db_of_run[i]]->ReadRun(runs[i].run, selection, observer); !s.ok()) return s;
+    if (auto s = dbs[db_of_run[i]]->ReadRun(runs[i], selection, observer); !s.ok()) return s;
   }
   return absl::OkStatus();
 }

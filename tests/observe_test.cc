@@ -2,6 +2,7 @@
 // pipeline and a loopback TCP server and client did, read from the
 // database and from its NDJSON export (plain and gzip). The core check:
 // both readings give the same observations in the same order.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -102,6 +103,23 @@ TEST_F(ObserveTest, ShellPipelineFromTheDatabaseAndItsExportAlike) {
   // stat and access are not observations.
   EXPECT_EQ(QueryInt("SELECT count(*) FROM file_events WHERE op IN ('stat','access')") > 0, true);
   for (const auto& line : obs.brief_) EXPECT_THAT(line, ::testing::Not(HasSubstr("ld.so.preload")));
+}
+
+// Processes running at once: calls rows land when a call ends, so some
+// rows come after a row of a later call ("late": the database reader puts
+// them back in time order, as the export does).
+TEST_F(ObserveTest, ConcurrentProcessesInTheSameOrderAsTheExport) {
+  ExitInfo r = RunWarden({"/bin/sh", "-c",
+                          "for i in 1 2 3 4; do (/bin/cat /etc/hostname /etc/hosts >/dev/null; "
+                          "/bin/ls /usr >/dev/null) & done; wait"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Recorder obs = ReadAllWays();
+  EXPECT_GT(QueryInt("SELECT count(*) FROM (SELECT ts < max(ts) OVER (ORDER BY id ROWS BETWEEN "
+                     "UNBOUNDED PRECEDING AND 1 PRECEDING) AS late FROM calls WHERE path IS NOT "
+                     "NULL) WHERE late"),
+            0);
+  EXPECT_EQ(std::count(obs.brief_.begin(), obs.brief_.end(), "file-read /usr/bin/cat /etc/hosts"),
+            4);
 }
 
 // A server thread accepts; the main thread connects to it (127.0.0.1 only).
