@@ -4,8 +4,7 @@
 // holds it (the port the kernel chose after a bind to port 0, asked of the
 // kernel), bind's the port the program asked for. Descriptors belong to a
 // process (tgid), which its threads share and a forked child inherits
-// (pre-fork servers accept in children). Fed in time order, one run at a
-// time.
+// (pre-fork servers accept in children). One per run, fed in time order.
 #ifndef WARDEN_LEARN_LISTEN_PORTS_H_
 #define WARDEN_LEARN_LISTEN_PORTS_H_
 
