@@ -4,6 +4,7 @@
 #include <numeric>
 #include <optional>
 
+#include "learn/utf8.h"
 #include "policy/glob.h"
 
 namespace warden::learn {
@@ -134,42 +135,6 @@ bool Rewrite(std::string_view path, const Generalization& g, std::string& out) {
   return true;
 }
 
-// Length of the valid UTF-8 sequence at s[0], or 0.
-size_t Utf8Length(std::string_view s) {
-  auto cont = [&](size_t i) { return i < s.size() && (static_cast<uint8_t>(s[i]) & 0xC0) == 0x80; };
-  uint8_t c = static_cast<uint8_t>(s[0]);
-  if (c < 0x80) return 1;
-  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
-  if (c >= 0xE0 && c <= 0xEF) {
-    uint8_t c1 = s.size() > 1 ? static_cast<uint8_t>(s[1]) : 0;
-    bool ok = (c != 0xE0 || c1 >= 0xA0) && (c != 0xED || c1 < 0xA0);  // overlong, surrogates
-    return ok && cont(1) && cont(2) ? 3 : 0;
-  }
-  if (c >= 0xF0 && c <= 0xF4) {
-    uint8_t c1 = s.size() > 1 ? static_cast<uint8_t>(s[1]) : 0;
-    bool ok = (c != 0xF0 || c1 >= 0x90) && (c != 0xF4 || c1 < 0x90);
-    return ok && cont(1) && cont(2) && cont(3) ? 4 : 0;
-  }
-  return 0;
-}
-
-std::string Unescape(std::string_view glob) {
-  std::string out;
-  for (size_t i = 0; i < glob.size(); ++i) {
-    if (glob[i] == '\\' && i + 1 < glob.size()) ++i;
-    out.push_back(glob[i]);
-  }
-  return out;
-}
-
-bool HasWildcard(std::string_view glob) {
-  for (size_t i = 0; i < glob.size(); ++i) {
-    if (glob[i] == '\\') ++i;
-    else if (GlobChar(glob[i])) return true;
-  }
-  return false;
-}
-
 // Could the sensitive `pattern` match something strictly below the
 // directory `dir` (a glob, as components)? Conservative: a wildcard in the
 // directory is taken to match anything.
@@ -178,7 +143,7 @@ bool ReachesBelow(std::string_view pattern, const std::vector<std::string_view>&
   for (size_t i = 0; i < dir.size(); ++i) {
     if (i >= p.size()) return false;
     if (p[i].find("**") != std::string_view::npos) return true;
-    if (!HasWildcard(dir[i]) && !policy::GlobMatch(p[i], Unescape(dir[i]))) return false;
+    if (!HasWildcard(dir[i]) && !policy::GlobMatch(p[i], UnescapeGlob(dir[i]))) return false;
   }
   return p.size() > dir.size();
 }
@@ -233,6 +198,23 @@ class Collapser {
 };
 
 }  // namespace
+
+std::string UnescapeGlob(std::string_view glob) {
+  std::string out;
+  for (size_t i = 0; i < glob.size(); ++i) {
+    if (glob[i] == '\\' && i + 1 < glob.size()) ++i;
+    out.push_back(glob[i]);
+  }
+  return out;
+}
+
+bool HasWildcard(std::string_view glob) {
+  for (size_t i = 0; i < glob.size(); ++i) {
+    if (glob[i] == '\\') ++i;
+    else if (GlobChar(glob[i])) return true;
+  }
+  return false;
+}
 
 std::span<const std::string_view> SensitivePatterns() { return kSensitive; }
 

@@ -63,6 +63,11 @@ bool IsSensitive(std::string_view path);
 // not part of valid UTF-8 replaced by '?'.
 std::string LiteralGlob(std::string_view path);
 
+// The reverse of LiteralGlob for a glob without wildcards: the text it
+// matches. HasWildcard: the glob has an unescaped * ? or [.
+std::string UnescapeGlob(std::string_view glob);
+bool HasWildcard(std::string_view glob);
+
 // Rules 1-3 (and 5) on one path: its glob before collapsing.
 std::string GeneralizePath(std::string_view path, const Generalization& g);
 
