@@ -20,6 +20,7 @@ int EventsCommand(const std::vector<std::string>& args);
 int PruneCommand(const std::vector<std::string>& args);
 int ExpectCommand(const std::vector<std::string>& args);
 int VerifyCommand(const std::vector<std::string>& args);
+int LearnCommand(const std::vector<std::string>& args);
 
 }  // namespace warden::cli
 

@@ -32,6 +32,9 @@ commands:
                       print a run's events; --follow: as a running warden records them
   prune [--db PATH] --older-than DURATION [--vacuum] [--dry-run]
                       remove the runs older than DURATION (72h, 7d, ...)
+  learn [--db PATH]... [--run ID]... [--from T] [--to T] [--merge FILE]
+        [--mode permissive|active] [--collapse N] [--exact] [-o FILE]
+                      write a policy that allows what recorded runs did
   expect [--db PATH]... [--run ID]... [--from T] [--to T] [--service NAME] [--min-rate R]
          [--tag NAME=GLOB]... [--collapse N] [--exact] [-o FILE]
                       write an expected profile (warden-expect(5)) of recorded runs
@@ -62,6 +65,7 @@ constexpr Command kCommands[] = {
     {"replay", warden::cli::ReplayCommand},
     {"events", warden::cli::EventsCommand},
     {"prune", warden::cli::PruneCommand},
+    {"learn", warden::cli::LearnCommand},
     {"expect", warden::cli::ExpectCommand},
     {"verify", warden::cli::VerifyCommand},
 };
