@@ -190,7 +190,9 @@ std::string_view TrimRight(std::string_view s) {
 }  // namespace
 
 std::string YamlScalar(std::string_view text) {
-  bool plain = !text.empty() && std::all_of(text.begin(), text.end(), PlainChar) &&
+  // Spaces are fine inside (no ':' or '#' can follow one), not at the ends.
+  bool plain = !text.empty() && text.back() != ' ' &&
+               std::all_of(text.begin(), text.end(), [](char c) { return PlainChar(c) || c == ' '; }) &&
                (std::isalnum(static_cast<unsigned char>(text[0])) || text[0] == '/' ||
                 text[0] == '_') &&
                !SpecialWord(text);
