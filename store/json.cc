@@ -1,5 +1,7 @@
 #include "store/json.h"
 
+#include <cctype>
+
 #include "fmt/format.h"
 
 namespace warden::store {
@@ -47,8 +49,8 @@ std::string JsonQuote(std::string_view s) {
       continue;
     }
     size_t n = Utf8Length(s, i);
-    if (n == 0) {  // invalid byte: keep it visible, keep the JSON valid
-      out += fmt::format("\\u{:04x}", c);
+    if (n == 0) {  // not UTF-8: the byte as a lone low surrogate (PEP 383)
+      out += fmt::format("\\udc{:02x}", c);
       ++i;
       continue;
     }
@@ -67,6 +69,150 @@ std::string JsonStringArray(const std::vector<std::string>& items) {
   }
   out.push_back(']');
   return out;
+}
+
+bool ParseJsonStringArray(std::string_view t, std::vector<std::string>* out) {
+  size_t i = 0;
+  auto ws = [&] {
+    while (i < t.size() && (t[i] == ' ' || t[i] == '\n' || t[i] == '\t' || t[i] == '\r')) ++i;
+  };
+  auto hex4 = [&](uint32_t* v) {
+    if (i + 4 > t.size()) return false;
+    *v = 0;
+    for (int k = 0; k < 4; ++k) {
+      char h = t[i++];
+      *v <<= 4;
+      if (h >= '0' && h <= '9') *v |= h - '0';
+      else if (h >= 'a' && h <= 'f') *v |= h - 'a' + 10;
+      else if (h >= 'A' && h <= 'F') *v |= h - 'A' + 10;
+      else return false;
+    }
+    return true;
+  };
+  auto utf8 = [](std::string& s, uint32_t cp) {
+    if (cp < 0x80) {
+      s += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      s += static_cast<char>(0xC0 | (cp >> 6));
+      s += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      s += static_cast<char>(0xE0 | (cp >> 12));
+      s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      s += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      s += static_cast<char>(0xF0 | (cp >> 18));
+      s += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      s += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+  };
+  ws();
+  if (i >= t.size() || t[i++] != '[') return false;
+  ws();
+  if (i < t.size() && t[i] == ']') {
+    ++i;
+    ws();
+    return i == t.size();
+  }
+  for (;;) {
+    ws();
+    if (i >= t.size() || t[i++] != '"') return false;
+    std::string s;
+    for (;;) {
+      if (i >= t.size()) return false;
+      char c = t[i++];
+      if (c == '"') break;
+      if (c != '\\') {
+        s += c;
+        continue;
+      }
+      if (i >= t.size()) return false;
+      char e = t[i++];
+      switch (e) {
+        case '"': s += '"'; break;
+        case '\\': s += '\\'; break;
+        case '/': s += '/'; break;
+        case 'b': s += '\b'; break;
+        case 'f': s += '\f'; break;
+        case 'n': s += '\n'; break;
+        case 'r': s += '\r'; break;
+        case 't': s += '\t'; break;
+        case 'u': {
+          uint32_t cp = 0;
+          if (!hex4(&cp)) return false;
+          if (cp >= 0xD800 && cp <= 0xDBFF && i + 1 < t.size() && t[i] == '\\' && t[i + 1] == 'u') {
+            i += 2;
+            uint32_t lo = 0;
+            if (!hex4(&lo) || lo < 0xDC00 || lo > 0xDFFF) return false;
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+          }
+          // A byte that was not UTF-8: \udc80-\udcff (JsonQuote), or
+          // \u0080-\u00ff as older wardens wrote it (valid text was
+          // never escaped there).
+          if (cp >= 0xDC80 && cp <= 0xDCFF) s += static_cast<char>(cp - 0xDC00);
+          else if (cp >= 0x80 && cp <= 0xFF) s += static_cast<char>(cp);
+          else utf8(s, cp);
+          break;
+        }
+        default: return false;
+      }
+    }
+    out->push_back(std::move(s));
+    ws();
+    if (i < t.size() && t[i] == ',') {
+      ++i;
+      continue;
+    }
+    if (i < t.size() && t[i] == ']') {
+      ++i;
+      ws();
+      return i == t.size();
+    }
+    return false;
+  }
+}
+
+
+std::string EscapedBytesToNul(std::string_view json) {
+  std::string out;
+  out.reserve(json.size());
+  for (size_t i = 0; i < json.size(); ++i) {
+    if (json[i] != '\\' || i + 1 >= json.size()) {
+      out += json[i];
+      continue;
+    }
+    // An escape: copied whole, so that "\\udc80" (an escaped backslash
+    // followed by text) is never taken for one.
+    if (json[i + 1] == 'u' && i + 6 <= json.size() &&
+        (json[i + 2] == 'd' || json[i + 2] == 'D') && (json[i + 3] == 'c' || json[i + 3] == 'C') &&
+        std::string_view("89abcdefABCDEF").find(json[i + 4]) != std::string_view::npos &&
+        isxdigit(static_cast<unsigned char>(json[i + 5]))) {
+      out += "\\u0000\\u00";
+      out += json.substr(i + 4, 2);
+      i += 5;
+      continue;
+    }
+    out += json.substr(i, 2);
+    ++i;
+  }
+  return out;
+}
+
+void NulBytesBack(std::string& s) {
+  if (s.find('\0') == std::string::npos) return;
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto c1 = i + 2 < s.size() ? static_cast<unsigned char>(s[i + 1]) : 0;
+    if (s[i] == '\0' && (c1 == 0xC2 || c1 == 0xC3)) {
+      // NUL, then U+0080..U+00FF in UTF-8: the byte it stands for.
+      out += static_cast<char>(((c1 & 0x03) << 6) | (static_cast<unsigned char>(s[i + 2]) & 0x3F));
+      i += 2;
+      continue;
+    }
+    out += s[i];
+  }
+  s = std::move(out);
 }
 
 }  // namespace warden::store

@@ -1,11 +1,13 @@
-#include "store/timeparse.h"
+#include "forensics/timeparse.h"
 
 #include <string>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace warden::store {
+namespace warden::forensics {
+using namespace warden::store;  // the writer, to make databases to read
+
 namespace {
 
 using ::testing::HasSubstr;
@@ -126,4 +128,4 @@ TEST(NowTest, IsRecent) {
 }
 
 }  // namespace
-}  // namespace warden::store
+}  // namespace warden::forensics

@@ -1,4 +1,4 @@
-#include "store/prune.h"
+#include "forensics/prune.h"
 
 #include <string>
 #include <vector>
@@ -8,14 +8,16 @@
 #include "store/store.h"
 #include "store/test_util.h"
 
-namespace warden::store {
+namespace warden::forensics {
+using namespace warden::store;  // the writer, to make databases to read
+
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-using testing::Exec;
-using testing::QueryOne;
-using testing::TempDir;
+using store::testing::Exec;
+using store::testing::QueryOne;
+using store::testing::TempDir;
 
 constexpr int64_t kHour = 3600LL * 1000000000;
 constexpr int64_t kNow = 1'800'000'000LL * 1000000000;  // a fixed "now" for the tests
@@ -153,7 +155,7 @@ TEST_F(PruneTest, VacuumShrinksTheFile) {
 }
 
 TEST_F(PruneTest, OlderFileWithoutPolicyTables) {
-  testing::CreateV1Database(db_);
+  store::testing::CreateV1Database(db_);
   auto report = Prune(0);  // everything that started before now
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_FALSE(report->removed.empty());
@@ -186,4 +188,4 @@ TEST_F(PruneTest, BadInputLeavesTheFileAlone) {
 }
 
 }  // namespace
-}  // namespace warden::store
+}  // namespace warden::forensics

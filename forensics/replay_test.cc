@@ -1,4 +1,4 @@
-#include "store/replay.h"
+#include "forensics/replay.h"
 
 #include <sstream>
 #include <string>
@@ -8,12 +8,14 @@
 #include "store/store.h"
 #include "store/test_util.h"
 
-namespace warden::store {
+namespace warden::forensics {
+using namespace warden::store;  // the writer, to make databases to read
+
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-using testing::TempDir;
+using store::testing::TempDir;
 
 TEST(RenderCall, StraceLikeLines) {
   ReplayCall c{.ts_ns = 1'795'465'963'776'149'392, .pid = 1234, .name = "openat",
@@ -173,4 +175,4 @@ TEST_F(ReplayTest, BadInput) {
 }
 
 }  // namespace
-}  // namespace warden::store
+}  // namespace warden::forensics
