@@ -270,7 +270,7 @@ std::string Line::Details() const {
     } else {
       add(Val("is_thread") == "true" ? "thread start" : "start");
       add(Val("exe"));
-      if (Val("argv") != "[]") add(fmt::format("[{}]", ArgvWords(Val("argv"))));
+      if (!Val("argv").empty() && Val("argv") != "[]") add(fmt::format("[{}]", ArgvWords(Val("argv"))));
       if (!Val("ppid").empty()) add(fmt::format("(ppid {})", Val("ppid")));
     }
   } else if (kind == "exec") {
@@ -614,6 +614,8 @@ absl::StatusOr<std::unique_ptr<EventReader>> EventReader::Create(sqlite3* db, in
   impl->incremental = incremental;
   for (const Source& src : kSources) {
     if (!(selection.kinds & KindBit(src.kind))) continue;
+    // A policy change is the run's, not a thread's: none when one pid is asked for.
+    if (selection.pid && std::string_view(src.table) == "policy_changes") continue;
     const char* columns = src.columns;
     if (version < 2) {
       if (!src.v1_columns) continue;

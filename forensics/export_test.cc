@@ -402,7 +402,7 @@ TEST_F(ExportTest, UnknownRunListsTheRunsThereAre) {
   absl::Status s = ExportNdjson(db_, 7, out);
   EXPECT_EQ(s.code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(std::string(s.message()), HasSubstr("no run 7"));
-  EXPECT_THAT(std::string(s.message()), HasSubstr("available runs: 1, 2"));
+  EXPECT_THAT(std::string(s.message()), HasSubstr("available runs: 1-2"));
   EXPECT_TRUE(out.str().empty());
 }
 

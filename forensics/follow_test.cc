@@ -74,7 +74,7 @@ TEST_F(FollowTest, TextFormat) {
   std::istringstream in(text);
   std::vector<std::string> lines;
   for (std::string l; std::getline(in, l);) lines.push_back(l.substr(l.find(' ') + 1));
-  EXPECT_THAT(lines, ElementsAre("[pid 10] process start /bin/sh [\"sh\"] (ppid 1)",
+  EXPECT_THAT(lines, ElementsAre("[pid 10] process start /bin/sh [sh] (ppid 1)",
                                  "[pid 10] file read /etc/hosts (openat O_RDONLY) = 3",
                                  "[pid 11] process start /bin/sh (ppid 10)",
                                  "[pid 11] process exit 1",

@@ -67,7 +67,7 @@ class PruneTest : public ::testing::Test {
   }
 
   absl::StatusOr<PruneReport> Prune(int64_t older_than, bool dry_run = false, bool vacuum = false) {
-    return store::Prune(db_, PruneOptions{kNow - older_than, dry_run, vacuum});
+    return forensics::Prune(db_, PruneOptions{kNow - older_than, dry_run, vacuum});
   }
 
   TempDir dir_;
@@ -175,14 +175,14 @@ TEST_F(PruneTest, BadInputLeavesTheFileAlone) {
     fputs("not a database at all, just some text that is long enough for a header\n", f);
     fclose(f);
   }
-  auto r = store::Prune(text, PruneOptions{kNow, false, true});
+  auto r = forensics::Prune(text, PruneOptions{kNow, false, true});
   EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(r.status().message()), HasSubstr("not a warden database"));
 
   // Another program's SQLite file: refused, untouched.
   const std::string other = dir_.File("app.db");
   ASSERT_EQ(Exec(other, "CREATE TABLE users(name TEXT); INSERT INTO users VALUES('ann');"), "");
-  r = store::Prune(other, PruneOptions{kNow, false, true});
+  r = forensics::Prune(other, PruneOptions{kNow, false, true});
   EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(QueryOne(other, "SELECT name FROM users"), "ann");
 }

@@ -75,7 +75,7 @@ absl::StatusOr<std::vector<std::string>> TableNames(sqlite3* db, const std::stri
   return have;
 }
 
-absl::Status CheckTables(sqlite3* db, const std::string& path, int version) {
+absl::Status CheckTables(sqlite3* db, const std::string& path, int version, bool read_only) {
   auto have = TableNames(db, path);
   if (!have.ok()) return have.status();
   auto has = [&](std::string_view t) { return std::find(have->begin(), have->end(), t) != have->end(); };
@@ -90,7 +90,8 @@ absl::Status CheckTables(sqlite3* db, const std::string& path, int version) {
     if (!has(t))
       return absl::FailedPreconditionError(fmt::format(
           "'{}' is not a whole warden database: it has no {} table; {}", path, t, kGiveDb));
-  if (version < 2)
+  // Read-only connections only: prune deletes from the tables themselves.
+  if (version < 2 && read_only)
     if (auto s = ExecSql(db, kV1Views); !s.ok())
       return absl::InternalError(fmt::format("reading the version {} database '{}': {}", version,
                                              path, std::string(s.message())));
@@ -127,7 +128,7 @@ absl::StatusOr<ReadDb> Open(const std::string& path, int flags) {
     }
   }
   if (!s.ok()) return s;
-  if (s = CheckTables(db->get(), path, version); !s.ok()) return s;
+  if (s = CheckTables(db->get(), path, version, flags == SQLITE_OPEN_READONLY); !s.ok()) return s;
   return ReadDb{std::move(*db), version, path};
 }
 

@@ -169,7 +169,7 @@ TEST_F(ReplayTest, BadInput) {
   absl::Status s = Replay(db_, {.run_id = 9}, out);
   EXPECT_EQ(s.code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(std::string(s.message()), HasSubstr("no run 9"));
-  EXPECT_THAT(std::string(s.message()), HasSubstr("available runs: 1, 2"));
+  EXPECT_THAT(std::string(s.message()), HasSubstr("available runs: 1-2"));
   EXPECT_EQ(Replay(dir_.File("none.db"), {}, out).code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(out.str(), "");
 }

@@ -6,7 +6,6 @@
 #include "gtest/gtest.h"
 
 namespace warden::forensics {
-using namespace warden::store;  // the writer, to make databases to read
 
 namespace {
 
