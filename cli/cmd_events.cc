@@ -14,8 +14,8 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "fmt/format.h"
-#include "store/export.h"
-#include "store/follow.h"
+#include "forensics/export.h"
+#include "forensics/follow.h"
 
 namespace warden::cli {
 namespace {
@@ -39,7 +39,7 @@ void OnStopSignal(int) { g_stop.store(true); }
 
 int EventsCommand(const std::vector<std::string>& args) {
   std::string db = "warden.db";
-  store::FollowOptions options;
+  forensics::FollowOptions options;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "-h" || a == "--help") {
@@ -68,14 +68,14 @@ int EventsCommand(const std::vector<std::string>& args) {
         return 2;
       }
     } else if (a == "--kind") {
-      auto kinds = store::ParseKinds(v);
+      auto kinds = forensics::ParseKinds(v);
       if (!kinds.ok()) {
         fmt::print(stderr, "warden events: --kind: {}\n", std::string(kinds.status().message()));
         return 2;
       }
       options.kinds.insert(options.kinds.end(), kinds->begin(), kinds->end());
     } else if (v == "ndjson" || v == "text") {
-      options.format = v == "text" ? store::EventsFormat::kText : store::EventsFormat::kNdjson;
+      options.format = v == "text" ? forensics::EventsFormat::kText : forensics::EventsFormat::kNdjson;
     } else {
       fmt::print(stderr, "warden events: unknown format '{}'; supported: ndjson, text\n", v);
       return 2;
@@ -93,7 +93,7 @@ int EventsCommand(const std::vector<std::string>& args) {
 
   FdStreambuf buf(STDOUT_FILENO);
   std::ostream out(&buf);
-  absl::Status s = store::FollowEvents(db, options, out);
+  absl::Status s = forensics::FollowEvents(db, options, out);
   out.flush();
   if (!s.ok()) {
     if (s.code() == absl::StatusCode::kAborted && buf.error() == EPIPE) return 0;

@@ -13,7 +13,7 @@
 #include "fmt/format.h"
 #include "learn/items.h"
 #include "learn/observe.h"
-#include "store/timeparse.h"
+#include "forensics/timeparse.h"
 #include "verify/expect.h"
 
 namespace warden::cli {
@@ -69,7 +69,7 @@ std::optional<std::string> SetFlag(bool& flag, bool value) {
 std::vector<Option> ExpectOptions(learn::Selection& sel, learn::Generalization& gen,
                                   verify::ExpectOptions& opts, std::string& out) {
   std::vector<Option> t;
-  AddSelectionOptions(t, sel, store::NowNs());
+  AddSelectionOptions(t, sel, forensics::NowNs());
   auto text = [](std::string& field) {
     return [&field](const std::string& v) -> std::optional<std::string> {
       field = v;

@@ -9,8 +9,8 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "fmt/format.h"
-#include "store/export.h"
-#include "store/timeparse.h"
+#include "forensics/export.h"
+#include "forensics/timeparse.h"
 
 namespace warden::cli {
 namespace {
@@ -39,9 +39,9 @@ int Usage(std::string_view msg) {
 
 int ExportCommand(const std::vector<std::string>& args) {
   std::string db = "warden.db", out_path;
-  store::ExportOptions options;
+  forensics::ExportOptions options;
   bool gzip = false;
-  const int64_t now = store::NowNs();
+  const int64_t now = forensics::NowNs();
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "-h" || a == "--help") {
@@ -66,22 +66,22 @@ int ExportCommand(const std::vector<std::string>& args) {
         return 2;
       }
     } else if (a == "--format") {
-      if (v == "ndjson") options.format = store::ExportFormat::kNdjson;
-      else if (v == "json") options.format = store::ExportFormat::kJson;
-      else if (v == "csv") options.format = store::ExportFormat::kCsv;
+      if (v == "ndjson") options.format = forensics::ExportFormat::kNdjson;
+      else if (v == "json") options.format = forensics::ExportFormat::kJson;
+      else if (v == "csv") options.format = forensics::ExportFormat::kCsv;
       else {
         fmt::print(stderr, "warden export: unknown format '{}'; supported: ndjson, json, csv\n", v);
         return 2;
       }
     } else if (a == "--from" || a == "--to") {
-      auto t = store::ParseTimeNs(v, now);
+      auto t = forensics::ParseTimeNs(v, now);
       if (!t.ok()) {
         fmt::print(stderr, "warden export: {}: {}\n", a, std::string(t.status().message()));
         return 2;
       }
       (a == "--from" ? options.from_ns : options.to_ns) = *t;
     } else if (a == "--kind") {
-      auto kinds = store::ParseKinds(v);
+      auto kinds = forensics::ParseKinds(v);
       if (!kinds.ok()) {
         fmt::print(stderr, "warden export: --kind: {}\n", std::string(kinds.status().message()));
         return 2;
@@ -96,7 +96,7 @@ int ExportCommand(const std::vector<std::string>& args) {
     fmt::print(stderr, "warden export: {}\n", std::string(out.status().message()));
     return 2;
   }
-  absl::Status s = store::Export(db, options, (*out)->stream());
+  absl::Status s = forensics::Export(db, options, (*out)->stream());
   if (s.ok()) s = (*out)->Commit();
   if (!s.ok()) {
     fmt::print(stderr, "warden export: {}\n", std::string(s.message()));

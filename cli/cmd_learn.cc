@@ -10,7 +10,7 @@
 #include "cli/output.h"
 #include "fmt/format.h"
 #include "learn/learn.h"
-#include "store/timeparse.h"
+#include "forensics/timeparse.h"
 
 namespace warden::cli {
 namespace {
@@ -49,7 +49,7 @@ int Fail(std::string_view message, int code = 2) {
 
 std::vector<Option> LearnOptions(learn::LearnOptions& o, std::string& out) {
   std::vector<Option> t;
-  AddSelectionOptions(t, o.selection, store::NowNs());
+  AddSelectionOptions(t, o.selection, forensics::NowNs());
   auto set_out = [&out](const std::string& v) -> std::optional<std::string> {
     out = v;
     return std::nullopt;

@@ -12,8 +12,8 @@
 #include "cli/commands.h"
 #include "fmt/format.h"
 #include "store/json.h"
-#include "store/query.h"
-#include "store/timeparse.h"
+#include "forensics/query.h"
+#include "forensics/timeparse.h"
 
 namespace warden::cli {
 namespace {
@@ -47,7 +47,7 @@ int Usage(std::string_view message) {
   return 2;
 }
 
-std::string Time(int64_t ns) { return store::FormatRfc3339Ms(ns); }
+std::string Time(int64_t ns) { return forensics::FormatRfc3339Ms(ns); }
 
 std::string Programs(const std::vector<std::string>& programs) { return fmt::format("{}", fmt::join(programs, ", ")); }
 
@@ -62,14 +62,14 @@ std::string JsonOpt(const std::optional<int64_t>& v) { return v ? std::to_string
 // One section of the text output: a title with the count, then an aligned
 // table indented by two spaces, or "(none)".
 void Section(std::ostream& out, std::string_view title, const std::vector<std::string>& columns,
-             const std::vector<store::Cells>& rows) {
+             const std::vector<forensics::Cells>& rows) {
   out << fmt::format("\n{} ({}):\n", title, rows.size());
   if (rows.empty()) {
     out << "  (none)\n";
     return;
   }
   std::ostringstream table;
-  auto w = store::MakeRowWriter(store::OutputFormat::kText, table);
+  auto w = forensics::MakeRowWriter(forensics::OutputFormat::kText, table);
   w->Begin(columns).IgnoreError();
   for (const auto& r : rows) w->Row(r).IgnoreError();
   w->End().IgnoreError();
@@ -78,22 +78,22 @@ void Section(std::ostream& out, std::string_view title, const std::vector<std::s
   while (std::getline(lines, line)) out << "  " << line << '\n';
 }
 
-std::string RunStatus(const store::Profile& p) {
+std::string RunStatus(const forensics::Profile& p) {
   if (p.status != "finished") return p.status;
   if (p.exit_signal) return fmt::format("finished (killed by signal {})", *p.exit_signal);
   if (p.exit_code) return fmt::format("finished (exit {})", *p.exit_code);
   return "finished";
 }
 
-void PrintText(const store::Profile& p, std::ostream& out) {
-  out << fmt::format("run {}: {}\n", p.run, store::PrintableText(store::ArgvWords(p.argv_json)));
+void PrintText(const forensics::Profile& p, std::ostream& out) {
+  out << fmt::format("run {}: {}\n", p.run, forensics::PrintableText(forensics::ArgvWords(p.argv_json)));
   out << fmt::format("status:    {}\n", RunStatus(p));
   out << fmt::format("started:   {}\n", Time(p.start_ns));
   out << fmt::format("ended:     {}\n", p.end_ns ? Time(*p.end_ns) : "-");
   out << fmt::format("processes: {}\n", p.processes);
-  using store::Cell;
-  auto files = [&](std::string_view title, const std::vector<store::FileUse>& list) {
-    std::vector<store::Cells> rows;
+  using forensics::Cell;
+  auto files = [&](std::string_view title, const std::vector<forensics::FileUse>& list) {
+    std::vector<forensics::Cells> rows;
     for (const auto& f : list)
       rows.push_back({Cell::Text(f.path), Cell::Int(f.count), Cell::Text(Time(f.first_ns)),
                       Cell::Text(Time(f.last_ns)), Cell::Text(Programs(f.programs))});
@@ -103,14 +103,14 @@ void PrintText(const store::Profile& p, std::ostream& out) {
   files("files written", p.written);
   files("files executed", p.executed);
   {
-    std::vector<store::Cells> rows;
+    std::vector<forensics::Cells> rows;
     for (const auto& r : p.programs)
       rows.push_back({Cell::Text(r.path), Cell::Int(r.count), Cell::Text(Time(r.first_ns)),
                       Cell::Text(Time(r.last_ns))});
     Section(out, "programs run", {"program", "count", "first_seen", "last_seen"}, rows);
   }
-  auto net = [&](std::string_view title, const std::vector<store::NetUse>& list) {
-    std::vector<store::Cells> rows;
+  auto net = [&](std::string_view title, const std::vector<forensics::NetUse>& list) {
+    std::vector<forensics::Cells> rows;
     for (const auto& u : list)
       rows.push_back({Cell::Text(u.address), Cell::OptInt(u.port), Cell::TextOrNull(u.family),
                       Cell::TextOrNull(u.sock_type), Cell::Int(u.count), Cell::Text(Time(u.first_ns)),
@@ -121,7 +121,7 @@ void PrintText(const store::Profile& p, std::ostream& out) {
   net("ports listened on", p.listening);
   net("ports and addresses accessed", p.accessed);
   {
-    std::vector<store::Cells> rows;
+    std::vector<forensics::Cells> rows;
     for (const auto& h : p.hosts)
       rows.push_back({Cell::Text(h.address), Cell::Int(h.outbound), Cell::Int(h.inbound),
                       Cell::Text(Time(h.first_ns)), Cell::Text(Time(h.last_ns)), Cell::Text(Programs(h.programs))});
@@ -130,8 +130,8 @@ void PrintText(const store::Profile& p, std::ostream& out) {
   }
 }
 
-void PrintJson(const store::Profile& p, std::ostream& out) {
-  auto files = [](const std::vector<store::FileUse>& list) {
+void PrintJson(const forensics::Profile& p, std::ostream& out) {
+  auto files = [](const std::vector<forensics::FileUse>& list) {
     std::vector<std::string> items;
     for (const auto& f : list)
       items.push_back(fmt::format(R"({{"path":{},"count":{},"first_seen":{},"last_seen":{},"programs":{}}})",
@@ -139,7 +139,7 @@ void PrintJson(const store::Profile& p, std::ostream& out) {
                                   store::JsonQuote(Time(f.last_ns)), JsonPrograms(f.programs)));
     return fmt::format("[{}]", fmt::join(items, ","));
   };
-  auto net = [](const std::vector<store::NetUse>& list) {
+  auto net = [](const std::vector<forensics::NetUse>& list) {
     std::vector<std::string> items;
     for (const auto& u : list)
       items.push_back(fmt::format(
@@ -208,7 +208,7 @@ int ProfileCommand(const std::vector<std::string>& args) {
     fmt::print(stderr, "warden profile: {}\n", std::string(s.message()));
     return 2;
   };
-  auto qdb = store::QueryDb::Open(db);
+  auto qdb = forensics::QueryDb::Open(db);
   if (!qdb.ok()) return fail(qdb.status());
   auto id = (*qdb)->ResolveRun(run);
   if (!id.ok()) return fail(id.status());

@@ -5,8 +5,8 @@
 
 #include "cli/commands.h"
 #include "fmt/format.h"
-#include "store/prune.h"
-#include "store/timeparse.h"
+#include "forensics/prune.h"
+#include "forensics/timeparse.h"
 
 namespace warden::cli {
 namespace {
@@ -20,7 +20,7 @@ constexpr std::string_view kPruneUsage =
     "  --vacuum               then rebuild the file so that it shrinks on disk\n"
     "  --dry-run              print what would be removed; change nothing\n";
 
-std::string Rfc3339(int64_t ns) { return store::FormatRfc3339Ms(ns); }
+std::string Rfc3339(int64_t ns) { return forensics::FormatRfc3339Ms(ns); }
 
 std::string Bytes(int64_t n) {
   if (n >= 10 * 1024 * 1024) return fmt::format("{:.1f} MiB", n / (1024.0 * 1024.0));
@@ -28,7 +28,7 @@ std::string Bytes(int64_t n) {
   return fmt::format("{} bytes", n);
 }
 
-std::string Describe(const store::PrunedRun& r) {
+std::string Describe(const forensics::PrunedRun& r) {
   return fmt::format("run {} (started {}, {}; {} rows) {}", r.run.id, Rfc3339(r.run.start_ns),
                      r.run.end_ns ? "finished" : "never finished", r.rows, r.run.argv_json);
 }
@@ -37,7 +37,7 @@ std::string Describe(const store::PrunedRun& r) {
 
 int PruneCommand(const std::vector<std::string>& args) {
   std::string db = "warden.db", older;
-  store::PruneOptions options;
+  forensics::PruneOptions options;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "-h" || a == "--help") {
@@ -61,11 +61,11 @@ int PruneCommand(const std::vector<std::string>& args) {
     fmt::print(stderr, "warden prune: --older-than DURATION is required\n{}", kPruneUsage);
     return 2;
   }
-  const int64_t now = store::NowNs();
+  const int64_t now = forensics::NowNs();
   // A duration is what "DURATION ago" reads as a relative time.
   absl::StatusOr<int64_t> cutoff = absl::InvalidArgumentError("");
   if (isdigit(static_cast<unsigned char>(older[0])) && older.find("ago") == std::string::npos)
-    cutoff = store::ParseTimeNs(older + " ago", now);
+    cutoff = forensics::ParseTimeNs(older + " ago", now);
   if (!cutoff.ok()) {
     fmt::print(stderr,
                "warden prune: --older-than wants a duration such as 72h, 30m, 7d, 2w or 1h30m, "
@@ -74,7 +74,7 @@ int PruneCommand(const std::vector<std::string>& args) {
     return 2;
   }
   options.cutoff_ns = *cutoff;
-  auto report = store::Prune(db, options);
+  auto report = forensics::Prune(db, options);
   if (!report.ok()) {
     fmt::print(stderr, "warden prune: {}\n", std::string(report.status().message()));
     return 2;

@@ -12,8 +12,8 @@
 #include "cli/commands.h"
 #include "fmt/format.h"
 #include "policy/cidr.h"
-#include "store/query.h"
-#include "store/timeparse.h"
+#include "forensics/query.h"
+#include "forensics/timeparse.h"
 
 namespace warden::cli {
 namespace {
@@ -72,57 +72,57 @@ int Usage(std::string_view message) {
 }
 
 // Keeps the rows whose "address" column lies in a network.
-class CidrFilter : public store::RowSink {
+class CidrFilter : public forensics::RowSink {
  public:
-  CidrFilter(store::RowSink& next, policy::Cidr net) : next_(next), net_(net) {}
+  CidrFilter(forensics::RowSink& next, policy::Cidr net) : next_(next), net_(net) {}
   absl::Status Begin(const std::vector<std::string>& columns) override {
     for (size_t i = 0; i < columns.size(); ++i)
       if (columns[i] == "address") column_ = i;
     return next_.Begin(columns);
   }
-  absl::Status Row(const store::Cells& row) override {
-    const store::Cell& a = row[column_];
-    if (a.type != store::Cell::kText || !policy::CidrContains(net_, a.s)) return absl::OkStatus();
+  absl::Status Row(const forensics::Cells& row) override {
+    const forensics::Cell& a = row[column_];
+    if (a.type != forensics::Cell::kText || !policy::CidrContains(net_, a.s)) return absl::OkStatus();
     return next_.Row(row);
   }
   absl::Status End() override { return next_.End(); }
 
  private:
-  store::RowSink& next_;
+  forensics::RowSink& next_;
   policy::Cidr net_;
   size_t column_ = 0;
 };
 
 // The tree as text: PID, PPID, duration, status and the command, indented
 // under its parent like `ps f`.
-class TreeText : public store::RowSink {
+class TreeText : public forensics::RowSink {
  public:
-  explicit TreeText(std::ostream& out) : next_(store::MakeRowWriter(store::OutputFormat::kText, out)) {}
+  explicit TreeText(std::ostream& out) : next_(forensics::MakeRowWriter(forensics::OutputFormat::kText, out)) {}
   absl::Status Begin(const std::vector<std::string>& columns) override {
     for (size_t i = 0; i < columns.size(); ++i) col_[columns[i]] = i;
     return next_->Begin({"pid", "ppid", "duration_ms", "status", "command"});
   }
-  absl::Status Row(const store::Cells& row) override {
+  absl::Status Row(const forensics::Cells& row) override {
     const int64_t depth = row[col_["depth"]].i;
-    const store::Cell& argv = row[col_["argv"]];
-    std::string command = argv.is_null() ? row[col_["exe"]].s : store::ArgvWords(argv.s);
+    const forensics::Cell& argv = row[col_["argv"]];
+    std::string command = argv.is_null() ? row[col_["exe"]].s : forensics::ArgvWords(argv.s);
     if (command.empty()) command.push_back('?');
     if (row[col_["is_thread"]].i) command += " (thread)";
     std::string indent = depth > 0 ? std::string(static_cast<size_t>(depth - 1) * 3 + 1, ' ') + "\\_ " : "";
     return next_->Row({row[col_["pid"]], row[col_["ppid"]], row[col_["duration_ms"]], row[col_["status"]],
-                       store::Cell::Text(indent + command)});
+                       forensics::Cell::Text(indent + command)});
   }
   absl::Status End() override { return next_->End(); }
 
  private:
-  std::unique_ptr<store::RowSink> next_;
+  std::unique_ptr<forensics::RowSink> next_;
   std::map<std::string, size_t> col_;
 };
 
 struct Args {
   std::string db = "warden.db";
   std::optional<int64_t> run;
-  store::OutputFormat format = store::OutputFormat::kText;
+  forensics::OutputFormat format = forensics::OutputFormat::kText;
   std::vector<std::string> positional;
   std::set<std::string> given;  // options seen, to check they fit the query
   bool threads = false, all = false;
@@ -176,7 +176,7 @@ int Parse(const std::vector<std::string>& args, Args& a) {
       if (!ParseInt(v, n) || n <= 0) return Usage(BadRunId(v));
       a.run = n;
     } else if (arg == "--format") {
-      auto f = store::ParseOutputFormat(v);
+      auto f = forensics::ParseOutputFormat(v);
       if (!f) return Usage(fmt::format("unknown format '{}'; formats: text, json, csv", v));
       a.format = *f;
     } else if (arg == "--pid") {
@@ -255,18 +255,18 @@ int QueryCommand(const std::vector<std::string>& args) {
   }
 
   // Everything the command line says is checked before the file is opened.
-  store::TimelineOptions timeline{.pid = a.pid, .kinds = a.kinds};
-  const int64_t now = store::NowNs();
+  forensics::TimelineOptions timeline{.pid = a.pid, .kinds = a.kinds};
+  const int64_t now = forensics::NowNs();
   for (auto [flag, text, out] : {std::tuple{"--from", &a.from, &timeline.from_ns},
                                  std::tuple{"--to", &a.to, &timeline.to_ns}}) {
     if (text->empty() && !a.given.contains(flag)) continue;
-    auto t = store::ParseTimeNs(*text, now);
+    auto t = forensics::ParseTimeNs(*text, now);
     if (!t.ok()) return Usage(fmt::format("{}: {}", flag, std::string(t.status().message())));
     *out = *t;
   }
   if (timeline.from_ns && timeline.to_ns && *timeline.from_ns > *timeline.to_ns)
-    return Usage(fmt::format("--from ({}) is after --to ({})", store::FormatRfc3339Ms(*timeline.from_ns),
-                             store::FormatRfc3339Ms(*timeline.to_ns)));
+    return Usage(fmt::format("--from ({}) is after --to ({})", forensics::FormatRfc3339Ms(*timeline.from_ns),
+                             forensics::FormatRfc3339Ms(*timeline.to_ns)));
   std::optional<policy::Cidr> net;
   if (a.given.contains("--addr")) {
     auto c = policy::ParseCidr(a.addr);
@@ -274,9 +274,9 @@ int QueryCommand(const std::vector<std::string>& args) {
     net = *c;
   }
 
-  auto db = store::QueryDb::Open(a.db);
+  auto db = forensics::QueryDb::Open(a.db);
   if (!db.ok()) return Fail(db.status());
-  auto writer = store::MakeRowWriter(a.format, std::cout, {.hide = spec->hide});
+  auto writer = forensics::MakeRowWriter(a.format, std::cout, {.hide = spec->hide});
   absl::Status s;
   if (name == "sql") {
     s = (*db)->Sql(a.positional[1], *writer);
@@ -286,7 +286,7 @@ int QueryCommand(const std::vector<std::string>& args) {
   auto run = (*db)->ResolveRun(a.run);
   if (!run.ok()) return Fail(run.status());
   if (name == "tree") {
-    if (a.format == store::OutputFormat::kText) {
+    if (a.format == forensics::OutputFormat::kText) {
       TreeText text(std::cout);
       s = (*db)->Tree(*run, {.threads = a.threads}, text);
     } else {

@@ -10,8 +10,8 @@
 #include "cli/commands.h"
 #include "fmt/format.h"
 #include "policy/glob.h"
-#include "store/replay.h"
-#include "store/timeparse.h"
+#include "forensics/replay.h"
+#include "forensics/timeparse.h"
 
 namespace warden::cli {
 namespace {
@@ -38,9 +38,9 @@ bool ParseNumber(const std::string& s, T& out) {
 
 int ReplayCommand(const std::vector<std::string>& args) {
   std::string db = "warden.db";
-  store::ReplayOptions options;
+  forensics::ReplayOptions options;
   std::shared_ptr<policy::Glob> glob;
-  const int64_t now = store::NowNs();
+  const int64_t now = forensics::NowNs();
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "-h" || a == "--help") {
@@ -86,7 +86,7 @@ int ReplayCommand(const std::vector<std::string>& args) {
       glob = std::make_shared<policy::Glob>(v);
       options.path_match = [glob](std::string_view path) { return glob->Match(path); };
     } else {
-      auto t = store::ParseTimeNs(v, now);
+      auto t = forensics::ParseTimeNs(v, now);
       if (!t.ok()) {
         fmt::print(stderr, "warden replay: {}: {}\n", a, std::string(t.status().message()));
         return 2;
@@ -94,7 +94,7 @@ int ReplayCommand(const std::vector<std::string>& args) {
       (a == "--from" ? options.from_ns : options.to_ns) = *t;
     }
   }
-  absl::Status s = store::Replay(db, options, std::cout);
+  absl::Status s = forensics::Replay(db, options, std::cout);
   std::cout.flush();
   if (!s.ok()) {
     fmt::print(stderr, "warden replay: {}\n", std::string(s.message()));

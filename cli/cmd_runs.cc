@@ -6,7 +6,7 @@
 
 #include "cli/commands.h"
 #include "fmt/format.h"
-#include "store/export.h"
+#include "forensics/export.h"
 #include "store/json.h"
 
 namespace warden::cli {
@@ -27,20 +27,20 @@ std::string Utc(int64_t ns) {
   return buf;
 }
 
-std::string Status(const store::RunSummary& r) {
+std::string Status(const forensics::RunSummary& r) {
   if (!r.end_ns) return "running or interrupted";
   if (r.exit_signal) return fmt::format("{} (signal {})", r.exit_code.value_or(-1), *r.exit_signal);
   return r.exit_code ? std::to_string(*r.exit_code) : "?";
 }
 
 // "-" without a policy; "NAME (MODE)" with one.
-std::string Policy(const store::RunSummary& r) {
+std::string Policy(const forensics::RunSummary& r) {
   if (r.policy.empty()) return "-";
   if (r.policy_mode.empty()) return r.policy;
   return fmt::format("{} ({})", r.policy, r.policy_mode);
 }
 
-std::string Json(const store::RunSummary& r) {
+std::string Json(const forensics::RunSummary& r) {
   std::string end = r.end_ns ? std::to_string(*r.end_ns) : "null";
   std::string code = r.exit_code ? std::to_string(*r.exit_code) : "null";
   std::string sig = r.exit_signal ? std::to_string(*r.exit_signal) : "null";
@@ -70,7 +70,7 @@ int RunsCommand(const std::vector<std::string>& args) {
       return 2;
     }
   }
-  auto runs = store::ListRuns(db);
+  auto runs = forensics::ListRuns(db);
   if (!runs.ok()) {
     fmt::print(stderr, "warden runs: {}\n", std::string(runs.status().message()));
     return 1;

@@ -12,7 +12,7 @@
 #include "fmt/format.h"
 #include "learn/items.h"
 #include "learn/observe.h"
-#include "store/timeparse.h"
+#include "forensics/timeparse.h"
 #include "verify/expected.h"
 #include "verify/report.h"
 #include "verify/verify.h"
@@ -76,7 +76,7 @@ std::function<std::optional<std::string>(const std::string&)> Rate(std::string_v
 
 std::vector<Option> VerifyOptionTable(VerifyArgs& a) {
   std::vector<Option> t;
-  AddSelectionOptions(t, a.selection, store::NowNs());
+  AddSelectionOptions(t, a.selection, forensics::NowNs());
   auto text = [](std::string& field) {
     return [&field](const std::string& v) -> std::optional<std::string> {
       field = v;

@@ -4,7 +4,7 @@
 
 #include "cli/args.h"
 #include "fmt/format.h"
-#include "store/timeparse.h"
+#include "forensics/timeparse.h"
 
 namespace warden::cli {
 
@@ -44,7 +44,7 @@ void AddSelectionOptions(std::vector<Option>& table, learn::Selection& selection
   for (std::string_view name : {"--from", "--to"}) {
     auto& field = name == "--from" ? selection.from_ns : selection.to_ns;
     table.push_back({name, true, [&field, name, now_ns](const std::string& v) -> std::optional<std::string> {
-                       auto t = store::ParseTimeNs(v, now_ns);
+                       auto t = forensics::ParseTimeNs(v, now_ns);
                        if (!t.ok()) return fmt::format("{}: {}", name, std::string(t.status().message()));
                        field = *t;
                        return std::nullopt;

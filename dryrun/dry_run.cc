@@ -16,7 +16,7 @@
 #include "policy/evaluate.h"
 #include "policy/glob.h"
 #include "policy/protections.h"
-#include "store/read_db.h"
+#include "forensics/read_db.h"
 #include "store/sqlite_util.h"
 
 namespace warden::dryrun {
@@ -175,7 +175,7 @@ Outcome Judge::Finish() {
   return out_;
 }
 
-absl::StatusOr<Outcome> JudgeRun(sqlite3* db, int version, const store::RunSummary& run,
+absl::StatusOr<Outcome> JudgeRun(sqlite3* db, int version, const forensics::RunSummary& run,
                                  const policy::Policy& policy,
                                  const std::function<void(const Hit&)>& on_hit) {
   if (policy.mode == policy::Mode::kInactive) {
@@ -195,12 +195,12 @@ absl::StatusOr<Outcome> JudgeRun(sqlite3* db, int version, const store::RunSumma
 
 absl::StatusOr<Outcome> DryRun(const DryRunOptions& options, const policy::Policy& policy,
                                const std::function<void(const Hit&)>& on_hit) {
-  auto opened = store::OpenReadOnly(options.db_path);
+  auto opened = forensics::OpenReadOnly(options.db_path);
   if (!opened.ok()) return opened.status();
   sqlite3* db = opened->db.get();
   // One snapshot, even while the run is still being recorded.
   if (auto s = store::ExecSql(db, "BEGIN"); !s.ok()) return s;
-  auto run = store::ResolveRun(db, opened->version, options.db_path, options.run);
+  auto run = forensics::ResolveRun(db, opened->version, options.db_path, options.run);
   absl::StatusOr<Outcome> out =
       run.ok() ? JudgeRun(db, opened->version, *run, policy, on_hit) : run.status();
   store::ExecSql(db, "COMMIT").IgnoreError();

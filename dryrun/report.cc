@@ -4,7 +4,7 @@
 
 #include "fmt/format.h"
 #include "store/json.h"
-#include "store/replay.h"
+#include "forensics/replay.h"
 
 namespace warden::dryrun {
 namespace {
@@ -22,7 +22,7 @@ std::string Header(const Outcome& o, const policy::Policy& p) {
 }  // namespace
 
 std::string HitLine(const Hit& h) {
-  store::ReplayCall c;
+  forensics::ReplayCall c;
   c.ts_ns = h.ts_ns;
   c.pid = h.pid;
   c.name = h.syscall;
@@ -32,7 +32,7 @@ std::string HitLine(const Hit& h) {
   c.action = std::string(ActionText(h.action));
   c.rule = h.rule;
   c.enforced = false;  // a prediction: "<would deny: RULE>"
-  return store::RenderCall(c, /*time=*/false, /*permissive_run=*/false);
+  return forensics::RenderCall(c, /*time=*/false, /*permissive_run=*/false);
 }
 
 std::string SummaryText(const Outcome& o, const policy::Policy& p) {

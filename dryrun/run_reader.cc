@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "fmt/format.h"
-#include "store/read_db.h"
+#include "forensics/read_db.h"
 #include "store/sqlite_util.h"
 
 namespace warden::dryrun {
@@ -60,7 +60,7 @@ std::string CallSql(int version, std::string_view view, std::string_view columns
   // Version 1 had no verdict columns.
   return fmt::format("SELECT ts_ns, pid, exe, {}, {} FROM {} WHERE {} ORDER BY ts_ns, pid, id",
                      version >= 2 ? "rule" : "NULL", columns, view,
-                     store::RunRows(version, view, "?1"));
+                     forensics::RunRows(version, view, "?1"));
 }
 
 SysPart ReadSys(sqlite3_stmt* s) {

@@ -7,7 +7,7 @@
 #include "learn/db_cursors.h"
 #include "learn/run_strings.h"
 #include "store/calls.h"  // kRunShift: the storage layout (warden-db(5), STORAGE)
-#include "store/read_db.h"
+#include "forensics/read_db.h"
 #include "store/sqlite_util.h"
 
 namespace warden::learn {
@@ -131,7 +131,7 @@ constexpr int64_t kMaxTs = std::numeric_limits<int64_t>::max();
 
 struct DbEvents::Impl {
   std::string path;
-  store::ReadDb db;
+  forensics::ReadDb db;
   RunStrings strings;
   store::StmtPtr strings_stmt;                 // schema 4+
   std::vector<std::unique_ptr<EventCursor>>  cursors;  // in kSources order
@@ -154,7 +154,7 @@ struct DbEvents::Impl {
 absl::Status DbEvents::Impl::AddCursor(const Source& src) {
   const int version = db.version;
   if (src.calls_sql && version >= src.calls_from) {
-    std::string run_rows = store::RunRows(version, "calls", "?1");
+    std::string run_rows = forensics::RunRows(version, "calls", "?1");
     auto stmt = Prepare(src.table, fmt::format(fmt::runtime(src.calls_sql), fmt::arg("run", run_rows)));
     if (!stmt.ok()) return stmt.status();
     cursors.push_back(std::make_unique<CallsCursor>(conn(), std::move(*stmt), src.windowed,
@@ -165,7 +165,7 @@ absl::Status DbEvents::Impl::AddCursor(const Source& src) {
   std::string sql = fmt::format(
       "SELECT {} FROM {} WHERE {}{}{} ORDER BY {}, id",
       fmt::format(fmt::runtime(src.columns), fmt::arg("action", action)), src.table,
-      store::RunRows(version, src.table, "?1"), src.where,
+      forensics::RunRows(version, src.table, "?1"), src.where,
       src.windowed ? fmt::format(" AND {} BETWEEN ?2 AND ?3", src.ts) : "", src.ts);
   auto stmt = Prepare(src.table, sql);
   if (!stmt.ok()) return stmt.status();
@@ -178,7 +178,7 @@ absl::Status DbEvents::Impl::PrepareAll() {
   if (db.version >= 4) {
     auto stmt = Prepare("strings", fmt::format("SELECT id & {}, text, dir FROM strings WHERE {}",
                                                (int64_t{1} << store::kRunShift) - 1,
-                                               store::RunRows(db.version, "strings", "?1")));
+                                               forensics::RunRows(db.version, "strings", "?1")));
     if (!stmt.ok()) return stmt.status();
     strings_stmt = std::move(*stmt);
   }
@@ -187,7 +187,7 @@ absl::Status DbEvents::Impl::PrepareAll() {
     if (src.kind == EventKind::kProcess) continue;
     auto probe = Prepare(src.table, fmt::format("SELECT 1 FROM {} WHERE {} AND ts_ns BETWEEN ?2 "
                                                 "AND ?3 LIMIT 1",
-                                                src.table, store::RunRows(db.version, src.table)));
+                                                src.table, forensics::RunRows(db.version, src.table)));
     if (!probe.ok()) return probe.status();
     probes.push_back(std::move(*probe));
   }
@@ -204,7 +204,7 @@ DbEvents::~DbEvents() {
 }
 
 absl::StatusOr<std::unique_ptr<DbEvents>> DbEvents::Open(const std::string& path) {
-  auto db = store::OpenReadOnly(path);
+  auto db = forensics::OpenReadOnly(path);
   if (!db.ok()) return db.status();
   auto impl = std::make_unique<Impl>();
   impl->path = path;
@@ -233,17 +233,17 @@ absl::StatusOr<bool> DbEvents::HasEventsIn(int64_t run, const Selection& selecti
 absl::StatusOr<std::vector<RunRef>> DbEvents::SelectRuns(const Selection& selection) {
   sqlite3* db = impl_->conn();
   const int version = impl_->db.version;
-  std::vector<store::RunSummary> picked;
+  std::vector<forensics::RunSummary> picked;
   if (!selection.runs.empty() || !(selection.from_ns || selection.to_ns)) {
     std::vector<std::optional<int64_t>> ids(selection.runs.begin(), selection.runs.end());
     if (ids.empty()) ids.push_back(std::nullopt);  // the last run
     for (auto id : ids) {
-      auto r = store::ResolveRun(db, version, impl_->path, id);
+      auto r = forensics::ResolveRun(db, version, impl_->path, id);
       if (!r.ok()) return r.status();
       picked.push_back(std::move(*r));
     }
   } else {
-    auto all = store::ReadRuns(db, version);
+    auto all = forensics::ReadRuns(db, version);
     if (!all.ok()) return all.status();
     for (auto& r : *all) {
       auto has = HasEventsIn(r.id, selection);

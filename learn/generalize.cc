@@ -4,7 +4,7 @@
 #include <numeric>
 #include <optional>
 
-#include "learn/utf8.h"
+#include "store/json.h"
 #include "policy/glob.h"
 
 namespace warden::learn {
@@ -227,7 +227,7 @@ std::string LiteralGlob(std::string_view path) {
   std::string out;
   out.reserve(path.size());
   for (size_t i = 0; i < path.size();) {
-    size_t n = Utf8Length(path.substr(i));
+    size_t n = store::Utf8Length(path, i);
     if (n == 0) {
       out.push_back('?');
       ++i;

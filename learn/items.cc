@@ -80,8 +80,16 @@ bool Loopback(const std::string& address) {
   return std::equal(b, b + 16, kOne) || (std::equal(b, b + 12, kMapped) && b[12] == 127);
 }
 
-std::string Peer(int family, const std::string& address, std::optional<int> port) {
+// "ADDR:PORT", "[ADDR]:PORT"; a port that varies as its ranges
+// ("32768-60999", "0,32768-60999"); "*" when unknown.
+std::string Peer(int family, const std::string& address, std::optional<int> port,
+                 const std::vector<std::pair<int, int>>& ranges) {
   std::string p = port ? std::to_string(*port) : "*";
+  if (!port && !ranges.empty()) {
+    p.clear();
+    for (const auto& [lo, hi] : ranges)
+      p += (p.empty() ? "" : ",") + (lo == hi ? std::to_string(lo) : fmt::format("{}-{}", lo, hi));
+  }
   return family == AF_INET6 ? fmt::format("[{}]:{}", address, p) : fmt::format("{}:{}", address, p);
 }
 
@@ -176,30 +184,43 @@ void ItemCollector::Impl::FileItems(std::vector<Item>& out) const {
   }
 }
 
-// Network items: ports that vary from run to run become "any" -- a bind to
-// port 0, and a loopback peer's or local port in the ephemeral range.
+// Network items: ports that vary from run to run become the kernel's
+// ephemeral range (target "ADDR:*") -- a bind to port 0 (with port 0
+// itself), and a loopback peer's or local port in the ephemeral range.
 void ItemCollector::Impl::NetworkItems(std::vector<Item>& out) const {
   const auto [lo, hi] = EphemeralPorts(gen);
-  using ItemKey = std::tuple<uint32_t, Kind, int, uint32_t, std::optional<int>, policy::Protocol>;
+  using ItemKey = std::tuple<uint32_t, Kind, int, uint32_t, std::optional<int>,
+                             std::vector<std::pair<int, int>>, policy::Protocol>;
   std::map<ItemKey, Evidence> merged;
   for (const auto& [k, ev] : seen) {
     if (!IsNetwork(k.kind)) continue;
     std::optional<int> port = k.port;
-    if (k.port < 0 || (k.kind == Kind::kListen && k.port == 0)) port.reset();
-    bool ephemeral = k.port >= lo && k.port <= hi;
-    if (k.kind != Kind::kListen && ephemeral && Loopback(strings[k.target])) port.reset();
-    merged[{k.program, k.kind, k.family, k.target, port, k.protocol}].Merge(ev);
+    // Ports as rules need them (Item::ports), kept as (lo, hi) pairs.
+    std::vector<std::pair<int, int>> ports;
+    if (k.kind == Kind::kListen && k.port == 0) {
+      port.reset();
+      ports = {{0, 0}, {lo, hi}};  // the bind, then accepts on the chosen port
+    } else if (k.port < 0) {
+      port.reset();
+    } else if (k.kind != Kind::kListen && k.port >= lo && k.port <= hi && Loopback(strings[k.target])) {
+      port.reset();
+      ports = {{lo, hi}};
+    } else {
+      ports = {{k.port, k.port}};
+    }
+    merged[{k.program, k.kind, k.family, k.target, port, ports, k.protocol}].Merge(ev);
   }
   for (auto& [key, ev] : merged) {
-    const auto& [program, kind, family, address, port, protocol] = key;
+    const auto& [program, kind, family, address, port, ports, protocol] = key;
     Item item;
     item.kind = kind;
     item.program = strings[program];
     item.family = family;
     item.address = strings[address];
     item.port = port;
+    for (const auto& [plo, phi] : ports) item.ports.push_back({plo, phi});
     item.protocol = protocol;
-    item.target = Peer(family, item.address, port);
+    item.target = Peer(family, item.address, port, ports);
     item.count = ev.count;
     item.first_ns = ev.first_ns;
     item.last_ns = ev.last_ns;

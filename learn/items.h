@@ -34,14 +34,21 @@ struct Item {
   std::string program;  // the caller's executable
   // File kinds and exec: the path, or a glob standing for several; always
   // glob syntax (policy/glob.h): a literal path has its * ? [ \ escaped.
-  // Network kinds: "ADDRESS:PORT" ("[ADDRESS]:PORT" for IPv6), with "*" for
-  // a port that varies from run to run (the kernel's ephemeral ports) and,
-  // for kAccept, the local port the peer was accepted on.
+  // Network kinds: "ADDRESS:PORT" ("[ADDRESS]:PORT" for IPv6); for kAccept
+  // the local port the peer was accepted on. A port that varies from run to
+  // run is written as the ranges of `ports` ("32768-60999", and
+  // "0,32768-60999" for a bind that let the kernel choose); "*": unknown.
   std::string target;
   // Network kinds, structured: family, address, port (nullopt: any).
   int family = 0;
   std::string address;
   std::optional<int> port;
+  // The ports a policy rule needs for this item: one port; the kernel's
+  // ephemeral range (a loopback peer or local port that changes from run
+  // to run), with port 0 too for a bind that let the kernel choose; empty
+  // when the port is unknown (any). Never "any" for a port that varies: a
+  // rule then still refuses a fixed port the program never used.
+  std::vector<policy::PortRange> ports;
   policy::Protocol protocol = policy::Protocol::kAny;
   // Evidence.
   int64_t count = 0;

@@ -140,7 +140,7 @@ TEST(ItemCollectorTest, CollapseIsPerProgramAndKind) {
   EXPECT_EQ(std::count_if(t.begin(), t.end(), [](auto& x) { return x.starts_with("/bin/b file-read"); }), 6);
 }
 
-TEST(ItemCollectorTest, EphemeralAndKernelChosenPortsBecomeAny) {
+TEST(ItemCollectorTest, EphemeralAndKernelChosenPortsBecomeTheEphemeralRange) {
   ItemSet s = Collect({
       Net(Kind::kListen, "/srv", AF_INET, "127.0.0.1", 0),
       Net(Kind::kListen, "/srv", AF_INET, "0.0.0.0", 8080),
@@ -155,13 +155,25 @@ TEST(ItemCollectorTest, EphemeralAndKernelChosenPortsBecomeAny) {
       Net(Kind::kConnect, "/cli", AF_INET, "127.0.0.53", 53, policy::Protocol::kUdp),
   });
   EXPECT_THAT(Targets(s),
-              ElementsAre("/cli connect 127.0.0.1:*", "/cli connect 127.0.0.1:8080",
+              ElementsAre("/cli connect 127.0.0.1:32768-60999", "/cli connect 127.0.0.1:8080",
                           "/cli connect 127.0.0.53:53", "/cli connect 192.0.2.1:50000",
-                          "/cli connect [::1]:*", "/cli connect [::ffff:127.0.0.2]:*",
-                          "/srv listen 0.0.0.0:8080", "/srv listen 127.0.0.1:*",
-                          "/srv accept 10.0.0.9:40000", "/srv accept 127.0.0.1:*"));
+                          "/cli connect [::1]:32768-60999", "/cli connect [::ffff:127.0.0.2]:32768-60999",
+                          "/srv listen 0.0.0.0:8080", "/srv listen 127.0.0.1:0,32768-60999",
+                          "/srv accept 10.0.0.9:40000", "/srv accept 127.0.0.1:32768-60999"));
   EXPECT_EQ(s.items[0].count, 2);
   EXPECT_EQ(s.items[0].port, std::nullopt);
+  auto ranges = [](const Item& i) {
+    std::vector<std::pair<int, int>> r;
+    for (const auto& p : i.ports) r.emplace_back(p.lo, p.hi);
+    return r;
+  };
+  const auto [lo, hi] = std::pair{s.items[0].ports.at(0).lo, s.items[0].ports.at(0).hi};
+  EXPECT_LE(lo, 40000);
+  EXPECT_GE(hi, 41000);
+  EXPECT_THAT(ranges(s.items[0]), ElementsAre(std::pair{lo, hi}));        // not any port
+  EXPECT_THAT(ranges(s.items[1]), ElementsAre(std::pair{8080, 8080}));
+  EXPECT_THAT(ranges(s.items[7]), ElementsAre(std::pair{0, 0}, std::pair{lo, hi}));  // bind(0)
+  EXPECT_THAT(ranges(s.items[8]), ElementsAre(std::pair{40000, 40000}));
   EXPECT_EQ(s.items[1].port, 8080);
   EXPECT_EQ(s.items[2].protocol, policy::Protocol::kUdp);
   EXPECT_EQ(s.items[4].family, AF_INET6);
@@ -175,7 +187,7 @@ TEST(ItemCollectorTest, EphemeralRangeComesFromTheOptions) {
   ItemSet s = Collect({Net(Kind::kConnect, "/cli", AF_INET, "127.0.0.1", 8080),
                        Net(Kind::kConnect, "/cli", AF_INET, "127.0.0.1", 40000)},
                       {MakeRun(1)}, g);
-  EXPECT_THAT(Targets(s), ElementsAre("/cli connect 127.0.0.1:*", "/cli connect 127.0.0.1:40000"));
+  EXPECT_THAT(Targets(s), ElementsAre("/cli connect 127.0.0.1:1024-9000", "/cli connect 127.0.0.1:40000"));
 }
 
 TEST(ItemCollectorTest, AnObservationOfAnUnknownRunIsAnError) {

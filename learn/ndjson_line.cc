@@ -3,7 +3,7 @@
 #include <charconv>
 
 #include "fmt/format.h"
-#include "learn/json_bytes.h"
+#include "store/json.h"
 #include "nlohmann/json.hpp"
 
 namespace warden::learn {
@@ -40,7 +40,7 @@ struct NdjsonLine::Fields {
   bool has[kNumFields] = {};
   int64_t num[kNumFields] = {};
   std::string text[kNumFields];
-  std::string escaped;  // the line with \udcXX rewritten (json_bytes.h)
+  std::string escaped;  // the line with \udcXX rewritten (store/json.h)
 
   // nlohmann SAX events. Only the top-level object's scalars are kept.
   int depth = 0;
@@ -104,7 +104,7 @@ absl::Status NdjsonLine::Parse(std::string_view line, std::string_view file,
   f.depth = 0;
   f.current = -1;
   f.top_not_object = false;
-  const bool bytes = EscapeBytes(line, f.escaped);
+  const bool bytes = store::RewriteByteEscapes(line, f.escaped);
   std::string_view json = bytes ? std::string_view(f.escaped) : line;
   bool ok = false;
   try {
@@ -124,7 +124,7 @@ absl::Status NdjsonLine::Parse(std::string_view line, std::string_view file,
         file, line_number));
   if (bytes)
     for (Field b : kByteFields)
-      if (f.has[b]) RestoreBytes(f.text[b]);
+      if (f.has[b]) store::RestoreBytes(f.text[b]);
   return absl::OkStatus();
 }
 

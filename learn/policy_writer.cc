@@ -1,5 +1,7 @@
 #include "learn/policy_writer.h"
 
+#include <cerrno>
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -11,7 +13,7 @@
 #include "policy/cidr.h"
 #include "policy/glob.h"
 #include "policy/parser.h"
-#include "store/timeparse.h"
+#include "forensics/timeparse.h"
 
 namespace warden::learn {
 namespace {
@@ -42,7 +44,7 @@ struct Evidence {
   }
 };
 
-std::string Time(int64_t ns) { return store::FormatRfc3339Ms(ns); }
+std::string Time(int64_t ns) { return forensics::FormatRfc3339Ms(ns); }
 
 // "w.db runs 3, 4; x.db run 1", in the order of the selection.
 std::string RunsText(const std::vector<RunRef>& all, const std::set<uint32_t>& runs) {
@@ -79,8 +81,11 @@ std::string BaseName(const std::string& program) {
   return base.empty() ? "any" : base;
 }
 
-std::string PortsPart(const std::optional<int>& port, Protocol protocol) {
-  std::string s = port ? fmt::format("-{}", *port) : "";
+std::string PortsPart(const std::vector<policy::PortRange>& ports, Protocol protocol) {
+  std::string s;
+  // One fixed port names the rule; the ephemeral range does not.
+  if (ports.size() == 1 && ports[0].lo == ports[0].hi) s = fmt::format("-{}", ports[0].lo);
+  else if (!ports.empty()) s = "-ephemeral";
   if (protocol != Protocol::kAny) s += fmt::format("-{}", policy::ProtocolName(protocol));
   return s;
 }
@@ -99,9 +104,12 @@ bool PeerCovered(const Rule& r, const Item& i) {
         return policy::CidrContains(a, i.address);
       }))
     return false;
-  return r.ports.empty() || (i.port && std::any_of(r.ports.begin(), r.ports.end(), [&](const auto& p) {
-                               return p.lo <= *i.port && *i.port <= p.hi;
-                             }));
+  if (r.ports.empty()) return true;
+  // Every port range the item needs lies inside one of the rule's.
+  return !i.ports.empty() && std::all_of(i.ports.begin(), i.ports.end(), [&](const auto& need) {
+    return std::any_of(r.ports.begin(), r.ports.end(),
+                       [&](const auto& p) { return p.lo <= need.lo && need.hi <= p.hi; });
+  });
 }
 
 // Learned rules, program by program, for the items no existing rule covers.
@@ -176,14 +184,24 @@ class Learner {
     return out;
   }
 
-  using PortKey = std::pair<std::optional<int>, Protocol>;
+  using PortKey = std::pair<std::vector<std::pair<int, int>>, Protocol>;
+  static PortKey KeyOf(const Item& i) {
+    std::vector<std::pair<int, int>> p;
+    for (const auto& r : i.ports) p.emplace_back(r.lo, r.hi);
+    return {p, i.protocol};
+  }
+  static std::vector<policy::PortRange> Ranges(const PortKey& key) {
+    std::vector<policy::PortRange> out;
+    for (const auto& [lo, hi] : key.first) out.push_back({lo, hi});
+    return out;
+  }
 
   void Outbound(std::span<const Item* const> items) {
     std::map<PortKey, std::vector<const Item*>> groups;
     for (const Item* i : items)
-      if (i->kind == Kind::kConnect) groups[{i->port, i->protocol}].push_back(i);
+      if (i->kind == Kind::kConnect) groups[KeyOf(*i)].push_back(i);
     for (const auto& [key, group] : groups) {
-      Rule r = Base(*group[0], RuleType::kNetworkOutbound, "connect" + PortsPart(key.first, key.second));
+      Rule r = Base(*group[0], RuleType::kNetworkOutbound, "connect" + PortsPart(Ranges(key), key.second));
       r.addresses = Addresses(group);
       if (r.addresses.empty()) continue;  // none left: the rule would allow any address
       NetMatchers(r, key);
@@ -196,9 +214,9 @@ class Learner {
   void Inbound(std::span<const Item* const> items) {
     std::map<PortKey, std::vector<const Item*>> groups;
     for (const Item* i : items)
-      if (i->kind == Kind::kListen || i->kind == Kind::kAccept) groups[{i->port, i->protocol}].push_back(i);
+      if (i->kind == Kind::kListen || i->kind == Kind::kAccept) groups[KeyOf(*i)].push_back(i);
     for (const auto& [key, group] : groups) {
-      Rule r = Base(*group[0], RuleType::kNetworkInbound, "inbound" + PortsPart(key.first, key.second));
+      Rule r = Base(*group[0], RuleType::kNetworkInbound, "inbound" + PortsPart(Ranges(key), key.second));
       std::vector<const Item*> bound, accepted;
       for (const Item* i : group) (i->kind == Kind::kListen ? bound : accepted).push_back(i);
       std::vector<std::string> comments;
@@ -218,7 +236,7 @@ class Learner {
   }
 
   static void NetMatchers(Rule& r, const PortKey& key) {
-    if (key.first) r.ports.push_back({*key.first, *key.first});
+    r.ports = Ranges(key);
     r.protocol = key.second;
   }
   static std::string Targets(const std::vector<const Item*>& items) {
@@ -292,6 +310,10 @@ policy::Policy Fresh(const ItemSet& set, const std::vector<CommentedRule>& learn
     if (t == RuleType::kExec) p.defaults.exec = Action::kDeny;
     if (t == RuleType::kNetworkInbound || t == RuleType::kNetworkOutbound) p.defaults.network = Action::kDeny;
   }
+  // A default denial looks like a permission the file system refused:
+  // programs handle EACCES (execvp goes on searching PATH, a compiler
+  // reports "Permission denied"), where EPERM may stop them differently.
+  p.defaults.err = EACCES;
   return p;
 }
 

@@ -333,20 +333,32 @@ rules:
   - {name: b, type: network-inbound, addresses: 10.0.0.0/8, action: allow}
   - {name: c, type: network-outbound, program: curl, addresses: 192.0.2.0/24, protocol: udp, action: allow}
 )");
-  Item listen{Kind::kListen, "/srv", "0.0.0.0:80", AF_INET, "0.0.0.0", 80};
+  Item listen{Kind::kListen, "/srv", "0.0.0.0:80", AF_INET, "0.0.0.0", 80, {{80, 80}}};
   EXPECT_TRUE(Covers(p.rules[0], listen));
   EXPECT_FALSE(Covers(p.rules[1], listen));  // a rule with addresses never judges a bind
   Item accept{Kind::kAccept, "/srv", "10.1.1.1:*", AF_INET, "10.1.1.1", std::nullopt};
   EXPECT_FALSE(Covers(p.rules[0], accept));  // any port is not port 80
   EXPECT_TRUE(Covers(p.rules[1], accept));
   Item connect{Kind::kConnect, "/usr/bin/curl", "192.0.2.1:53", AF_INET, "192.0.2.1", 53,
-               policy::Protocol::kUdp};
+               {{53, 53}}, policy::Protocol::kUdp};
   EXPECT_TRUE(Covers(p.rules[2], connect));
   connect.protocol = policy::Protocol::kTcp;
   EXPECT_FALSE(Covers(p.rules[2], connect));
   connect.protocol = policy::Protocol::kUdp;
   connect.program = "/usr/bin/wget";
   EXPECT_FALSE(Covers(p.rules[2], connect));
+  // A port that varies is the ephemeral range: covered only by a rule
+  // whose ports hold all of it (or by one without ports).
+  Item ephemeral{Kind::kConnect, "/cli", "127.0.0.1:*", AF_INET, "127.0.0.1", std::nullopt,
+                 {{32768, 60999}}};
+  policy::Policy q = Parse(R"(version: 1
+name: t
+rules:
+  - {name: a, type: network-outbound, addresses: 127.0.0.1, ports: 9, action: allow}
+  - {name: b, type: network-outbound, addresses: 127.0.0.1, ports: 32768-60999, action: allow}
+)");
+  EXPECT_FALSE(Covers(q.rules[0], ephemeral));
+  EXPECT_TRUE(Covers(q.rules[1], ephemeral));
 }
 
 }  // namespace

@@ -6,7 +6,7 @@
 #include <cctype>
 
 #include "fmt/format.h"
-#include "learn/utf8.h"
+#include "store/json.h"
 #include "policy/cidr.h"
 #include "syscalls/decode.h"
 
@@ -57,7 +57,7 @@ std::string EscapeCodePoint(std::string_view seq) {
 std::string Quoted(std::string_view text) {
   std::string out = "\"";
   for (size_t i = 0; i < text.size();) {
-    size_t n = Utf8Length(text.substr(i));
+    size_t n = store::Utf8Length(text, i);
     if (n == 0) {  // not UTF-8: the byte as a code point, the closest a YAML text can say
       out += fmt::format("\\x{:02x}", static_cast<uint8_t>(text[i]));
       ++i;
@@ -202,7 +202,7 @@ std::string YamlScalar(std::string_view text) {
 std::string CommentText(std::string_view text) {
   std::string out;
   for (size_t i = 0; i < text.size();) {
-    size_t n = Utf8Length(text.substr(i));
+    size_t n = store::Utf8Length(text, i);
     std::string_view seq = text.substr(i, n ? n : 1);
     uint8_t c = static_cast<uint8_t>(text[i]);
     if (n == 0 || (n == 1 && (c < 0x20 || c == 0x7f)))

@@ -30,15 +30,60 @@ TEST(JsonQuoteTest, KeepsValidUtf8) {
     EXPECT_EQ(JsonQuote(s), "\"" + s + "\"") << s;
 }
 
-TEST(JsonQuoteTest, EscapesInvalidUtf8BytesOneByOne) {
-  EXPECT_EQ(JsonQuote("a\xff"), R"("a\u00ff")");
-  EXPECT_EQ(JsonQuote("\xe2\x82"), R"("\u00e2\u0082")");              // truncated
-  EXPECT_EQ(JsonQuote("\x80"), R"("\u0080")");                        // lone continuation
-  EXPECT_EQ(JsonQuote("\xc0\xaf"), R"("\u00c0\u00af")");              // overlong '/'
-  EXPECT_EQ(JsonQuote("\xe0\x80\xaf"), R"("\u00e0\u0080\u00af")");    // overlong 3-byte
-  EXPECT_EQ(JsonQuote("\xed\xa0\x80"), R"("\u00ed\u00a0\u0080")");    // UTF-16 surrogate
-  EXPECT_EQ(JsonQuote("\xf4\x90\x80\x80"), R"("\u00f4\u0090\u0080\u0080")");  // > U+10FFFF
-  EXPECT_EQ(JsonQuote("\xe9t\xe9"), R"("\u00e9t\u00e9")");            // Latin-1 text
+TEST(JsonQuoteTest, EscapesInvalidUtf8BytesOneByOneAsLoneSurrogates) {
+  EXPECT_EQ(JsonQuote("a\xff"), R"("a\udcff")");
+  EXPECT_EQ(JsonQuote("\xe2\x82"), R"("\udce2\udc82")");              // truncated
+  EXPECT_EQ(JsonQuote("\x80"), R"("\udc80")");                        // lone continuation
+  EXPECT_EQ(JsonQuote("\xc0\xaf"), R"("\udcc0\udcaf")");              // overlong '/'
+  EXPECT_EQ(JsonQuote("\xe0\x80\xaf"), R"("\udce0\udc80\udcaf")");    // overlong 3-byte
+  EXPECT_EQ(JsonQuote("\xed\xa0\x80"), R"("\udced\udca0\udc80")");    // UTF-16 surrogate
+  EXPECT_EQ(JsonQuote("\xf4\x90\x80\x80"), R"("\udcf4\udc90\udc80\udc80")");  // > U+10FFFF
+  EXPECT_EQ(JsonQuote("\xe9t\xe9"), R"("\udce9t\udce9")");            // Latin-1 text
+}
+
+// The bug this encoding fixes: a byte 0xe9 and a real "é" were both
+// written as "\u00e9"/"é" and read back as the same string.
+TEST(JsonQuoteTest, NonUtf8AndUtf8ExportDifferentlyAndRoundTrip) {
+  const std::string latin1 = "caf\xe9", utf8 = "caf\xc3\xa9";
+  EXPECT_NE(JsonQuote(latin1), JsonQuote(utf8));
+  for (const std::string& s : {latin1, utf8}) {
+    auto v = JsonParser::Parse(JsonQuote(s));
+    ASSERT_TRUE(v);
+    EXPECT_EQ(v->text, s);
+    std::vector<std::string> words;
+    ASSERT_TRUE(ParseJsonStringArray(JsonStringArray({s, "x"}), &words));
+    EXPECT_EQ(words[0], s);
+  }
+}
+
+TEST(JsonQuoteTest, EveryByteStringRoundTripsThroughTheArrayParser) {
+  std::mt19937 rng(7);
+  for (int n = 0; n < 20000; ++n) {
+    std::string s(rng() % 24, '\0');
+    for (char& c : s) c = static_cast<char>(rng() % 255 + 1);  // no NUL in C strings
+    std::vector<std::string> back;
+    ASSERT_TRUE(ParseJsonStringArray(JsonStringArray({s}), &back));
+    ASSERT_EQ(back.size(), 1u);
+    ASSERT_EQ(back[0], s);
+  }
+}
+
+// RewriteByteEscapes / RestoreBytes: what a parser that refuses lone
+// surrogates sees, and the bytes recovered from its strings.
+TEST(JsonQuoteTest, ByteEscapeRewriteIsLosslessAndLeavesOtherEscapesAlone) {
+  std::string out;
+  ASSERT_TRUE(RewriteByteEscapes(R"("caf\udce9")", out));
+  EXPECT_EQ(out, R"("caf\u0000\u00e9")");
+  EXPECT_EQ(OriginalOffset(R"("caf\udce9")", out.find("00e9")), 4u);  // inside the escape
+  EXPECT_FALSE(RewriteByteEscapes(R"("a\\udce9")", out));  // backslash, then text
+  EXPECT_FALSE(RewriteByteEscapes(R"("\udc41")", out));     // not a byte escape
+  EXPECT_FALSE(RewriteByteEscapes(R"("\ud83d\udc80")", out));  // a real surrogate pair
+  std::string parsed = std::string("caf\0", 4) + "\xc3\xa9" + std::string("\0", 1) + "\xc2\x80";
+  RestoreBytes(parsed);
+  EXPECT_EQ(parsed, "caf\xe9\x80");
+  std::string plain = "caf\xc3\xa9";
+  RestoreBytes(plain);
+  EXPECT_EQ(plain, "caf\xc3\xa9");
 }
 
 TEST(JsonQuoteTest, OutputOfArbitraryBytesAlwaysParses) {
@@ -67,7 +112,7 @@ TEST(JsonStringArrayTest, QuotesEachItem) {
   auto v = JsonParser::Parse(JsonStringArray({"x", "\xff", ""}));
   ASSERT_TRUE(v);
   ASSERT_EQ(v->items.size(), 3u);
-  EXPECT_EQ(v->items[1].text, "\xc3\xbf");  // \u00ff decodes to U+00FF
+  EXPECT_EQ(v->items[1].text, "\xff");  // \udcff: the byte
 }
 
 TEST(JsonParserTest, RejectsInvalidJson) {

@@ -473,6 +473,11 @@ class JsonParser {
             i_ += 2;
             if (!Hex4(lo) || lo < 0xDC00 || lo > 0xDFFF) return Fail("bad low surrogate");
             cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+          } else if (cp >= 0xDC80 && cp <= 0xDCFF) {
+            // warden's encoding of a byte that is not UTF-8 (store/json.h):
+            // the byte, as Python's surrogateescape decodes it.
+            out += static_cast<char>(cp - 0xDC00);
+            break;
           } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
             return Fail("lone low surrogate");
           }

@@ -394,10 +394,10 @@ TEST_F(ForensicsTest, BadInputExits2WithAMessageAndLeavesTheFileAlone) {
   FileState before = StateOf(db());
   ExitInfo run = QueryCmd({"--run", "9", "who", "/etc/*"});
   EXPECT_EQ(run.exit_code, 2);
-  EXPECT_THAT(run.err, AllOf(HasSubstr("no run 9"), HasSubstr(db()), HasSubstr("the runs there are: 1")));
+  EXPECT_THAT(run.err, AllOf(HasSubstr("no run 9"), HasSubstr(db()), HasSubstr("available runs: 1")));
   ExitInfo prun = Warden({"profile", "--db", db(), "--run", "9"});
   EXPECT_EQ(prun.exit_code, 2);
-  EXPECT_THAT(prun.err, HasSubstr("the runs there are: 1"));
+  EXPECT_THAT(prun.err, HasSubstr("available runs: 1"));
   // Bad times, unknown queries and formats.
   for (const auto& args : std::vector<std::vector<std::string>>{
            {"timeline", "--from", "yesterday"},

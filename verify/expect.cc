@@ -6,7 +6,7 @@
 #include "fmt/format.h"
 #include "learn/generalize.h"
 #include "policy/glob.h"
-#include "store/timeparse.h"
+#include "forensics/timeparse.h"
 #include "verify/match.h"
 
 namespace warden::verify {
@@ -45,7 +45,7 @@ std::string GeneratedTime(const learn::ItemSet& set) {
   int64_t t = 0;
   for (const auto& r : set.runs) t = std::max(t, r.end_ns.value_or(r.start_ns));
   for (const auto& i : set.items) t = std::max(t, i.last_ns);
-  return store::FormatRfc3339Ms(t);
+  return forensics::FormatRfc3339Ms(t);
 }
 
 std::string DefaultService(const learn::ItemSet& set) {

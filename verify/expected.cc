@@ -9,7 +9,7 @@
 #include "fmt/format.h"
 #include "nlohmann/json.hpp"
 #include "policy/glob.h"
-#include "verify/json_bytes.h"
+#include "store/json.h"
 #include "verify/match.h"
 
 namespace warden::verify {
@@ -17,7 +17,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string Quote(std::string_view s) { return JsonBytes(s); }
+std::string Quote(std::string_view s) { return store::JsonQuote(s); }
 
 std::string TargetKey(learn::Kind k) { return IsNetworkKind(k) ? "peer" : "path"; }
 

@@ -8,7 +8,7 @@
 #include "nlohmann/json.hpp"
 #include "policy/glob.h"
 #include "verify/expected.h"
-#include "verify/json_bytes.h"
+#include "store/json.h"
 #include "verify/match.h"
 
 namespace warden::verify {
@@ -39,7 +39,7 @@ absl::Status CheckKeys(const json& obj, std::span<const std::string_view> keys, 
     bool known = false;
     for (auto k : keys) known = known || k == key;
     if (!known)
-      return at.Bad(fmt::format("unknown key '{}' (keys here: {})", RestoreBytes(key), fmt::join(keys, ", ")));
+      return at.Bad(fmt::format("unknown key '{}' (keys here: {})", store::WithBytesRestored(key), fmt::join(keys, ", ")));
   }
   return absl::OkStatus();
 }
@@ -49,7 +49,7 @@ absl::Status String(const json& obj, const char* key, const Place& at, std::stri
   if (it == obj.end())
     return required ? at.Bad(fmt::format("missing field '{}' (a string)", key)) : absl::OkStatus();
   if (!it->is_string()) return at.Bad(fmt::format("'{}' must be a string, not {}", key, it->type_name()));
-  *out = RestoreBytes(it->get_ref<const std::string&>());
+  *out = store::WithBytesRestored(it->get_ref<const std::string&>());
   return absl::OkStatus();
 }
 
@@ -72,11 +72,12 @@ absl::Status Array(const json& obj, const char* key, const Place& at, const json
 
 // "FILE:LINE:COL: not JSON: ..." as the user's editor counts (1-based).
 absl::StatusOr<json> ParseJson(std::string_view text, std::string_view file) {
-  std::string rewritten = RewriteByteEscapes(text);
+  std::string rewritten;
+  if (!store::RewriteByteEscapes(text, rewritten)) rewritten = std::string(text);
   try {
     return json::parse(rewritten);
   } catch (const json::parse_error& e) {
-    size_t at = OriginalOffset(text, e.byte > 0 ? e.byte - 1 : 0);
+    size_t at = store::OriginalOffset(text, e.byte > 0 ? e.byte - 1 : 0);
     size_t line = 1, column = 1;
     for (size_t i = 0; i < at && i < text.size(); ++i) {
       line += text[i] == '\n';
@@ -112,7 +113,7 @@ absl::Status ReadGeneratedFrom(const json& doc, const Place& top, GeneratedFrom*
   if (auto s = Array(*it, "databases", at, &dbs, false); !s.ok()) return s;
   for (size_t i = 0; dbs && i < dbs->size(); ++i) {
     if (!(*dbs)[i].is_string()) return at.Bad(fmt::format("databases[{}] must be a string", i));
-    g->databases.push_back(RestoreBytes((*dbs)[i].get_ref<const std::string&>()));
+    g->databases.push_back(store::WithBytesRestored((*dbs)[i].get_ref<const std::string&>()));
   }
   if (auto s = Array(*it, "runs", at, &runs, false); !s.ok()) return s;
   for (size_t i = 0; runs && i < runs->size(); ++i) {

@@ -1,5 +1,6 @@
 #include "verify/match.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "policy/glob.h"
@@ -16,19 +17,52 @@ std::optional<Peer> ParsePeer(std::string_view text) {
   } else if (address.find(':') != std::string_view::npos) {
     return std::nullopt;  // IPv6 needs its brackets
   }
-  Peer p{std::string(address), std::nullopt};
+  Peer p{std::string(address), std::nullopt, {}};
   if (port == "*") return p;
+  auto number = [](std::string_view t, int* v) {
+    auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), *v);
+    return ec == std::errc() && end == t.data() + t.size() && *v >= 0 && *v <= 65535;
+  };
   int v = -1;
-  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), v);
-  if (ec != std::errc() || end != port.data() + port.size() || v < 0 || v > 65535) return std::nullopt;
-  p.port = v;
+  if (number(port, &v)) {
+    p.port = v;
+    return p;
+  }
+  for (size_t i = 0; i <= port.size();) {
+    size_t j = std::min(port.find(',', i), port.size());
+    std::string_view r = port.substr(i, j - i);
+    size_t dash = r.find('-');
+    int lo = -1, hi = -1;
+    if (dash == std::string_view::npos ? !number(r, &lo) || !number(r, &hi)
+                                       : !number(r.substr(0, dash), &lo) || !number(r.substr(dash + 1), &hi) || lo > hi)
+      return std::nullopt;
+    p.ranges.emplace_back(lo, hi);
+    i = j + 1;
+  }
   return p;
 }
+
+namespace {
+
+// The ports `p` stands for, as ranges; empty: any.
+std::vector<std::pair<int, int>> Ranges(const Peer& p) {
+  if (p.port) return {{*p.port, *p.port}};
+  return p.ranges;
+}
+
+}  // namespace
 
 bool PeerMatch(const Peer& pattern, std::string_view target) {
   auto observed = ParsePeer(target);
   if (!observed) return false;
-  if (pattern.port && pattern.port != observed->port) return false;
+  // Every port the observed peer stands for lies in one of the pattern's.
+  const auto want = Ranges(pattern), got = Ranges(*observed);
+  if (!want.empty()) {
+    if (got.empty()) return false;
+    for (const auto& [glo, ghi] : got)
+      if (std::none_of(want.begin(), want.end(), [&](const auto& w) { return w.first <= glo && ghi <= w.second; }))
+        return false;
+  }
   return pattern.address == observed->address || policy::GlobMatch(pattern.address, observed->address);
 }
 

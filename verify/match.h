@@ -21,9 +21,13 @@
 namespace warden::verify {
 
 // "ADDRESS:PORT" or "[IPV6]:PORT", PORT a number 0..65535 or "*".
+// "ADDRESS:PORTS" ("[ADDRESS]:PORTS" for IPv6). PORTS: one port, "*" (any),
+// or ranges "LO-HI" separated by commas ("0,32768-60999": a bind that let
+// the kernel choose, then accepts on the port it chose -- learn/items.h).
 struct Peer {
   std::string address;
-  std::optional<int> port;  // nullopt: "*"
+  std::optional<int> port;  // one port; nullopt: "*" or ranges
+  std::vector<std::pair<int, int>> ranges;  // set for PORTS given as ranges
 };
 std::optional<Peer> ParsePeer(std::string_view text);
 

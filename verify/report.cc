@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "fmt/format.h"
-#include "store/timeparse.h"
-#include "verify/json_bytes.h"
+#include "forensics/timeparse.h"
+#include "store/json.h"
 
 namespace warden::verify {
 namespace {
@@ -17,7 +17,7 @@ std::string Percent(const Rate& r) { return fmt::format("{:>6.1f}%", r.value() *
 std::string Printable(std::string_view s) {
   std::string out;
   for (size_t i = 0; i < s.size();) {
-    size_t n = static_cast<unsigned char>(s[i]) < 0x20 || s[i] == 0x7f ? 0 : Utf8Length(s, i);
+    size_t n = static_cast<unsigned char>(s[i]) < 0x20 || s[i] == 0x7f ? 0 : store::Utf8Length(s, i);
     if (n == 0) out += fmt::format("\\x{:02x}", static_cast<unsigned char>(s[i]));
     else out.append(s.substr(i, n));
     i += n ? n : 1;
@@ -67,7 +67,7 @@ std::string TextItems(const Report& r) {
   rows = {{"kind", "program", "path/peer", "count", "first_seen"}};
   for (const auto& u : r.unexpected)
     rows.push_back({std::string(learn::KindName(u.kind)), Printable(u.program), Printable(u.target),
-                    std::to_string(u.count), store::FormatRfc3339Ms(u.first_ns)});
+                    std::to_string(u.count), forensics::FormatRfc3339Ms(u.first_ns)});
   out += r.unexpected.empty() ? "  (none)\n" : Table(rows);
   return out;
 }
@@ -84,7 +84,7 @@ std::string ReportText(const Report& r, std::string_view expect_file) {
   out += fmt::format("\nruns ({}), {} event{} lost:\n", r.runs.size(), r.lost_events, r.lost_events == 1 ? "" : "s");
   std::vector<std::vector<std::string>> rows;
   for (const auto& run : r.runs)
-    rows.push_back({Printable(run.db), fmt::format("run {}", run.run), store::FormatRfc3339Ms(run.start_ns),
+    rows.push_back({Printable(run.db), fmt::format("run {}", run.run), forensics::FormatRfc3339Ms(run.start_ns),
                     fmt::format("lost {}", run.lost_events)});
   return out + (rows.empty() ? "  (none)\n" : Table(rows));
 }

@@ -3,7 +3,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
-#include "verify/json_bytes.h"
+#include "store/json.h"
 #include "verify/test_items.h"
 
 namespace warden::verify {
@@ -50,7 +50,7 @@ TEST(ReportTest, TextShowsStatusRatesAndItems) {
 
 TEST(ReportTest, JsonIsValidAndComplete) {
   std::string text = ReportJson(Sample(), "exp.json");
-  auto j = nlohmann::json::parse(RewriteByteEscapes(text));
+  auto j = nlohmann::json::parse([&] { std::string r; return store::RewriteByteEscapes(text, r) ? r : text; }());
   EXPECT_EQ(j["status"], "warning");
   EXPECT_EQ(j["findings"].size(), 3u);
   EXPECT_EQ(j["observation"]["rate"], 0.5);
@@ -61,7 +61,7 @@ TEST(ReportTest, JsonIsValidAndComplete) {
   EXPECT_EQ(j["by_tag"][0]["tag"], "config");
   EXPECT_EQ(j["missing"][0]["peer"], "[::1]:5432");
   EXPECT_EQ(j["missing"][0]["tag"], "db");
-  EXPECT_EQ(RestoreBytes(j["unexpected"][0]["path"].get<std::string>()), "/etc/caf\xe9\x01");
+  EXPECT_EQ(store::WithBytesRestored(j["unexpected"][0]["path"].get<std::string>()), "/etc/caf\xe9\x01");
   EXPECT_EQ(j["unexpected"][0]["count"], 7);
   EXPECT_EQ(j["unexpected"][0]["first_seen"], "2026-11-18T11:06:41.250Z");
   EXPECT_EQ(j["runs"][0]["lost_events"], 3);

@@ -1,15 +1,15 @@
-#include "store/replay.h"
+#include "forensics/replay.h"
 
 #include <algorithm>
 #include <set>
 #include <utility>
 
 #include "fmt/format.h"
-#include "store/read_db.h"
+#include "forensics/read_db.h"
 #include "store/sqlite_util.h"
 #include "syscalls/decode.h"
 
-namespace warden::store {
+namespace warden::forensics {
 namespace {
 
 constexpr size_t kFlushBytes = 1 << 16;
@@ -206,4 +206,4 @@ absl::Status Replay(const std::string& db_path, const ReplayOptions& options, st
   return s;
 }
 
-}  // namespace warden::store
+}  // namespace warden::forensics

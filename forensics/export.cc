@@ -1,4 +1,4 @@
-#include "store/export.h"
+#include "forensics/export.h"
 
 #include <signal.h>
 #include <string.h>
@@ -10,13 +10,15 @@
 #include <unordered_map>
 
 #include "fmt/format.h"
-#include "store/event_reader.h"
+#include "syscalls/decode.h"
+#include "forensics/event_reader.h"
+#include "forensics/output.h"
 #include "store/json.h"
-#include "store/read_db.h"
+#include "forensics/read_db.h"
 #include "store/schema.h"
 #include "store/sqlite_util.h"
 
-namespace warden::store {
+namespace warden::forensics {
 namespace {
 
 constexpr size_t kFlushBytes = 1 << 16;
@@ -106,30 +108,16 @@ int ColumnIndex(std::string_view key) {
   return -1;
 }
 
-// RFC 4180: a field with a comma, a quote or a line break is quoted, and a
-// quote in it doubled.
-void AppendCsvField(std::string& b, std::string_view v) {
-  if (v.find_first_of(",\"\r\n") == std::string_view::npos) {
-    b += v;
-    return;
-  }
-  b += '"';
-  for (char c : v) {
-    if (c == '"') b += '"';
-    b += c;
-  }
-  b += '"';
-}
 
 // The fields of one event by column (CSV, text), reused from row to row.
-using Cells = std::array<std::optional<std::string>, kNumColumns>;
+using Fields = std::array<std::optional<std::string>, kNumColumns>;
 
 // One event under construction, appended to a shared buffer: as a JSON
 // object, or (CSV, text) as cells by column that End() writes out.
 class Line {
  public:
   // `cells`: required unless the style is JSON.
-  Line(std::string& buf, EventStyle style, Cells* cells) : b_(buf), style_(style), cells_(cells) {
+  Line(std::string& buf, EventStyle style, Fields* cells) : b_(buf), style_(style), cells_(cells) {
     if (Json()) {
       b_ += '{';
     } else {
@@ -171,7 +159,9 @@ class Line {
   void ColErrno(sqlite3_stmt* s, int i) {
     int err = sqlite3_column_int(s, i);
     Int("errno", err);
-    if (std::string name = err ? ErrnoName(err) : ""; !name.empty()) Str("errno_name", name);
+    if (err == 0) return;
+    // Names come from the one errno table (syscalls/); an unknown number has none.
+    if (std::string name = syscalls::ErrnoName(err); name[0] == 'E') Str("errno_name", name);
   }
 
  private:
@@ -192,16 +182,21 @@ class Line {
     if (i < 0 || !(*cells_)[static_cast<size_t>(i)]) return nullptr;
     return &*(*cells_)[static_cast<size_t>(i)];
   }
+  void EndText();
+
+ public:
+  std::string Details() const;
   std::string_view Val(std::string_view key) const {
     const std::string* v = Get(key);
     return v ? std::string_view(*v) : std::string_view();
   }
-  void EndText();
+
+ private:
 
   std::string& b_;
   const EventStyle style_;
   bool first_ = true;
-  Cells* cells_;
+  Fields* cells_;
 };
 
 void Line::End() {
@@ -215,34 +210,44 @@ void Line::End() {
     case EventStyle::kCsv:
       for (size_t i = 0; i < kNumColumns; ++i) {
         if (i) b_ += ',';
-        if ((*cells_)[i]) AppendCsvField(b_, *(*cells_)[i]);
+        if ((*cells_)[i]) b_ += CsvField(*(*cells_)[i]);  // the one CSV writer (output.h)
       }
       b_ += "\r\n";
       return;
     case EventStyle::kText:
       return EndText();
+    case EventStyle::kRows:
+      return;  // the reader turns the fields into a row
   }
 }
 
 // TIME [pid P] KIND details, e.g.
 //   2026-11-23T17:33:42.123456Z [pid 12] file read /etc/hosts (openat O_RDONLY) = 3
 void Line::EndText() {
-  const std::string_view kind = Val("kind");
   int64_t ts = 0;
   if (const std::string* t = Get("ts")) ts = std::stoll(*t);
   b_ += FormatRfc3339Us(ts);
   if (const std::string* pid = Get("pid")) fmt::format_to(std::back_inserter(b_), " [pid {}]", *pid);
-  fmt::format_to(std::back_inserter(b_), " {}", kind);
-  // The traced program chose the paths and messages: control characters
-  // (a terminal's escape sequences, line breaks) are shown as \xNN, never
-  // written raw to the terminal.
+  fmt::format_to(std::back_inserter(b_), " {}", Val("kind"));
+  if (std::string d = Details(); !d.empty()) b_ += ' ' + d;
+  b_ += '\n';
+}
+
+// What happened, for people: the one description of an event, shared by
+// the text export (`events --format text`) and `query timeline`. The
+// traced program chose the paths and messages: control characters (a
+// terminal's escape sequences, line breaks) are shown as \xNN, never
+// written raw.
+std::string Line::Details() const {
+  const std::string_view kind = Val("kind");
+  std::string b;
   auto add = [&](std::string_view text) {
     if (text.empty()) return;
-    b_ += ' ';
+    if (!b.empty()) b += ' ';
     for (char c : text) {
       auto u = static_cast<unsigned char>(c);
-      if (u < 0x20 || u == 0x7f) fmt::format_to(std::back_inserter(b_), "\\x{:02x}", u);
-      else b_ += c;
+      if (u < 0x20 || u == 0x7f) fmt::format_to(std::back_inserter(b), "\\x{:02x}", u);
+      else b += c;
     }
   };
   // "= 3", "= -1 ENOENT", "= ?".
@@ -265,12 +270,12 @@ void Line::EndText() {
     } else {
       add(Val("is_thread") == "true" ? "thread start" : "start");
       add(Val("exe"));
-      if (Val("argv") != "[]") add(Val("argv"));
+      if (!Val("argv").empty() && Val("argv") != "[]") add(fmt::format("[{}]", ArgvWords(Val("argv"))));
       if (!Val("ppid").empty()) add(fmt::format("(ppid {})", Val("ppid")));
     }
   } else if (kind == "exec") {
     add(Val("path"));
-    add(Val("argv"));
+    add(fmt::format("[{}]", ArgvWords(Val("argv"))));
     result();
   } else if (kind == "file") {
     add(Val("op"));
@@ -308,8 +313,9 @@ void Line::EndText() {
   std::string_view action = Val("action");
   if (kind != "policy" && !action.empty() && action != "allow")
     add(fmt::format("[{} by {}]", action, Val("rule").empty() ? "default" : Val("rule")));
-  b_ += '\n';
+  return b;
 }
+
 
 // Every source query starts with the same four columns, so the merge and the
 // common fields are shared; kind-specific columns start at kFirst.
@@ -328,7 +334,7 @@ void FormatProcessExit(sqlite3_stmt* s, Line& l) {
   l.Str("op", "exit");
   l.ColInt("exit_code", s, kFirst);
   if (auto sig = ColumnOptInt(s, kFirst + 1)) {
-    l.Str("signal", SignalName(static_cast<int>(*sig)));
+    l.Str("signal", syscalls::SignalName(static_cast<int>(*sig)));
     l.Int("signal_nr", *sig);
   }
 }
@@ -491,8 +497,19 @@ struct Cursor {
   }
 };
 
+// The event as a timeline row (EventStyle::kRows): time, ts_ns, kind (a
+// process's start and end apart), pid, exe, action, event.
+Cells TimelineRow(const Line& l, int64_t ts) {
+  std::string kind(l.Val("kind"));
+  if (kind == "process") kind = l.Val("op") == "exit" ? "process_end" : "process_start";
+  auto text = [](std::string_view v) { return v.empty() ? Cell::Null() : Cell::Text(std::string(v)); };
+  Cell pid = l.Val("pid").empty() ? Cell::Null() : Cell::Int(std::stoll(std::string(l.Val("pid"))));
+  return {Cell::Text(FormatRfc3339Ms(ts)), Cell::Int(ts), Cell::Text(kind), pid,
+          text(l.Val("exe")), text(l.Val("action")), Cell::Text(l.Details())};
+}
+
 void FormatEvent(const Cursor& c, int64_t run, const ExeIndex& exes, EventStyle style,
-                 Cells* cells, std::string& buf) {
+                 Fields* cells, std::string& buf, Cells* row = nullptr) {
   sqlite3_stmt* s = c.cur;
   int64_t ts = sqlite3_column_int64(s, kTs);
   Line l(buf, style, cells);
@@ -509,6 +526,7 @@ void FormatEvent(const Cursor& c, int64_t run, const ExeIndex& exes, EventStyle 
   l.Str("kind", c.source->kind);
   c.source->format(s, l);
   l.End();
+  if (row) *row = TimelineRow(l, ts);
 }
 
 absl::Status Flush(std::string& buf, std::ostream& out) {
@@ -542,13 +560,15 @@ struct EventReader::Impl {
   EventStyle style;
   bool incremental;
   ExeIndex exes;
-  Cells cells;
+  Fields cells;
   std::vector<Cursor> cursors;
   bool read_once = false;
   // Incremental: process rows seen whose exit is not yet printed, and the
   // highest process row id seen.
   std::vector<int64_t> pending;  // sorted
   int64_t max_process_id = 0;
+  RowSink* rows = nullptr;  // kRows: where the rows go
+  Cells row;
 
   absl::Status ReadAll(std::string& buf, const std::function<absl::Status(std::string&)>& flush,
                        uint64_t* written);
@@ -594,6 +614,8 @@ absl::StatusOr<std::unique_ptr<EventReader>> EventReader::Create(sqlite3* db, in
   impl->incremental = incremental;
   for (const Source& src : kSources) {
     if (!(selection.kinds & KindBit(src.kind))) continue;
+    // A policy change is the run's, not a thread's: none when one pid is asked for.
+    if (selection.pid && std::string_view(src.table) == "policy_changes") continue;
     const char* columns = src.columns;
     if (version < 2) {
       if (!src.v1_columns) continue;
@@ -604,12 +626,14 @@ absl::StatusOr<std::unique_ptr<EventReader>> EventReader::Create(sqlite3* db, in
         fmt::format("SELECT {} FROM {} WHERE {}{}", columns, src.table, run_rows, src.where);
     if (selection.from_ns) sql += fmt::format(" AND {} >= :from", src.ts);
     if (selection.to_ns) sql += fmt::format(" AND {} <= :to", src.ts);
+    if (selection.pid) sql += " AND pid = :pid";
     sql += fmt::format(" ORDER BY {}, id", src.ts);
     auto all = PrepareSql(db, sql);
     if (!all.ok()) return all.status();
     BindInt(all->get(), ":run", run);
     if (selection.from_ns) BindInt(all->get(), ":from", *selection.from_ns);
     if (selection.to_ns) BindInt(all->get(), ":to", *selection.to_ns);
+    if (selection.pid) BindInt(all->get(), ":pid", *selection.pid);
     Cursor c{&src, static_cast<int>(impl->cursors.size()), std::move(*all)};
     if (incremental) {
       // By id: the new rows are a range of the rowid, whatever the run's
@@ -642,6 +666,19 @@ absl::Status EventReader::Read(std::string& buf,
   return impl_->ReadNew(buf, written);
 }
 
+absl::Status EventReader::ReadRows(RowSink& sink) {
+  if (impl_->style != EventStyle::kRows || impl_->incremental || impl_->read_once)
+    return absl::InternalError("ReadRows needs a new, non-incremental reader of style kRows");
+  if (auto s = impl_->exes.Update(impl_->db, impl_->run); !s.ok()) return s;
+  impl_->read_once = true;
+  impl_->rows = &sink;
+  std::string unused;
+  uint64_t written = 0;
+  auto s = impl_->ReadAll(unused, [](std::string&) { return absl::OkStatus(); }, &written);
+  impl_->rows = nullptr;
+  return s;
+}
+
 absl::Status EventReader::Impl::ReadAll(std::string& buf,
                                         const std::function<absl::Status(std::string&)>& flush,
                                         uint64_t* written) {
@@ -655,8 +692,13 @@ absl::Status EventReader::Impl::ReadAll(std::string& buf,
     for (Cursor& c : cursors)
       if (c.has_row && (!next || c.Key() < next->Key())) next = &c;
     if (!next) break;
-    Separate(buf, written);
-    FormatEvent(*next, run, exes, style, &cells, buf);
+    if (rows != nullptr) {
+      FormatEvent(*next, run, exes, style, &cells, buf, &row);
+      if (auto s = rows->Row(row); !s.ok()) return s;
+    } else {
+      Separate(buf, written);
+      FormatEvent(*next, run, exes, style, &cells, buf);
+    }
     if (incremental) Track(*next, started, ended);
     if (auto s = next->Advance(db); !s.ok()) return s;
     if (buf.size() >= kFlushBytes)
@@ -742,18 +784,6 @@ absl::Status ExportRuns(sqlite3* db, int version, const std::string& path,
 
 }  // namespace
 
-std::string ErrnoName(int err) {
-  const char* name = err ? strerrorname_np(err) : nullptr;
-  return name ? name : "";
-}
-
-std::string SignalName(int sig) {
-  if (const char* abbrev = sigabbrev_np(sig)) return fmt::format("SIG{}", abbrev);
-  if (sig == SIGRTMIN) return "SIGRTMIN";
-  if (sig > SIGRTMIN && sig <= SIGRTMAX) return fmt::format("SIGRTMIN+{}", sig - SIGRTMIN);
-  return fmt::format("SIG{}", sig);
-}
-
 absl::StatusOr<std::vector<std::string>> ParseKinds(std::string_view list) {
   std::vector<std::string> kinds;
   size_t i = 0;
@@ -800,4 +830,4 @@ absl::Status ExportNdjson(const std::string& db_path, std::optional<int64_t> run
   return Export(db_path, ExportOptions{.run_id = run_id}, out);
 }
 
-}  // namespace warden::store
+}  // namespace warden::forensics

@@ -1,11 +1,12 @@
-#include "store/timeparse.h"
+#include "forensics/timeparse.h"
 
 #include <string>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace warden::store {
+namespace warden::forensics {
+
 namespace {
 
 using ::testing::HasSubstr;
@@ -126,4 +127,4 @@ TEST(NowTest, IsRecent) {
 }
 
 }  // namespace
-}  // namespace warden::store
+}  // namespace warden::forensics

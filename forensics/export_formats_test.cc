@@ -6,18 +6,20 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "store/export.h"
+#include "forensics/export.h"
 #include "store/store.h"
 #include "store/test_util.h"
 
-namespace warden::store {
+namespace warden::forensics {
+using namespace warden::store;  // the writer, to make databases to read
+
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-using testing::Json;
-using testing::JsonParser;
-using testing::TempDir;
+using store::testing::Json;
+using store::testing::JsonParser;
+using store::testing::TempDir;
 
 // A small RFC 4180 reader: rows of fields.
 std::vector<std::vector<std::string>> ParseCsv(const std::string& text, std::string* error) {
@@ -250,4 +252,4 @@ TEST_F(ExportFormatsTest, BadInput) {
 }
 
 }  // namespace
-}  // namespace warden::store
+}  // namespace warden::forensics

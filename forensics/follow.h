@@ -2,8 +2,8 @@
 // ones a concurrent `warden run` commits afterwards, read from another
 // process. The file is only ever read (WAL: a reader sees every committed
 // transaction and never blocks the writer).
-#ifndef WARDEN_STORE_FOLLOW_H_
-#define WARDEN_STORE_FOLLOW_H_
+#ifndef WARDEN_FORENSICS_FOLLOW_H_
+#define WARDEN_FORENSICS_FOLLOW_H_
 
 #include <chrono>
 #include <cstdint>
@@ -15,7 +15,7 @@
 
 #include "absl/status/status.h"
 
-namespace warden::store {
+namespace warden::forensics {
 
 enum class EventsFormat {
   kNdjson,  // the lines of `warden export`
@@ -42,6 +42,6 @@ struct FollowOptions {
 absl::Status FollowEvents(const std::string& db_path, const FollowOptions& options,
                           std::ostream& out);
 
-}  // namespace warden::store
+}  // namespace warden::forensics
 
-#endif  // WARDEN_STORE_FOLLOW_H_
+#endif  // WARDEN_FORENSICS_FOLLOW_H_

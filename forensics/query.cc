@@ -1,4 +1,4 @@
-#include "store/query.h"
+#include "forensics/query.h"
 
 #include <errno.h>
 #include <string.h>
@@ -14,29 +14,31 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "fmt/format.h"
+#include "syscalls/decode.h"
 #include "store/calls.h"
-#include "store/export.h"
+#include "forensics/event_reader.h"
+#include "forensics/export.h"
 #include "store/json.h"
-#include "store/read_db.h"
+#include "forensics/read_db.h"
 #include "store/schema.h"
 #include "store/sqlite_util.h"
-#include "store/timeparse.h"
+#include "forensics/timeparse.h"
 
-namespace warden::store {
+namespace warden::forensics {
+
+using store::kRunShift;
+using store::kSchemaVersion;
+using store::PathSql;
+using store::StringSql;
 
 const char* const kWrittenOps[] = {"write", "create", "truncate", "unlink", "rmdir", "mkdir", "rename",
                                    "link",  "symlink", "chmod", "chown", "utime", "mknod", nullptr};
 
 namespace {
 
-constexpr int kBusyTimeoutMs = 10000;
 // Rows the `who` plan probes count at most (see UsePathIndex).
 constexpr int kWhoProbeLimit = 50000;
 
-// The tables and views every query reads (warden-db(5)); version 2 added
-// policy_events and policy_changes.
-constexpr const char* kRequired[] = {"runs",       "processes",      "file_events", "exec_events",
-                                     "net_events", "syscall_events"};
 
 // A successful call: no errno, and a result that is not negative or was not
 // recorded (NULL: --no-results, or the process died inside the call).
@@ -53,41 +55,6 @@ std::string WrittenOpsSql() {
   return out;
 }
 
-absl::Status SqlError(sqlite3* db, std::string_view what) {
-  // Corruption may only show on the page a query reaches: say so, with the
-  // file, like Open does.
-  const int code = sqlite3_errcode(db) & 0xff;
-  const char* file = sqlite3_db_filename(db, "main");
-  if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
-    return absl::FailedPreconditionError(fmt::format(
-        "'{}' is a corrupt database ({}); it was left as it is. Restore it from a copy, or try "
-        "`sqlite3 {} .recover`",
-        file ? file : "?", sqlite3_errmsg(db), file ? file : "FILE"));
-  if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
-    return absl::UnavailableError(fmt::format("'{}' is locked by another program ({}); try again when it is done",
-                                              file ? file : "?", sqlite3_errmsg(db)));
-  return absl::InternalError(fmt::format("{}: {}", what, sqlite3_errmsg(db)));
-}
-
-// sqlite3_prepare_v2 (not PERSISTENT like PrepareSql): these statements run
-// once, and a bound GLOB pattern must be able to re-plan the statement.
-absl::StatusOr<StmtPtr> Prepare(sqlite3* db, std::string_view sql) {
-  sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &raw, nullptr) != SQLITE_OK)
-    return SqlError(db, "preparing a query");
-  return StmtPtr(raw);
-}
-
-// Steps `s` and calls fn(s) for each row.
-template <typename Fn>
-absl::Status ForEachRow(sqlite3* db, sqlite3_stmt* s, Fn&& fn) {
-  int rc;
-  while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-    if (absl::Status st = fn(s); !st.ok()) return st;
-  if (rc != SQLITE_DONE) return SqlError(db, "reading the database");
-  return absl::OkStatus();
-}
-
 absl::StatusOr<int64_t> QueryInt(sqlite3* db, std::string_view sql, std::optional<int64_t> p1 = {},
                                  std::optional<std::string_view> p2 = {}) {
   auto stmt = Prepare(db, sql);
@@ -97,417 +64,23 @@ absl::StatusOr<int64_t> QueryInt(sqlite3* db, std::string_view sql, std::optiona
   int rc = sqlite3_step(stmt->get());
   if (rc == SQLITE_ROW) return sqlite3_column_int64(stmt->get(), 0);
   if (rc == SQLITE_DONE) return 0;
-  return SqlError(db, "reading the database");
+  return DbError(db, "", rc);
 }
-
-// A read transaction: every statement inside sees one snapshot, also while
-// a run is being recorded into the file.
-class ReadTxn {
- public:
-  explicit ReadTxn(sqlite3* db) : db_(db) { ok_ = ExecSql(db, "BEGIN").ok(); }
-  ~ReadTxn() {
-    if (ok_) ExecSql(db_, "COMMIT").IgnoreError();
-  }
-
- private:
-  sqlite3* db_;
-  bool ok_;
-};
 
 std::string Str(sqlite3_stmt* s, int i) { return std::string(ColumnText(s, i)); }
 
 Cell TimeCell(std::optional<int64_t> ns) { return ns ? Cell::Text(FormatRfc3339Ms(*ns)) : Cell::Null(); }
 
-Cell ErrnoCell(int err) { return err ? Cell::Text(ErrnoText(err)) : Cell::Null(); }
+Cell ErrnoCell(int err) { return err ? Cell::Text(syscalls::ErrnoName(err)) : Cell::Null(); }
 
 // "3", "-1 ENOENT", "?" (not recorded).
 std::string ResultText(sqlite3_stmt* s, int result_col, int errno_col) {
   int err = sqlite3_column_int(s, errno_col);
-  if (err) return fmt::format("-1 {}", ErrnoText(err));
+  if (err) return fmt::format("-1 {}", syscalls::ErrnoName(err));
   if (ColumnIsNull(s, result_col)) return "?";
   return std::to_string(sqlite3_column_int64(s, result_col));
 }
 
-// "1-3, 7, 9-12": run ids for messages.
-std::string IdRanges(const std::vector<int64_t>& ids) {
-  std::string out;
-  for (size_t i = 0; i < ids.size();) {
-    size_t j = i;
-    while (j + 1 < ids.size() && ids[j + 1] == ids[j] + 1) ++j;
-    if (!out.empty()) out += ", ";
-    out += j == i ? std::to_string(ids[i]) : fmt::format("{}-{}", ids[i], ids[j]);
-    i = j + 1;
-  }
-  return out;
-}
-
-// ---------------------------------------------------------------------------
-// JSON arrays of strings (argv) back to words.
-
-bool ParseJsonStrings(std::string_view t, std::vector<std::string>* out) {
-  size_t i = 0;
-  auto ws = [&] {
-    while (i < t.size() && (t[i] == ' ' || t[i] == '\n' || t[i] == '\t' || t[i] == '\r')) ++i;
-  };
-  auto hex4 = [&](uint32_t* v) {
-    if (i + 4 > t.size()) return false;
-    *v = 0;
-    for (int k = 0; k < 4; ++k) {
-      char h = t[i++];
-      *v <<= 4;
-      if (h >= '0' && h <= '9') *v |= h - '0';
-      else if (h >= 'a' && h <= 'f') *v |= h - 'a' + 10;
-      else if (h >= 'A' && h <= 'F') *v |= h - 'A' + 10;
-      else return false;
-    }
-    return true;
-  };
-  auto utf8 = [](std::string& s, uint32_t cp) {
-    if (cp < 0x80) {
-      s += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      s += static_cast<char>(0xC0 | (cp >> 6));
-      s += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      s += static_cast<char>(0xE0 | (cp >> 12));
-      s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      s += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      s += static_cast<char>(0xF0 | (cp >> 18));
-      s += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      s += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-  };
-  ws();
-  if (i >= t.size() || t[i++] != '[') return false;
-  ws();
-  if (i < t.size() && t[i] == ']') {
-    ++i;
-    ws();
-    return i == t.size();
-  }
-  for (;;) {
-    ws();
-    if (i >= t.size() || t[i++] != '"') return false;
-    std::string s;
-    for (;;) {
-      if (i >= t.size()) return false;
-      char c = t[i++];
-      if (c == '"') break;
-      if (c != '\\') {
-        s += c;
-        continue;
-      }
-      if (i >= t.size()) return false;
-      char e = t[i++];
-      switch (e) {
-        case '"': s += '"'; break;
-        case '\\': s += '\\'; break;
-        case '/': s += '/'; break;
-        case 'b': s += '\b'; break;
-        case 'f': s += '\f'; break;
-        case 'n': s += '\n'; break;
-        case 'r': s += '\r'; break;
-        case 't': s += '\t'; break;
-        case 'u': {
-          uint32_t cp = 0;
-          if (!hex4(&cp)) return false;
-          if (cp >= 0xD800 && cp <= 0xDBFF && i + 1 < t.size() && t[i] == '\\' && t[i + 1] == 'u') {
-            i += 2;
-            uint32_t lo = 0;
-            if (!hex4(&lo) || lo < 0xDC00 || lo > 0xDFFF) return false;
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-          }
-          // \u0080-\u00ff: how JsonQuote keeps a byte that was not UTF-8
-          // (valid text is written as it is): the byte itself.
-          if (cp >= 0x80 && cp <= 0xFF) s += static_cast<char>(cp);
-          else utf8(s, cp);
-          break;
-        }
-        default: return false;
-      }
-    }
-    out->push_back(std::move(s));
-    ws();
-    if (i < t.size() && t[i] == ',') {
-      ++i;
-      continue;
-    }
-    if (i < t.size() && t[i] == ']') {
-      ++i;
-      ws();
-      return i == t.size();
-    }
-    return false;
-  }
-}
-
-std::string ShellWord(std::string_view w) {
-  bool plain = !w.empty();
-  for (char c : w)
-    if (!(isalnum(static_cast<unsigned char>(c)) || strchr("_@%+=:,./-", c))) plain = false;
-  if (plain) return std::string(w);
-  std::string out = "'";
-  for (char c : w) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
-  }
-  return out + "'";
-}
-
-// Control characters would break a text line: shown escaped.
-std::string Printable(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    if (c == '\n') out += "\\n";
-    else if (c == '\t') out += "\\t";
-    else if (c == '\r') out += "\\r";
-    else if (u < 0x20 || u == 0x7f) out += fmt::format("\\x{:02x}", u);
-    else out += c;
-  }
-  return out;
-}
-
-// Display width of UTF-8 text: code points (good enough for paths and
-// commands; wide characters are rare there).
-size_t Width(std::string_view s) {
-  size_t n = 0;
-  for (char c : s)
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
-  return n;
-}
-
-// ---------------------------------------------------------------------------
-// Writers.
-
-class TextWriter : public RowSink {
- public:
-  TextWriter(std::ostream& out, TextOptions options) : out_(out), options_(std::move(options)) {}
-
-  absl::Status Begin(const std::vector<std::string>& columns) override {
-    for (size_t i = 0; i < columns.size(); ++i) {
-      if (std::find(options_.hide.begin(), options_.hide.end(), columns[i]) != options_.hide.end())
-        continue;
-      visible_.push_back(i);
-      std::string h;
-      for (char c : columns[i]) h += static_cast<char>(toupper(static_cast<unsigned char>(c)));
-      header_.push_back(std::move(h));
-    }
-    numeric_.assign(visible_.size(), false);
-    typed_.assign(visible_.size(), false);
-    return absl::OkStatus();
-  }
-
-  absl::Status Row(const Cells& row) override {
-    std::vector<std::string> texts;
-    for (size_t k = 0; k < visible_.size(); ++k) {
-      const Cell& c = row[visible_[k]];
-      if (!typed_[k] && !c.is_null()) {
-        typed_[k] = true;
-        numeric_[k] = c.type == Cell::kInt || c.type == Cell::kReal;
-      }
-      texts.push_back(Display(c));
-    }
-    ++rows_;
-    if (!flushed_) {
-      buffer_.push_back(std::move(texts));
-      if (buffer_.size() >= options_.buffer_rows) Flush();
-    } else {
-      Line(texts);
-    }
-    return Check();
-  }
-
-  absl::Status End() override {
-    if (rows_ == 0) {
-      out_ << "(no rows)\n";
-    } else if (!flushed_) {
-      Flush();
-    }
-    out_.flush();
-    return Check();
-  }
-
- private:
-  static std::string Display(const Cell& c) {
-    switch (c.type) {
-      case Cell::kNull: return "-";
-      case Cell::kJson: return Printable(ArgvWords(c.s));
-      default: return Printable(c.ToText());
-    }
-  }
-
-  void Flush() {
-    widths_.assign(visible_.size(), 0);
-    for (size_t k = 0; k < visible_.size(); ++k) widths_[k] = Width(header_[k]);
-    for (const auto& r : buffer_)
-      for (size_t k = 0; k < r.size(); ++k) widths_[k] = std::max(widths_[k], Width(r[k]));
-    // A header over a right-aligned number column is right-aligned too.
-    Line(header_);
-    for (const auto& r : buffer_) Line(r);
-    buffer_.clear();
-    flushed_ = true;
-  }
-
-  void Line(const std::vector<std::string>& texts) {
-    std::string line;
-    for (size_t k = 0; k < texts.size(); ++k) {
-      const bool last = k + 1 == texts.size();
-      size_t pad = widths_[k] > Width(texts[k]) ? widths_[k] - Width(texts[k]) : 0;
-      if (k) line += "  ";
-      if (numeric_[k]) {
-        line.append(pad, ' ');
-        line += texts[k];
-      } else {
-        line += texts[k];
-        if (!last) line.append(pad, ' ');
-      }
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out_ << line << '\n';
-  }
-
-  absl::Status Check() {
-    if (!out_) return absl::UnavailableError("writing the output failed");
-    return absl::OkStatus();
-  }
-
-  std::ostream& out_;
-  TextOptions options_;
-  std::vector<size_t> visible_;
-  std::vector<std::string> header_;
-  std::vector<bool> numeric_, typed_;
-  std::vector<size_t> widths_;
-  std::vector<std::vector<std::string>> buffer_;
-  bool flushed_ = false;
-  size_t rows_ = 0;
-};
-
-class JsonWriter : public RowSink {
- public:
-  explicit JsonWriter(std::ostream& out) : out_(out) {}
-
-  absl::Status Begin(const std::vector<std::string>& columns) override {
-    // Keys must be unique in an object: a repeated column name gets _2, _3.
-    std::map<std::string, int> seen;
-    for (const auto& c : columns) {
-      int n = ++seen[c];
-      keys_.push_back(JsonQuote(n == 1 ? c : fmt::format("{}_{}", c, n)));
-    }
-    out_ << "[";
-    return Check();
-  }
-
-  absl::Status Row(const Cells& row) override {
-    std::string line = first_ ? "\n{" : ",\n{";
-    first_ = false;
-    for (size_t i = 0; i < row.size(); ++i) {
-      if (i) line += ',';
-      line += keys_[i];
-      line += ':';
-      line += Value(row[i]);
-    }
-    line += '}';
-    out_ << line;
-    return Check();
-  }
-
-  absl::Status End() override {
-    out_ << (first_ ? "]\n" : "\n]\n");
-    out_.flush();
-    return Check();
-  }
-
- private:
-  static std::string Value(const Cell& c) {
-    switch (c.type) {
-      case Cell::kNull: return "null";
-      case Cell::kInt: return std::to_string(c.i);
-      case Cell::kReal: return std::isfinite(c.d) ? fmt::format("{}", c.d) : "null";
-      case Cell::kText: return JsonQuote(c.s);
-      case Cell::kJson: return c.s.empty() ? "null" : c.s;
-    }
-    return "null";
-  }
-  absl::Status Check() {
-    if (!out_) return absl::UnavailableError("writing the output failed");
-    return absl::OkStatus();
-  }
-
-  std::ostream& out_;
-  std::vector<std::string> keys_;
-  bool first_ = true;
-};
-
-class CsvWriter : public RowSink {
- public:
-  explicit CsvWriter(std::ostream& out) : out_(out) {}
-
-  absl::Status Begin(const std::vector<std::string>& columns) override {
-    std::string line;
-    for (size_t i = 0; i < columns.size(); ++i) line += (i ? "," : "") + CsvField(columns[i]);
-    out_ << line << "\r\n";
-    return Check();
-  }
-  absl::Status Row(const Cells& row) override {
-    std::string line;
-    for (size_t i = 0; i < row.size(); ++i) line += (i ? "," : "") + CsvField(row[i].ToText());
-    out_ << line << "\r\n";
-    return Check();
-  }
-  absl::Status End() override {
-    out_.flush();
-    return Check();
-  }
-
- private:
-  absl::Status Check() {
-    if (!out_) return absl::UnavailableError("writing the output failed");
-    return absl::OkStatus();
-  }
-  std::ostream& out_;
-};
-
-// ---------------------------------------------------------------------------
-// Opening.
-
-absl::Status OpenError(const std::string& path, sqlite3* db, int rc) {
-  int code = rc & 0xff;
-  std::string detail = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-  if (code == SQLITE_NOTADB)
-    return absl::FailedPreconditionError(fmt::format(
-        "'{}' is not a warden database (not an SQLite file: {}); give --db the file that "
-        "`warden run --db FILE` recorded into",
-        path, detail));
-  if (code == SQLITE_CORRUPT)
-    return absl::FailedPreconditionError(fmt::format(
-        "'{}' is a corrupt database ({}); it was left as it is. Restore it from a copy, or "
-        "try `sqlite3 {} .recover`",
-        path, detail, path));
-  if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
-    return absl::UnavailableError(fmt::format(
-        "'{}' is locked by another program ({}); try again when it is done", path, detail));
-  if (code == SQLITE_CANTOPEN || code == SQLITE_PERM || code == SQLITE_AUTH)
-    return absl::UnavailableError(fmt::format("cannot open '{}': {}", path, detail));
-  return absl::FailedPreconditionError(
-      fmt::format("cannot read '{}' as a warden database: {}", path, detail));
-}
-
-// Version 1 files (the first release) have no verdict columns and no
-// policy tables. TEMP objects live outside the file, so a read-only
-// connection can create them; unqualified names find them first.
-constexpr const char* kV1Views = R"sql(
-CREATE TEMP VIEW file_events AS SELECT *, 'allow' AS action, NULL AS rule FROM main.file_events;
-CREATE TEMP VIEW exec_events AS SELECT *, 'allow' AS action, NULL AS rule FROM main.exec_events;
-CREATE TEMP VIEW net_events AS SELECT *, 'allow' AS action, NULL AS rule FROM main.net_events;
-CREATE TEMP TABLE policy_events (id INTEGER PRIMARY KEY, run_id INTEGER, ts_ns INTEGER,
-  pid INTEGER, exe TEXT, abi TEXT, nr INTEGER, syscall TEXT, args TEXT, action TEXT, rule TEXT,
-  mode TEXT, enforced INTEGER, category TEXT, target TEXT, result INTEGER, errno INTEGER);
-CREATE TEMP TABLE policy_changes (id INTEGER PRIMARY KEY, run_id INTEGER, ts_ns INTEGER,
-  source TEXT, name TEXT, accepted INTEGER, message TEXT);
-)sql";
 
 // ---------------------------------------------------------------------------
 // The process tree.
@@ -523,193 +96,9 @@ struct Proc {
   bool has_parent = false;
 };
 
-// ---------------------------------------------------------------------------
-// The timeline: one sorted statement per kind, merged.
-
-enum : int { kTs = 0, kId = 1, kPid = 2, kExe = 3, kAction = 4, kFirst = 5 };
-
-using Describe = std::string (*)(sqlite3_stmt*);
-
-std::string DescribeStart(sqlite3_stmt* s) {
-  std::string d = "start";
-  if (!ColumnIsNull(s, kFirst)) d += fmt::format(", parent {}", sqlite3_column_int64(s, kFirst));
-  if (sqlite3_column_int(s, kFirst + 2))
-    d += fmt::format(", thread of {}", sqlite3_column_int64(s, kFirst + 1));
-  if (auto argv = ColumnText(s, kFirst + 3); !argv.empty()) d += ": " + ArgvWords(argv);
-  return d;
-}
-
-std::string DescribeEnd(sqlite3_stmt* s) {
-  if (!ColumnIsNull(s, kFirst + 1))
-    return fmt::format("killed by {}", SignalName(sqlite3_column_int(s, kFirst + 1)));
-  if (!ColumnIsNull(s, kFirst)) return fmt::format("exit {}", sqlite3_column_int64(s, kFirst));
-  return "end";
-}
-
-std::string Verdict(sqlite3_stmt* s, int rule_col) {
-  std::string_view action = ColumnText(s, kAction);
-  if (action.empty() || action == "allow") return "";
-  std::string_view rule = ColumnText(s, rule_col);
-  return rule.empty() ? fmt::format(" [{}]", action) : fmt::format(" [{} by {}]", action, rule);
-}
-
-// syscall: name(args) = result
-std::string DescribeSyscall(sqlite3_stmt* s) {
-  return fmt::format("{}({}) = {}{}", ColumnText(s, kFirst), ColumnText(s, kFirst + 1),
-                     ResultText(s, kFirst + 2, kFirst + 3), Verdict(s, kFirst + 4));
-}
-
-// policy: action syscall target (rule, category) = result
-std::string DescribePolicy(sqlite3_stmt* s) {
-  std::string_view target = ColumnText(s, kFirst + 1);
-  std::string d = fmt::format("{} {} {}", ColumnText(s, kAction), ColumnText(s, kFirst),
-                              target.empty() ? fmt::format("({})", ColumnText(s, kFirst + 2))
-                                             : std::string(target));
-  d += fmt::format(" (rule {}, {}", ColumnText(s, kFirst + 3), ColumnText(s, kFirst + 4));
-  if (!sqlite3_column_int(s, kFirst + 5)) d += ", not enforced";
-  d += fmt::format(") = {}", ResultText(s, kFirst + 6, kFirst + 7));
-  return d;
-}
-
-// exec: path argv = result
-std::string DescribeExec(sqlite3_stmt* s) {
-  return fmt::format("exec {} [{}] = {}{}", ColumnText(s, kFirst), ArgvWords(ColumnText(s, kFirst + 1)),
-                     ResultText(s, kFirst + 2, kFirst + 3), Verdict(s, kFirst + 4));
-}
-
-// file: syscall path [-> path2] (op, flags) = result
-std::string DescribeFile(sqlite3_stmt* s) {
-  std::string d = fmt::format("{} {}", ColumnText(s, kFirst), ColumnText(s, kFirst + 1));
-  if (auto p2 = ColumnText(s, kFirst + 4); !p2.empty()) d += fmt::format(" -> {}", p2);
-  d += fmt::format(" ({}", ColumnText(s, kFirst + 2));
-  if (auto flags = ColumnText(s, kFirst + 3); !flags.empty()) d += fmt::format(", {}", flags);
-  d += fmt::format(") = {}{}", ResultText(s, kFirst + 5, kFirst + 6), Verdict(s, kFirst + 7));
-  return d;
-}
-
-// net: syscall family type address:port direction = result
-std::string DescribeNet(sqlite3_stmt* s) {
-  std::string d(ColumnText(s, kFirst));
-  for (int i : {kFirst + 1, kFirst + 2})
-    if (auto v = ColumnText(s, i); !v.empty()) d += fmt::format(" {}", v);
-  if (auto addr = ColumnText(s, kFirst + 4); !addr.empty()) {
-    d += ColumnIsNull(s, kFirst + 5) ? fmt::format(" {}", addr)
-                                     : fmt::format(" {}:{}", addr, sqlite3_column_int64(s, kFirst + 5));
-  }
-  if (auto dir = ColumnText(s, kFirst + 3); !dir.empty()) d += fmt::format(" ({})", dir);
-  d += fmt::format(" = {}{}", ResultText(s, kFirst + 6, kFirst + 7), Verdict(s, kFirst + 8));
-  return d;
-}
-
-struct TimelineSource {
-  const char* kind;    // as the timeline prints it
-  const char* filter;  // --kind name
-  const char* select;  // columns; then FROM and the time column below
-  const char* from;
-  const char* ts;      // the time column
-  Describe describe;
-};
-
-// In the export's tie-break order: a process starts before it does
-// anything; a raw syscall before the policy hit and the file/exec/net event
-// decoded from it; a process ends last.
-constexpr TimelineSource kTimeline[] = {
-    {"process_start", "process", "start_ns, id, pid, exe, NULL, ppid, tgid, is_thread, argv",
-     "processes", "start_ns", DescribeStart},
-    {"syscall", "syscall", "ts_ns, id, pid, exe, action, name, args, result, errno, rule",
-     "syscall_events", "ts_ns", DescribeSyscall},
-    {"policy", "policy",
-     "ts_ns, id, pid, exe, action, syscall, target, args, rule, category, enforced, result, errno",
-     "policy_events", "ts_ns", DescribePolicy},
-    {"exec", "exec", "ts_ns, id, pid, exe, action, path, argv, result, errno, rule", "exec_events",
-     "ts_ns", DescribeExec},
-    {"file", "file",
-     "ts_ns, id, pid, exe, action, syscall, path, op, flags, path2, result, errno, rule",
-     "file_events", "ts_ns", DescribeFile},
-    {"net", "net",
-     "ts_ns, id, pid, exe, action, syscall, family, sock_type, direction, address, port, result, "
-     "errno, rule",
-     "net_events", "ts_ns", DescribeNet},
-    {"process_end", "process", "end_ns, id, pid, exe, NULL, exit_code, term_signal", "processes",
-     "end_ns", DescribeEnd},
-};
-
-struct TimelineCursor {
-  const TimelineSource* source;
-  int rank;
-  StmtPtr stmt;
-  bool has_row = false;
-
-  absl::Status Advance(sqlite3* db) {
-    int rc = sqlite3_step(stmt.get());
-    has_row = rc == SQLITE_ROW;
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-      return SqlError(db, fmt::format("reading {} events", source->kind));
-    return absl::OkStatus();
-  }
-  std::tuple<int64_t, int, int64_t> Key() const {
-    return {sqlite3_column_int64(stmt.get(), kTs), rank, sqlite3_column_int64(stmt.get(), kId)};
-  }
-};
-
 }  // namespace
 
 // ---------------------------------------------------------------------------
-
-std::string Cell::ToText() const {
-  switch (type) {
-    case kNull: return "";
-    case kInt: return std::to_string(i);
-    case kReal: return fmt::format("{}", d);
-    case kText:
-    case kJson: return s;
-  }
-  return "";
-}
-
-std::optional<OutputFormat> ParseOutputFormat(std::string_view name) {
-  if (name == "text") return OutputFormat::kText;
-  if (name == "json") return OutputFormat::kJson;
-  if (name == "csv") return OutputFormat::kCsv;
-  return std::nullopt;
-}
-
-std::unique_ptr<RowSink> MakeRowWriter(OutputFormat format, std::ostream& out, TextOptions text) {
-  switch (format) {
-    case OutputFormat::kText: return std::make_unique<TextWriter>(out, std::move(text));
-    case OutputFormat::kJson: return std::make_unique<JsonWriter>(out);
-    case OutputFormat::kCsv: return std::make_unique<CsvWriter>(out);
-  }
-  return nullptr;
-}
-
-std::string CsvField(std::string_view v) {
-  if (v.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(v);
-  std::string out = "\"";
-  for (char c : v) {
-    if (c == '"') out += "\"\"";
-    else out += c;
-  }
-  return out + "\"";
-}
-
-std::string ArgvWords(std::string_view json_array) {
-  std::vector<std::string> words;
-  if (!ParseJsonStrings(json_array, &words)) return std::string(json_array);
-  std::string out;
-  for (const auto& w : words) {
-    if (!out.empty()) out += ' ';
-    out += ShellWord(w);
-  }
-  return out;
-}
-
-std::string PrintableText(std::string_view s) { return Printable(s); }
-
-std::string ErrnoText(int err) {
-  std::string name = ErrnoName(err);
-  return name.empty() ? fmt::format("E{}", err) : name;
-}
 
 std::string GlobLiteralPrefix(std::string_view glob) {
   size_t n = glob.find_first_of("*?[");
@@ -719,72 +108,18 @@ std::string GlobLiteralPrefix(std::string_view glob) {
 // ---------------------------------------------------------------------------
 
 absl::StatusOr<std::unique_ptr<QueryDb>> QueryDb::Open(const std::string& path) {
-  // Read-only (nothing here can change the file, whatever the SQL), with
-  // the checks every reader makes (read_db.h); then the tables queries need.
   auto opened = OpenReadOnly(path);
   if (!opened.ok()) return opened.status();
-  DbPtr db = std::move(opened->db);
-  const int version = opened->version;
-  sqlite3_extended_result_codes(db.get(), 1);
-  int rc = SQLITE_OK;
-  std::vector<std::string> have;
-  {
-    sqlite3_stmt* s = nullptr;
-    rc = sqlite3_prepare_v2(db.get(),
-                            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')", -1,
-                            &s, nullptr);
-    if (rc == SQLITE_OK) {
-      while ((rc = sqlite3_step(s)) == SQLITE_ROW) have.push_back(Str(s, 0));
-    }
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE) return OpenError(path, db.get(), rc);
-  }
-  auto has = [&](std::string_view t) { return std::find(have.begin(), have.end(), t) != have.end(); };
-  if (version == 0 || !has("runs"))
-    return absl::FailedPreconditionError(fmt::format(
-        "'{}' is not a warden database ({}); give --db the file that `warden run --db FILE` "
-        "recorded into",
-        path, have.empty() ? "an SQLite file with no tables" : "an SQLite file without warden's tables"));
-  if (version > kSchemaVersion)
-    return absl::FailedPreconditionError(fmt::format(
-        "'{}' has schema version {}, newer than this warden understands ({}); use a newer warden",
-        path, version, kSchemaVersion));
-  std::vector<const char*> required(std::begin(kRequired), std::end(kRequired));
-  if (version >= 2) required.insert(required.end(), {"policy_events", "policy_changes"});
-  for (const char* t : required)
-    if (!has(t))
-      return absl::FailedPreconditionError(fmt::format(
-          "'{}' is not a whole warden database: it has no {} table; give --db the file that "
-          "`warden run --db FILE` recorded into",
-          path, t));
-  if (version < 2) {
-    if (auto s = ExecSql(db.get(), kV1Views); !s.ok())
-      return absl::InternalError(fmt::format("reading the version {} database '{}': {}", version, path,
-                                             std::string(s.message())));
-  }
-  return std::unique_ptr<QueryDb>(new QueryDb(path, db.release(), version));
+  return std::unique_ptr<QueryDb>(new QueryDb(std::move(*opened)));
 }
 
-QueryDb::~QueryDb() { sqlite3_close_v2(db_); }
+QueryDb::~QueryDb() = default;
 
 absl::StatusOr<int64_t> QueryDb::ResolveRun(std::optional<int64_t> run) {
   ReadTxn txn(db_);
-  auto stmt = Prepare(db_, "SELECT id FROM runs ORDER BY id");
-  if (!stmt.ok()) return stmt.status();
-  std::vector<int64_t> ids;
-  if (auto s = ForEachRow(db_, stmt->get(), [&](sqlite3_stmt* st) {
-        ids.push_back(sqlite3_column_int64(st, 0));
-        return absl::OkStatus();
-      });
-      !s.ok())
-    return s;
-  if (ids.empty())
-    return absl::NotFoundError(fmt::format(
-        "'{}' has no runs yet; record one with `warden run --db {} -- CMD`", path_, path_));
-  if (!run) return ids.back();
-  if (std::binary_search(ids.begin(), ids.end(), *run)) return *run;
-  return absl::NotFoundError(fmt::format("no run {} in '{}'; the runs there are: {} (see `warden runs --db {}`)",
-                                         *run, path_, IdRanges(ids), path_));
+  auto r = forensics::ResolveRun(read_, run);
+  if (!r.ok()) return r.status();
+  return r->id;
 }
 
 // ---------------------------------------------------------------------------
@@ -1095,7 +430,7 @@ absl::Status QueryDb::Tree(int64_t run, const TreeOptions& options, RowSink& sin
       Cell duration = Cell::Null();
       if (p.start && p.end) duration = Cell::Real(std::round((*p.end - *p.start) / 1000.0) / 1000.0);
       std::string status;
-      if (p.sig) status = fmt::format("killed by {}", SignalName(static_cast<int>(*p.sig)));
+      if (p.sig) status = fmt::format("killed by {}", syscalls::SignalName(static_cast<int>(*p.sig)));
       else if (p.code) status = fmt::format("exit {}", *p.code);
       else if (p.end) status = "ended";
       else status = run_finished ? "unknown" : "running";
@@ -1110,7 +445,7 @@ absl::Status QueryDb::Tree(int64_t run, const TreeOptions& options, RowSink& sin
                 TimeCell(p.end),
                 duration,
                 Cell::OptInt(p.code),
-                p.sig ? Cell::Text(SignalName(static_cast<int>(*p.sig))) : Cell::Null(),
+                p.sig ? Cell::Text(syscalls::SignalName(static_cast<int>(*p.sig))) : Cell::Null(),
                 Cell::Text(status)};
       if (auto s = sink.Row(row); !s.ok()) return s;
     }
@@ -1123,54 +458,20 @@ absl::Status QueryDb::Tree(int64_t run, const TreeOptions& options, RowSink& sin
 // Timeline.
 
 absl::Status QueryDb::Timeline(int64_t run, const TimelineOptions& options, RowSink& sink) {
-  ReadTxn txn(db_);
+  // The export's reader merges the kinds: one timeline for every reader.
+  EventSelection selection{options.from_ns, options.to_ns, options.kinds.empty() ? ~0u : 0u,
+                           options.pid};
   for (const auto& k : options.kinds) {
-    bool known = false;
-    for (const auto& src : kTimeline) known = known || k == src.filter;
-    if (!known)
-      return absl::InvalidArgumentError(
-          fmt::format("unknown event kind '{}'; kinds: process, exec, file, net, syscall, policy", k));
+    if (!KindBit(k))
+      return absl::InvalidArgumentError(fmt::format("unknown event kind '{}'; kinds: {}", k,
+                                                    fmt::join(kEventKinds, ", ")));
+    selection.kinds |= KindBit(k);
   }
-  std::vector<TimelineCursor> cursors;
-  for (const TimelineSource& src : kTimeline) {
-    if (!options.kinds.empty() &&
-        std::find(options.kinds.begin(), options.kinds.end(), src.filter) == options.kinds.end())
-      continue;
-    // run_id = ? AND ts BETWEEN ? AND ?: the (run_id, ts_ns) index range, in
-    // (ts, id) order without a sort.
-    std::string sql = fmt::format(
-        "SELECT {} FROM {} WHERE {} AND {} >= ?2 AND {} <= ?3 AND (?4 IS NULL OR pid = ?4) "
-        "ORDER BY {}, id",
-        src.select, src.from, RunRows(version_, src.from), src.ts, src.ts, src.ts);
-    auto stmt = Prepare(db_, sql);
-    if (!stmt.ok()) return stmt.status();
-    sqlite3_stmt* s = stmt->get();
-    sqlite3_bind_int64(s, 1, run);
-    sqlite3_bind_int64(s, 2, options.from_ns.value_or(std::numeric_limits<int64_t>::min()));
-    sqlite3_bind_int64(s, 3, options.to_ns.value_or(std::numeric_limits<int64_t>::max()));
-    if (options.pid) sqlite3_bind_int64(s, 4, *options.pid);
-    TimelineCursor c{&src, static_cast<int>(cursors.size()), std::move(*stmt)};
-    if (auto st = c.Advance(db_); !st.ok()) return st;
-    cursors.push_back(std::move(c));
-  }
+  ReadTxn txn(db_);
+  auto reader = EventReader::Create(db_, version_, run, selection, EventStyle::kRows, false);
+  if (!reader.ok()) return reader.status();
   if (auto s = sink.Begin({"time", "ts_ns", "kind", "pid", "exe", "action", "event"}); !s.ok()) return s;
-  for (;;) {
-    TimelineCursor* next = nullptr;
-    for (TimelineCursor& c : cursors)
-      if (c.has_row && (!next || c.Key() < next->Key())) next = &c;
-    if (!next) break;
-    sqlite3_stmt* s = next->stmt.get();
-    int64_t ts = sqlite3_column_int64(s, kTs);
-    Cells row{Cell::Text(FormatRfc3339Ms(ts)),
-              Cell::Int(ts),
-              Cell::Text(next->source->kind),
-              Cell::Int(sqlite3_column_int64(s, kPid)),
-              Cell::TextOrNull(Str(s, kExe)),
-              Cell::TextOrNull(Str(s, kAction)),
-              Cell::Text(next->source->describe(s))};
-    if (auto st = sink.Row(row); !st.ok()) return st;
-    if (auto st = next->Advance(db_); !st.ok()) return st;
-  }
+  if (auto s = (*reader)->ReadRows(sink); !s.ok()) return s;
   return sink.End();
 }
 
@@ -1275,7 +576,7 @@ absl::Status QueryDb::Who(int64_t run, std::string_view glob, RowSink& sink) {
                          Cell::Int(sqlite3_column_int64(st, 4)),
                          Cell::Text(FormatRfc3339Ms(sqlite3_column_int64(st, 5))),
                          Cell::Text(FormatRfc3339Ms(sqlite3_column_int64(st, 6))),
-                         Cell::Text(err ? ErrnoText(err) : "ok"), Cell::TextOrNull(Str(st, 8))});
+                         Cell::Text(err ? syscalls::ErrnoName(err) : "ok"), Cell::TextOrNull(Str(st, 8))});
       });
       !s.ok())
     return s;
@@ -1466,4 +767,4 @@ absl::Status QueryDb::Sql(std::string_view sql, RowSink& sink) {
   return sink.End();
 }
 
-}  // namespace warden::store
+}  // namespace warden::forensics

@@ -2,8 +2,8 @@
 // writes them: shared by `warden export` (one pass) and `warden events
 // --follow` (again and again, only the rows committed since). Internal to
 // store/.
-#ifndef WARDEN_STORE_EVENT_READER_H_
-#define WARDEN_STORE_EVENT_READER_H_
+#ifndef WARDEN_FORENSICS_EVENT_READER_H_
+#define WARDEN_FORENSICS_EVENT_READER_H_
 
 #include <cstdint>
 #include <functional>
@@ -13,21 +13,24 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "forensics/output.h"
 
 struct sqlite3;
 
-namespace warden::store {
+namespace warden::forensics {
 
 enum class EventStyle {
   kNdjson,     // one JSON object per line
   kJsonArray,  // the same objects, separated by ",\n" (the caller writes [ and ])
   kCsv,        // one RFC 4180 row per event, columns of CsvHeader()
   kText,       // one line per event for people: TIME [pid P] KIND details
+  kRows,       // timeline rows to a RowSink (ReadRows): the one timeline
 };
 
 struct EventSelection {
   std::optional<int64_t> from_ns, to_ns;  // inclusive bounds on ts
   uint32_t kinds = ~0u;                    // KindBit() of each kind wanted
+  std::optional<int> pid;                  // one thread's events only
 };
 
 // The bit of a kind name in EventSelection::kinds; 0 for an unknown name.
@@ -52,12 +55,17 @@ class EventReader {
   absl::Status Read(std::string& buf, const std::function<absl::Status(std::string&)>& flush,
                     uint64_t* written);
 
+  // Style kRows, not incremental: every event once, as rows of the columns
+  // time, ts_ns, kind, pid, exe, action, event (the text export's details).
+  // Calls only sink.Row(): the caller begins and ends the result.
+  absl::Status ReadRows(RowSink& sink);
+
  private:
   struct Impl;
   explicit EventReader(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace warden::store
+}  // namespace warden::forensics
 
-#endif  // WARDEN_STORE_EVENT_READER_H_
+#endif  // WARDEN_FORENSICS_EVENT_READER_H_

@@ -1,4 +1,4 @@
-#include "store/replay.h"
+#include "forensics/replay.h"
 
 #include <sstream>
 #include <string>
@@ -8,12 +8,14 @@
 #include "store/store.h"
 #include "store/test_util.h"
 
-namespace warden::store {
+namespace warden::forensics {
+using namespace warden::store;  // the writer, to make databases to read
+
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-using testing::TempDir;
+using store::testing::TempDir;
 
 TEST(RenderCall, StraceLikeLines) {
   ReplayCall c{.ts_ns = 1'795'465'963'776'149'392, .pid = 1234, .name = "openat",
@@ -167,10 +169,10 @@ TEST_F(ReplayTest, BadInput) {
   absl::Status s = Replay(db_, {.run_id = 9}, out);
   EXPECT_EQ(s.code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(std::string(s.message()), HasSubstr("no run 9"));
-  EXPECT_THAT(std::string(s.message()), HasSubstr("available runs: 1, 2"));
+  EXPECT_THAT(std::string(s.message()), HasSubstr("available runs: 1-2"));
   EXPECT_EQ(Replay(dir_.File("none.db"), {}, out).code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(out.str(), "");
 }
 
 }  // namespace
-}  // namespace warden::store
+}  // namespace warden::forensics

@@ -1,4 +1,4 @@
-#include "store/prune.h"
+#include "forensics/prune.h"
 
 #include <string>
 #include <vector>
@@ -8,14 +8,16 @@
 #include "store/store.h"
 #include "store/test_util.h"
 
-namespace warden::store {
+namespace warden::forensics {
+using namespace warden::store;  // the writer, to make databases to read
+
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-using testing::Exec;
-using testing::QueryOne;
-using testing::TempDir;
+using store::testing::Exec;
+using store::testing::QueryOne;
+using store::testing::TempDir;
 
 constexpr int64_t kHour = 3600LL * 1000000000;
 constexpr int64_t kNow = 1'800'000'000LL * 1000000000;  // a fixed "now" for the tests
@@ -65,7 +67,7 @@ class PruneTest : public ::testing::Test {
   }
 
   absl::StatusOr<PruneReport> Prune(int64_t older_than, bool dry_run = false, bool vacuum = false) {
-    return store::Prune(db_, PruneOptions{kNow - older_than, dry_run, vacuum});
+    return forensics::Prune(db_, PruneOptions{kNow - older_than, dry_run, vacuum});
   }
 
   TempDir dir_;
@@ -153,7 +155,7 @@ TEST_F(PruneTest, VacuumShrinksTheFile) {
 }
 
 TEST_F(PruneTest, OlderFileWithoutPolicyTables) {
-  testing::CreateV1Database(db_);
+  store::testing::CreateV1Database(db_);
   auto report = Prune(0);  // everything that started before now
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_FALSE(report->removed.empty());
@@ -173,17 +175,17 @@ TEST_F(PruneTest, BadInputLeavesTheFileAlone) {
     fputs("not a database at all, just some text that is long enough for a header\n", f);
     fclose(f);
   }
-  auto r = store::Prune(text, PruneOptions{kNow, false, true});
+  auto r = forensics::Prune(text, PruneOptions{kNow, false, true});
   EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(r.status().message()), HasSubstr("not a warden database"));
 
   // Another program's SQLite file: refused, untouched.
   const std::string other = dir_.File("app.db");
   ASSERT_EQ(Exec(other, "CREATE TABLE users(name TEXT); INSERT INTO users VALUES('ann');"), "");
-  r = store::Prune(other, PruneOptions{kNow, false, true});
+  r = forensics::Prune(other, PruneOptions{kNow, false, true});
   EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(QueryOne(other, "SELECT name FROM users"), "ann");
 }
 
 }  // namespace
-}  // namespace warden::store
+}  // namespace warden::forensics

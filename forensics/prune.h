@@ -1,7 +1,7 @@
 // Retention: `warden prune --older-than DURATION` removes old runs and every
 // row they have, in one transaction, and can VACUUM the file afterwards.
-#ifndef WARDEN_STORE_PRUNE_H_
-#define WARDEN_STORE_PRUNE_H_
+#ifndef WARDEN_FORENSICS_PRUNE_H_
+#define WARDEN_FORENSICS_PRUNE_H_
 
 #include <cstdint>
 #include <optional>
@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "store/export.h"
+#include "forensics/export.h"
 
-namespace warden::store {
+namespace warden::forensics {
 
 struct PruneOptions {
   // Runs that started before this (ns since the epoch) are removed...
@@ -43,6 +43,6 @@ struct PruneReport {
 // database, corrupt, too new, locked); the file is then left unchanged.
 absl::StatusOr<PruneReport> Prune(const std::string& db_path, const PruneOptions& options);
 
-}  // namespace warden::store
+}  // namespace warden::forensics
 
-#endif  // WARDEN_STORE_PRUNE_H_
+#endif  // WARDEN_FORENSICS_PRUNE_H_

@@ -1,24 +1,26 @@
-#include "store/follow.h"
+#include "forensics/follow.h"
 
 #include <sstream>
 #include <string>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "store/event_reader.h"
-#include "store/export.h"
-#include "store/read_db.h"
+#include "forensics/event_reader.h"
+#include "forensics/export.h"
+#include "forensics/read_db.h"
 #include "store/store.h"
 #include "store/test_util.h"
 
-namespace warden::store {
+namespace warden::forensics {
+using namespace warden::store;  // the writer, to make databases to read
+
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-using testing::AppendFileEvents;
-using testing::Exec;
-using testing::TempDir;
+using store::testing::AppendFileEvents;
+using store::testing::Exec;
+using store::testing::TempDir;
 
 class FollowTest : public ::testing::Test {
  protected:
@@ -72,7 +74,7 @@ TEST_F(FollowTest, TextFormat) {
   std::istringstream in(text);
   std::vector<std::string> lines;
   for (std::string l; std::getline(in, l);) lines.push_back(l.substr(l.find(' ') + 1));
-  EXPECT_THAT(lines, ElementsAre("[pid 10] process start /bin/sh [\"sh\"] (ppid 1)",
+  EXPECT_THAT(lines, ElementsAre("[pid 10] process start /bin/sh [sh] (ppid 1)",
                                  "[pid 10] file read /etc/hosts (openat O_RDONLY) = 3",
                                  "[pid 11] process start /bin/sh (ppid 10)",
                                  "[pid 11] process exit 1",
@@ -177,4 +179,4 @@ TEST_F(FollowTest, BadInput) {
 }
 
 }  // namespace
-}  // namespace warden::store
+}  // namespace warden::forensics

@@ -1,14 +1,14 @@
-#include "store/follow.h"
+#include "forensics/follow.h"
 
 #include <thread>
 
 #include "fmt/format.h"
-#include "store/event_reader.h"
-#include "store/export.h"
-#include "store/read_db.h"
+#include "forensics/event_reader.h"
+#include "forensics/export.h"
+#include "forensics/read_db.h"
 #include "store/sqlite_util.h"
 
-namespace warden::store {
+namespace warden::forensics {
 namespace {
 
 // Sleeps `d`, in short steps so that stop() is answered quickly.
@@ -78,4 +78,4 @@ absl::Status FollowEvents(const std::string& db_path, const FollowOptions& optio
   }
 }
 
-}  // namespace warden::store
+}  // namespace warden::forensics

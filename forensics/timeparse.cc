@@ -1,4 +1,4 @@
-#include "store/timeparse.h"
+#include "forensics/timeparse.h"
 
 #include <time.h>
 
@@ -9,7 +9,7 @@
 
 #include "fmt/format.h"
 
-namespace warden::store {
+namespace warden::forensics {
 namespace {
 
 constexpr int64_t kNsPerSec = 1000000000;
@@ -245,4 +245,4 @@ std::string FormatRfc3339(int64_t ns, int digits) {
   return out + "Z";
 }
 
-}  // namespace warden::store
+}  // namespace warden::forensics

@@ -1,8 +1,8 @@
 // Points in time as users type them on the command line (`warden query
 // timeline --from T --to T`), and the RFC 3339 form the query and profile
 // outputs print. Times are nanoseconds since the Unix epoch, as recorded.
-#ifndef WARDEN_STORE_TIMEPARSE_H_
-#define WARDEN_STORE_TIMEPARSE_H_
+#ifndef WARDEN_FORENSICS_TIMEPARSE_H_
+#define WARDEN_FORENSICS_TIMEPARSE_H_
 
 #include <cstdint>
 #include <string>
@@ -10,7 +10,7 @@
 
 #include "absl/status/statusor.h"
 
-namespace warden::store {
+namespace warden::forensics {
 
 // Parses one of:
 //   - RFC 3339: "2026-11-23T10:00:00Z", "2026-11-23T10:00:00.250+01:00"
@@ -34,6 +34,6 @@ std::string FormatRfc3339(int64_t ns, int digits);
 inline std::string FormatRfc3339Ms(int64_t ns) { return FormatRfc3339(ns, 3); }
 inline std::string FormatRfc3339Us(int64_t ns) { return FormatRfc3339(ns, 6); }
 
-}  // namespace warden::store
+}  // namespace warden::forensics
 
-#endif  // WARDEN_STORE_TIMEPARSE_H_
+#endif  // WARDEN_FORENSICS_TIMEPARSE_H_

@@ -1,7 +1,7 @@
 // Reading a warden database back: the NDJSON export and the list of runs.
 // Both open the file read-only, so they are safe while a run is recording.
-#ifndef WARDEN_STORE_EXPORT_H_
-#define WARDEN_STORE_EXPORT_H_
+#ifndef WARDEN_FORENSICS_EXPORT_H_
+#define WARDEN_FORENSICS_EXPORT_H_
 
 #include <cstdint>
 #include <optional>
@@ -13,7 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
-namespace warden::store {
+namespace warden::forensics {
 
 struct RunSummary {
   int64_t id = 0;
@@ -70,11 +70,7 @@ absl::Status Export(const std::string& db_path, const ExportOptions& options, st
 // The CSV columns, in order: the union of every kind's fields.
 std::vector<std::string> CsvColumns();
 
-// "ENOENT" for 2; "" when unknown. For messages and the export.
-std::string ErrnoName(int err);
-// "SIGKILL" for 9, "SIGRTMIN+1" for glibc's SIGRTMIN+1, else "SIG<n>".
-std::string SignalName(int sig);
 
-}  // namespace warden::store
+}  // namespace warden::forensics
 
-#endif  // WARDEN_STORE_EXPORT_H_
+#endif  // WARDEN_FORENSICS_EXPORT_H_

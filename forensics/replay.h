@@ -2,8 +2,8 @@
 // lines, with the policy's verdicts marked:
 //   [pid 1234] openat(AT_FDCWD, "/etc/hosts", O_RDONLY|O_CLOEXEC) = 3
 //   [pid 1234] openat(AT_FDCWD, "/etc/shadow", O_RDONLY) = -1 EACCES (Permission denied) <denied by no-secrets>
-#ifndef WARDEN_STORE_REPLAY_H_
-#define WARDEN_STORE_REPLAY_H_
+#ifndef WARDEN_FORENSICS_REPLAY_H_
+#define WARDEN_FORENSICS_REPLAY_H_
 
 #include <cstdint>
 #include <functional>
@@ -14,7 +14,7 @@
 
 #include "absl/status/status.h"
 
-namespace warden::store {
+namespace warden::forensics {
 
 struct ReplayOptions {
   std::optional<int64_t> run_id;  // unset: the latest run
@@ -51,6 +51,6 @@ std::string RenderCall(const ReplayCall& call, bool time, bool permissive_run);
 // Aborted when `out` fails.
 absl::Status Replay(const std::string& db_path, const ReplayOptions& options, std::ostream& out);
 
-}  // namespace warden::store
+}  // namespace warden::forensics
 
-#endif  // WARDEN_STORE_REPLAY_H_
+#endif  // WARDEN_FORENSICS_REPLAY_H_

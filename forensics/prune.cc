@@ -1,12 +1,12 @@
-#include "store/prune.h"
+#include "forensics/prune.h"
 
 #include <algorithm>
 
 #include "fmt/format.h"
-#include "store/read_db.h"
+#include "forensics/read_db.h"
 #include "store/sqlite_util.h"
 
-namespace warden::store {
+namespace warden::forensics {
 namespace {
 
 // The tables and views that hold a run's rows, and the column of each that
@@ -163,4 +163,4 @@ absl::StatusOr<PruneReport> Prune(const std::string& db_path, const PruneOptions
   return report;
 }
 
-}  // namespace warden::store
+}  // namespace warden::forensics
