@@ -19,8 +19,8 @@ command -v sqlite3 >/dev/null || { echo "learn_bench: needs the sqlite3 CLI" >&2
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/warden-learn-bench.XXXXXX")
 [[ ${LEARN_KEEP:-0} == 1 ]] && trap 'echo "learn_bench: kept $tmp" >&2' EXIT || trap 'rm -rf "$tmp"' EXIT
 
-events_sql="SELECT (SELECT count(*) FROM file_events) + (SELECT count(*) FROM syscall_events
-  + 0) + (SELECT count(*) FROM exec_events) + (SELECT count(*) FROM net_events)
+events_sql="SELECT (SELECT count(*) FROM file_events) + (SELECT count(*) FROM syscall_events)
+  + (SELECT count(*) FROM exec_events) + (SELECT count(*) FROM net_events)
   + (SELECT count(*) FROM processes)"
 db=$tmp/big.db
 # One find is ~70k file events and ~255k syscalls, of which ~95k are

@@ -51,10 +51,10 @@ void DescribeFile(const RecordedCall& r, Described& out) {
   const FilePart& f = *r.file;
   if (out.effect->effect == Effect::kOpenByHandle) {
     // Judged when it returns, on the file it opened.
-    if (f.result && *f.result >= 0) policy::DescribeOpenedFile(f.path, ParseFlags(f.flags), out.call);
+    if (f.result && *f.result >= 0) policy::DescribeOpenedFile(f.path, syscalls::ParseFlagsText(f.flags), out.call);
     return;
   }
-  const uint64_t flags = ParseFlags(f.flags);
+  const uint64_t flags = syscalls::ParseFlagsText(f.flags);
   supervisor::DescribeFileUse(*out.effect, f.path, f.path2, flags, out.call);
   // The one register value a recording gives back exactly: open's flags
   // (argument matchers on it are judged; offline_policy.h).
@@ -102,23 +102,6 @@ void DescribeNet(const RecordedCall& r, ProcessHistory& history, Described& out)
 
 }  // namespace
 
-uint64_t ParseFlags(std::string_view text) {
-  uint64_t value = 0;
-  for (size_t start = 0; start < text.size();) {
-    size_t bar = std::min(text.find('|', start), text.size());
-    std::string_view part = text.substr(start, bar - start);
-    start = bar + 1;
-    if (auto c = syscalls::ConstantByName(part)) {
-      value |= *c;
-      continue;
-    }
-    const bool hex = part.starts_with("0x");
-    uint64_t n = 0;
-    std::from_chars(part.data() + (hex ? 2 : 0), part.data() + part.size(), n, hex ? 16 : 10);
-    value |= n;
-  }
-  return value;
-}
 
 void Describe(const RecordedCall& r, ProcessHistory& history, Described& out) {
   FindRows(r, out);

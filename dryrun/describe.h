@@ -34,9 +34,6 @@ struct Described {
 // listening ports as they were at the call.
 void Describe(const RecordedCall& r, ProcessHistory& history, Described& out);
 
-// The value of decoded flags ("O_RDWR|O_CREAT", "O_RDONLY|0x40000000"),
-// as the decoder printed them from the register.
-uint64_t ParseFlags(std::string_view text);
 
 // The syscall name and argument text for a replay line: the syscall part's,
 // or for a call recorded without one, its file or network part's.

@@ -34,7 +34,7 @@ TEST(ParseFlagsTest, GivesBackWhatTheDecoderPrinted) {
   for (uint64_t f : {uint64_t{O_RDONLY}, uint64_t{O_RDWR | O_CREAT}, uint64_t{O_WRONLY | O_TRUNC},
                      uint64_t{O_PATH | O_CLOEXEC}, uint64_t{3}, uint64_t{O_RDONLY | 0x40000000},
                      uint64_t{O_TMPFILE | O_RDWR}, uint64_t{O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW}})
-    EXPECT_EQ(ParseFlags(syscalls::DecodeOpenFlags(f)), f) << syscalls::DecodeOpenFlags(f);
+    EXPECT_EQ(syscalls::ParseFlagsText(syscalls::DecodeOpenFlags(f)), f) << syscalls::DecodeOpenFlags(f);
 }
 
 // O_RDWR is judged by read and write rules, as the live gate's OpenAccess.

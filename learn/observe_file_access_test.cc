@@ -3,6 +3,7 @@
 #include <fcntl.h>
 
 #include "gtest/gtest.h"
+#include "syscalls/decode.h"
 
 namespace warden::learn {
 namespace {
@@ -37,9 +38,10 @@ TEST(FileAccessTest, AnOpenWithoutFlagsTextFallsBackOnItsOp) {
 
 TEST(FileAccessTest, ModifyingOpsWriteAndOnlyRenameAndLinkWritePath2) {
   EXPECT_EQ(Access("creat", "create", "O_WRONLY|O_CREAT|O_TRUNC"), FileAccess::kWrite);
-  for (std::string_view op : {"unlink", "rmdir", "mkdir", "mknod", "chmod", "chown", "truncate",
-                              "utime", "rename", "link", "symlink"})
-    EXPECT_EQ(Access("x", op, "0"), FileAccess::kWrite) << op;
+  for (std::string_view call : {"unlink", "unlinkat", "rmdir", "mkdir", "mknodat", "chmod",
+                                "fchownat", "truncate", "utimensat", "rename", "renameat2",
+                                "link", "symlink"})
+    EXPECT_EQ(Access(call, "", "0"), FileAccess::kWrite) << call;
   EXPECT_TRUE(FileAccessOfEvent("renameat2", "rename", "0").writes_path2);
   EXPECT_TRUE(FileAccessOfEvent("linkat", "link", "0").writes_path2);
   EXPECT_FALSE(FileAccessOfEvent("symlinkat", "symlink", "").writes_path2);
@@ -54,15 +56,16 @@ TEST(FileAccessTest, XattrWritersByNameReadersNot) {
 }
 
 TEST(FileAccessTest, CallsFileRulesDoNotJudgeAreNone) {
-  for (std::string_view op : {"stat", "access", "readlink", "exec", "chdir", "watch", "mount"})
-    EXPECT_EQ(Access("x", op, ""), FileAccess::kNone) << op;
+  for (std::string_view call : {"newfstatat", "faccessat2", "readlinkat", "execve", "chdir",
+                                "inotify_add_watch", "mount", "no_such_call"})
+    EXPECT_EQ(Access(call, "", ""), FileAccess::kNone) << call;
 }
 
-TEST(FileAccessTest, ParseOpenFlags) {
-  EXPECT_EQ(ParseOpenFlags(""), std::nullopt);
-  EXPECT_EQ(ParseOpenFlags("O_RDONLY"), 0u);
-  EXPECT_EQ(ParseOpenFlags("O_WRONLY|O_CREAT|O_EXCL|0x10000000"),
-            uint64_t{O_WRONLY | O_CREAT | 0x10000000});
+TEST(FileAccessTest, FlagsTextParsesBackExactly) {
+  EXPECT_EQ(syscalls::ParseFlagsText(""), 0u);
+  EXPECT_EQ(syscalls::ParseFlagsText("O_RDONLY"), 0u);
+  EXPECT_EQ(syscalls::ParseFlagsText("O_WRONLY|O_CREAT|O_EXCL|0x10000000"),
+            uint64_t{O_WRONLY | O_CREAT | O_EXCL | 0x10000000});
 }
 
 }  // namespace

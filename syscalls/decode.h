@@ -46,6 +46,10 @@ std::optional<int> ErrnoByName(std::string_view name);  // "ENOENT" -> 2
 // The value of a constant the flag decoders know by name ("O_WRONLY",
 // "CLONE_UNTRACED", "AF_INET", "AT_FDCWD" as its 64-bit register value).
 std::optional<uint64_t> ConstantByName(std::string_view name);
+// The inverse of the flag decoders: "O_RDWR|O_CREAT|0x40000000" -> the
+// number (names by ConstantByName, the rest as hex or decimal). Exact for
+// what the decoders print: they name every bit they know, the rest in hex.
+uint64_t ParseFlagsText(std::string_view text);
 // strerror text for real errnos ("No such file or directory"), strace's text
 // for the kernel-internal ones (ERESTARTSYS, ...), "Unknown error N" else.
 std::string ErrnoDescription(int err);

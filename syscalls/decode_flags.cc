@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <charconv>
 #include <string>
 #include <string_view>
 
@@ -401,6 +402,24 @@ std::optional<uint64_t> ConstantByName(std::string_view name) {
     for (const FlagName& f : table)
       if (f.name == name) return f.value;
   return std::nullopt;
+}
+
+uint64_t ParseFlagsText(std::string_view text) {
+  uint64_t value = 0;
+  for (size_t start = 0; start < text.size();) {
+    size_t bar = std::min(text.find('|', start), text.size());
+    std::string_view part = text.substr(start, bar - start);
+    start = bar + 1;
+    if (auto c = ConstantByName(part)) {
+      value |= *c;
+      continue;
+    }
+    const bool hex = part.starts_with("0x");
+    uint64_t n = 0;
+    std::from_chars(part.data() + (hex ? 2 : 0), part.data() + part.size(), n, hex ? 16 : 10);
+    value |= n;
+  }
+  return value;
 }
 
 }  // namespace warden::syscalls
