@@ -25,3 +25,11 @@ echo; echo "=== the same kind of run under a policy: cat may not read /etc/passw
 "$warden" run --db "$db" --policy "$root/examples/cat-no-passwd.yaml" -- sh -c 'cat /etc/passwd >/dev/null; echo "cat exited with $?"; head -n 1 /etc/passwd' || true
 echo "--- policy hits of that run"
 q "select exe, syscall, action, rule, target, errno from policy_events where run_id=(select max(id) from runs)"
+
+echo; echo "=== learn a policy from the first run, then judge the second run with it, offline"
+learned=${db%.db}-learned.yaml
+"$warden" learn --db "$db" --run 1 -o "$learned"
+echo "--- $learned (first 24 lines)"
+head -n 24 "$learned"
+echo "--- warden policy test: what it would deny in run 2 (exit 1 when something)"
+"$warden" policy test "$learned" --db "$db" --run 2 | tail -n 8 || true
