@@ -244,11 +244,7 @@ std::string Line::Details() const {
   auto add = [&](std::string_view text) {
     if (text.empty()) return;
     if (!b.empty()) b += ' ';
-    for (char c : text) {
-      auto u = static_cast<unsigned char>(c);
-      if (u < 0x20 || u == 0x7f) fmt::format_to(std::back_inserter(b), "\\x{:02x}", u);
-      else b += c;
-    }
+    b += PrintableText(text);  // the one escaper of text for people (output.h)
   };
   // "= 3", "= -1 ENOENT", "= ?".
   auto result = [&] {

@@ -88,7 +88,7 @@ TEST_F(FollowTest, TextShowsControlCharactersEscaped) {
                                         .path = "/tmp/\x1b[2Jx\ny", .op = "read", .result = 3}}),
             "");
   std::string text = Follow({.kinds = {"file"}, .format = EventsFormat::kText});
-  EXPECT_THAT(text, HasSubstr("file read /tmp/\\x1b[2Jx\\x0ay (openat) = 3\n"));
+  EXPECT_THAT(text, HasSubstr("file read /tmp/\\x1b[2Jx\\ny (openat) = 3\n"));
   EXPECT_EQ(text.find('\x1b'), std::string::npos);
 }
 

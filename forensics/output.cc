@@ -30,13 +30,16 @@ std::string ShellWord(std::string_view w) {
 // Control characters would break a text line: shown escaped.
 std::string Printable(std::string_view s) {
   std::string out;
-  for (char c : s) {
+  for (size_t i = 0; i < s.size();) {
+    const char c = s[i];
     auto u = static_cast<unsigned char>(c);
+    size_t n = u < 0x20 || u == 0x7f ? 0 : store::Utf8Length(s, i);
     if (c == '\n') out += "\\n";
     else if (c == '\t') out += "\\t";
     else if (c == '\r') out += "\\r";
-    else if (u < 0x20 || u == 0x7f) out += fmt::format("\\x{:02x}", u);
-    else out += c;
+    else if (n == 0) out += fmt::format("\\x{:02x}", u);  // control, or not UTF-8
+    else out.append(s.substr(i, n));
+    i += n ? n : 1;
   }
   return out;
 }

@@ -20,6 +20,7 @@
 #include "forensics/export.h"
 #include "store/json.h"
 #include "forensics/read_db.h"
+#include "forensics/run_strings.h"
 #include "store/schema.h"
 #include "store/sqlite_util.h"
 #include "forensics/timeparse.h"
@@ -151,43 +152,11 @@ struct FileUseAdder {
   }
 };
 
-// A run's strings (schema 4 and later), read once: cheaper than looking
-// each one up again for every group of calls.
-class RunStrings {
- public:
-  absl::Status Load(sqlite3* db, int64_t run) {
-    auto stmt = Prepare(db, fmt::format("SELECT id & {}, text, dir FROM strings WHERE {}",
-                                        (int64_t{1} << kRunShift) - 1, RunRows(4, "strings")));
-    if (!stmt.ok()) return stmt.status();
-    sqlite3_bind_int64(stmt->get(), 1, run);
-    return ForEachRow(db, stmt->get(), [&](sqlite3_stmt* st) {
-      const size_t n = static_cast<size_t>(sqlite3_column_int64(st, 0));
-      if (n >= rows_.size()) rows_.resize(n + 1);
-      rows_[n] = {Str(st, 1), ColumnOptInt(st, 2)};
-      return absl::OkStatus();
-    });
-  }
-  std::string_view Text(int64_t n) const {
-    return n >= 0 && static_cast<size_t>(n) < rows_.size() ? rows_[n].text : std::string_view();
-  }
-  std::string Path(int64_t n) const {
-    if (n < 0 || static_cast<size_t>(n) >= rows_.size()) return "";
-    const Row& r = rows_[n];
-    return r.dir ? fmt::format("{}/{}", Text(*r.dir), r.text) : r.text;
-  }
-
- private:
-  struct Row {
-    std::string text;
-    std::optional<int64_t> dir;
-  };
-  std::vector<Row> rows_;  // by n
-};
-
 // Version 4 and later: the run's successful file calls, aggregated here by
 // their string numbers (no sort of the run's rows, no lookup per row).
 absl::Status AddFileUsesV4(sqlite3* db, int64_t run, int64_t start_ns, FileUseAdder& out) {
   RunStrings strings;
+  std::string path_buf;
   if (auto s = strings.Load(db, run); !s.ok()) return s;
   auto stmt = Prepare(db, fmt::format(
       "SELECT op, path, exe, ts FROM calls WHERE {} AND path IS NOT NULL AND errno = 0 "
@@ -212,7 +181,7 @@ absl::Status AddFileUsesV4(sqlite3* db, int64_t run, int64_t start_ns, FileUseAd
     return s;
   for (const auto& [key, u] : uses) {
     const auto& [op, path, exe] = key;
-    out.Add(strings.Text(op), strings.Path(path), strings.Text(exe), u.count, start_ns + u.first,
+    out.Add(strings.Text(op), strings.Path(path, path_buf), strings.Text(exe), u.count, start_ns + u.first,
             start_ns + u.last);
   }
   return absl::OkStatus();

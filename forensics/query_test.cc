@@ -745,6 +745,7 @@ TEST(WriterTest, FormatsByName) {
   EXPECT_FALSE(ParseOutputFormat("xml"));
   
   EXPECT_EQ(PrintableText("a\nb\t\x1b[31m\x7f"), "a\\nb\\t\\x1b[31m\\x7f");
+  EXPECT_EQ(PrintableText("caf\xe9 caf\xc3\xa9"), "caf\\xe9 caf\xc3\xa9");  // a byte, a real é
 }
 
 // ---------------------------------------------------------------------------

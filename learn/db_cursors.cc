@@ -44,7 +44,7 @@ absl::Status SqlCursor::Next() {
 }
 
 CallsCursor::CallsCursor(sqlite3* db, store::StmtPtr stmt, bool windowed,
-                         const RunStrings& strings, FillFn fill)
+                         const forensics::RunStrings& strings, FillFn fill)
     : db_(db), stmt_(std::move(stmt)), windowed_(windowed), strings_(strings), fill_(fill) {
   columns_ = std::min(sqlite3_column_count(stmt_.get()), kMaxColumns);
 }

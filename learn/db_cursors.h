@@ -22,7 +22,7 @@
 
 #include "absl/status/status.h"
 #include "learn/recorded_event.h"
-#include "learn/run_strings.h"
+#include "forensics/run_strings.h"
 #include "store/sqlite_util.h"
 
 namespace warden::learn {
@@ -78,8 +78,8 @@ class CallsCursor : public EventCursor {
  public:
   static constexpr int kMaxColumns = 12;
   using Row = std::array<int64_t, kMaxColumns>;
-  using FillFn = void (*)(const Row&, const RunStrings&, std::string (&bufs)[2], RecordedEvent&);
-  CallsCursor(sqlite3* db, store::StmtPtr stmt, bool windowed, const RunStrings& strings,
+  using FillFn = void (*)(const Row&, const forensics::RunStrings&, std::string (&bufs)[2], RecordedEvent&);
+  CallsCursor(sqlite3* db, store::StmtPtr stmt, bool windowed, const forensics::RunStrings& strings,
               FillFn fill);
   absl::Status Start(const RunWindow& w) override;
   absl::Status Next() override;
@@ -94,7 +94,7 @@ class CallsCursor : public EventCursor {
   sqlite3* db_;
   store::StmtPtr stmt_;
   bool windowed_;
-  const RunStrings& strings_;
+  const forensics::RunStrings& strings_;
   FillFn fill_;
   int columns_;
   int64_t start_ns_ = 0;

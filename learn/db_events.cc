@@ -5,7 +5,7 @@
 
 #include "fmt/format.h"
 #include "learn/db_cursors.h"
-#include "learn/run_strings.h"
+#include "forensics/run_strings.h"
 #include "store/calls.h"  // kRunShift: the storage layout (warden-db(5), STORAGE)
 #include "forensics/read_db.h"
 #include "store/sqlite_util.h"
@@ -58,7 +58,7 @@ void FillNet(sqlite3_stmt* s, RecordedEvent& e) {
 
 // calls rows (schema 4+): id, ts, pid, exe, name, path, op, flags, path2,
 // errno, action.
-void FillFileCall(const Row& r, const RunStrings& s, std::string (&bufs)[2], RecordedEvent& e) {
+void FillFileCall(const Row& r, const forensics::RunStrings& s, std::string (&bufs)[2], RecordedEvent& e) {
   e.pid = static_cast<int>(r[2]);
   e.exe = s.Text(r[3]);
   e.syscall = s.Text(r[4]);
@@ -73,7 +73,7 @@ void FillFileCall(const Row& r, const RunStrings& s, std::string (&bufs)[2], Rec
 // nets rows with their calls row (schema 5+): id, ts, pid, exe, op, family,
 // sock_type, address, port, fd, errno, action. CROSS JOIN: SQLite reads the
 // run's few nets rows and finds their calls rows, not the other way round.
-void FillNetCall(const Row& r, const RunStrings& s, std::string (&)[2], RecordedEvent& e) {
+void FillNetCall(const Row& r, const forensics::RunStrings& s, std::string (&)[2], RecordedEvent& e) {
   e.pid = static_cast<int>(r[2]);
   e.exe = s.Text(r[3]);
   e.op = s.Text(r[4]);
@@ -132,7 +132,7 @@ constexpr int64_t kMaxTs = std::numeric_limits<int64_t>::max();
 struct DbEvents::Impl {
   std::string path;
   forensics::ReadDb db;
-  RunStrings strings;
+  forensics::RunStrings strings;
   store::StmtPtr strings_stmt;                 // schema 4+
   std::vector<std::unique_ptr<EventCursor>>  cursors;  // in kSources order
   std::vector<store::StmtPtr> probes;          // HasEventsIn: one per windowed kind

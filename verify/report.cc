@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "fmt/format.h"
+#include "forensics/output.h"
 #include "forensics/timeparse.h"
 #include "store/json.h"
 
@@ -12,18 +13,8 @@ namespace {
 // Right-aligned, so that a column of rates lines up on the point.
 std::string Percent(const Rate& r) { return fmt::format("{:>6.1f}%", r.value() * 100); }
 
-// Text safe for a terminal: control characters and bytes that are not
-// UTF-8 as \xNN (the JSON form keeps them exactly).
-std::string Printable(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size();) {
-    size_t n = static_cast<unsigned char>(s[i]) < 0x20 || s[i] == 0x7f ? 0 : store::Utf8Length(s, i);
-    if (n == 0) out += fmt::format("\\x{:02x}", static_cast<unsigned char>(s[i]));
-    else out.append(s.substr(i, n));
-    i += n ? n : 1;
-  }
-  return out;
-}
+// Text safe for a terminal: the one escaper every text output uses.
+std::string Printable(std::string_view s) { return forensics::PrintableText(s); }
 
 // Rows of cells as columns two spaces apart, each line indented by two.
 std::string Table(const std::vector<std::vector<std::string>>& rows) {

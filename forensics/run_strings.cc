@@ -1,8 +1,10 @@
-#include "learn/run_strings.h"
+#include "forensics/run_strings.h"
 
 #include "fmt/format.h"
+#include "forensics/read_db.h"
+#include "store/calls.h"
 
-namespace warden::learn {
+namespace warden::forensics {
 
 absl::Status RunStrings::Load(sqlite3* db, sqlite3_stmt* select, int64_t run) {
   text_.clear();
@@ -27,6 +29,13 @@ absl::Status RunStrings::Load(sqlite3* db, sqlite3_stmt* select, int64_t run) {
   return absl::OkStatus();
 }
 
+absl::Status RunStrings::Load(sqlite3* db, int64_t run) {
+  auto stmt = Prepare(db, fmt::format("SELECT id & {}, text, dir FROM strings WHERE {}",
+                                      (int64_t{1} << store::kRunShift) - 1, RunRows(4, "strings")));
+  if (!stmt.ok()) return stmt.status();
+  return Load(db, stmt->get(), run);
+}
+
 std::string_view RunStrings::Text(int64_t n) const {
   if (n < 0 || static_cast<size_t>(n) >= rows_.size()) return {};
   const Row& r = rows_[static_cast<size_t>(n)];
@@ -43,4 +52,4 @@ std::string_view RunStrings::Path(int64_t n, std::string& buf) const {
   return buf;
 }
 
-}  // namespace warden::learn
+}  // namespace warden::forensics
