@@ -5,8 +5,10 @@
 #define WARDEN_SYSCALLS_DECODE_H_
 
 #include <cstdint>
+#include <array>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "syscalls/memory_reader.h"
@@ -97,6 +99,32 @@ SockAddr ReadSockAddr(MemoryReader& mem, uint64_t addr, uint64_t len);
 SockAddr DecodeSockAddr(const void* data, size_t len);
 
 // ---- whole calls ----
+// Arguments as data: what each argument pointed to, copied out of the
+// tracee at the stop (CaptureArgs), so that the text can be made later and
+// on another thread (FormatArgs) once the tracee has moved on. Register-only
+// arguments carry nothing beyond their value.
+struct BytesValue {        // kBufferIn: the first bytes of a buffer
+  std::string bytes;
+  uint64_t length = 0;     // the length the call passed
+  bool unreadable = false;
+};
+struct TimespecValue {
+  int64_t sec = 0, nsec = 0;
+  bool unreadable = false;
+};
+using ArgData = std::variant<std::monostate, StringValue, BytesValue, SockAddr, StringArray,
+                             TimespecValue>;
+struct CapturedArgs {
+  Abi abi = Abi::kX86_64;
+  std::array<uint64_t, 6> values{};  // normalised for the ABI (see DecodedArg::raw)
+  std::array<ArgData, 6> data;
+};
+CapturedArgs CaptureArgs(const SyscallDef& def, const uint64_t args[6], MemoryReader& mem,
+                         Abi abi, size_t buffer_cap = 32);
+// The argument list as strace shows it, without the parentheses:
+// "AT_FDCWD, \"/etc/passwd\", O_RDONLY|O_CLOEXEC".
+std::string FormatArgs(const SyscallDef& def, const CapturedArgs& captured);
+
 struct DecodedArg {
   ArgType type;
   uint64_t raw;      // register value; for i386 truncated to 32 bits and
@@ -111,6 +139,7 @@ struct DecodedArg {
 // filled yet at syscall entry and shows as its address).
 std::vector<DecodedArg> DecodeArgs(const SyscallDef& def, const uint64_t args[6],
                                    MemoryReader& mem, Abi abi, size_t buffer_cap = 32);
+std::vector<DecodedArg> DecodeArgs(const SyscallDef& def, const CapturedArgs& captured);
 // "openat(AT_FDCWD, \"/etc/passwd\", O_RDONLY|O_CLOEXEC)"
 std::string FormatCall(const SyscallDef& def, const std::vector<DecodedArg>& args);
 // "3", "-1 ENOENT (No such file or directory)"

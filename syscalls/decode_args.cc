@@ -23,9 +23,21 @@ constexpr uint64_t kSockaddrMaxLen = 128;
 
 constexpr uint64_t kOpenCreat = 0100, kOpenTmpfile = 020000000;  // O_CREAT, __O_TMPFILE
 
+// What a formatter sees of one argument: its value, the call's other
+// values, and what CaptureArgs copied out of the tracee for it.
 struct ArgContext {
-  uint64_t value;                // this argument, normalised for the ABI
+  uint64_t value;                       // this argument, normalised for the ABI
   const std::array<uint64_t, 6>& args;  // all arguments, normalised
+  const SyscallDef& def;
+  int index;
+  Abi abi;
+  const ArgData& data;
+};
+
+// What a capturer sees: the same, with tracee memory instead of data.
+struct CaptureContext {
+  uint64_t value;
+  const std::array<uint64_t, 6>& args;
   const SyscallDef& def;
   int index;
   MemoryReader& mem;
@@ -34,6 +46,7 @@ struct ArgContext {
 };
 
 using Decoder = std::string (*)(const ArgContext&);
+using Capturer = ArgData (*)(const CaptureContext&);
 
 int PointerSize(Abi abi) { return abi == Abi::kI386 ? 4 : 8; }
 
@@ -43,7 +56,8 @@ std::string Unreadable(uint64_t addr) { return fmt::format("<unreadable {:#x}>",
 
 // The value of the argument that holds this one's length, if the row says
 // which one does.
-std::optional<uint64_t> LengthArg(const ArgContext& c) {
+template <class Context>
+std::optional<uint64_t> LengthArg(const Context& c) {
   int8_t n = c.def.args[c.index].len_arg;
   if (n < 0 || n > 5) return std::nullopt;
   return c.args[n];
@@ -55,23 +69,72 @@ std::string Id(uint64_t v) {
   return id == UINT32_MAX ? "-1" : fmt::format("{}", id);
 }
 
+// ---- capturers: only reads, no text ----
+
+ArgData CaptureCString(const CaptureContext& c) { return ReadCString(c.mem, c.value, kStringCap); }
+
+ArgData CaptureBuffer(const CaptureContext& c) {
+  auto len = LengthArg(c);
+  if (c.value == 0 || !len) return std::monostate{};
+  BytesValue b;
+  b.length = *len;
+  size_t want = static_cast<size_t>(std::min<uint64_t>(*len, c.buffer_cap));
+  b.bytes.resize(want);
+  size_t got = want ? c.mem.Read(c.value, b.bytes.data(), want) : 0;
+  b.unreadable = want > 0 && got == 0;
+  b.bytes.resize(got);
+  return b;
+}
+
+ArgData CaptureSockaddr(const CaptureContext& c) {
+  return ReadSockAddr(c.mem, c.value, LengthArg(c).value_or(kSockaddrMaxLen));
+}
+
+ArgData CaptureArgv(const CaptureContext& c) {
+  if (c.value == 0) return std::monostate{};
+  return ReadStringArray(c.mem, c.value, kArgvMaxCount, kArgvMaxBytes, PointerSize(c.abi));
+}
+
+ArgData CaptureEnvp(const CaptureContext& c) {
+  if (c.value == 0) return std::monostate{};
+  return ReadStringArray(c.mem, c.value, kEnvpMaxCount, 0, PointerSize(c.abi));
+}
+
+// A timespec whose two fields are of type Field.
+template <class Field>
+TimespecValue TimespecOf(const CaptureContext& c) {
+  Field ts[2];
+  if (c.mem.Read(c.value, ts, sizeof ts) != sizeof ts) return TimespecValue{0, 0, true};
+  return TimespecValue{ts[0], ts[1], false};
+}
+
+ArgData CaptureTimespec(const CaptureContext& c) {
+  if (c.value == 0) return std::monostate{};
+  // An i386 tracee's struct timespec has 32-bit fields (the *_time64 calls
+  // take the 64-bit form and need a type of their own).
+  return c.abi == Abi::kI386 ? TimespecOf<int32_t>(c) : TimespecOf<int64_t>(c);
+}
+
+// ---- formatters: text from values and captured data, no reads ----
+
+template <class T>
+const T* DataOf(const ArgContext& c) { return std::get_if<T>(&c.data); }
+
 std::string CString(const ArgContext& c) {
-  return QuoteString(ReadCString(c.mem, c.value, kStringCap), c.value);
+  const StringValue* s = DataOf<StringValue>(c);
+  return s ? QuoteString(*s, c.value) : Unreadable(c.value);
 }
 
 std::string BufferIn(const ArgContext& c) {
-  auto len = LengthArg(c);
-  if (c.value == 0 || !len) return Pointer(c.value);
-  size_t want = static_cast<size_t>(std::min<uint64_t>(*len, c.buffer_cap));
-  std::string bytes(want, '\0');
-  size_t got = want ? c.mem.Read(c.value, bytes.data(), want) : 0;
-  if (want > 0 && got == 0) return Unreadable(c.value);
-  bytes.resize(got);
-  return fmt::format("\"{}\"{}", EscapeBytes(bytes), got < *len ? "..." : "");
+  const BytesValue* b = DataOf<BytesValue>(c);
+  if (b == nullptr) return Pointer(c.value);
+  if (b->unreadable) return Unreadable(c.value);
+  return fmt::format("\"{}\"{}", EscapeBytes(b->bytes), b->bytes.size() < b->length ? "..." : "");
 }
 
 std::string Sockaddr(const ArgContext& c) {
-  return ReadSockAddr(c.mem, c.value, LengthArg(c).value_or(kSockaddrMaxLen)).text;
+  const SockAddr* a = DataOf<SockAddr>(c);
+  return a ? a->text : Unreadable(c.value);
 }
 
 std::string StringList(const StringArray& a) {
@@ -87,32 +150,24 @@ std::string StringList(const StringArray& a) {
 
 std::string Argv(const ArgContext& c) {
   if (c.value == 0) return "NULL";
-  StringArray a = ReadStringArray(c.mem, c.value, kArgvMaxCount, kArgvMaxBytes, PointerSize(c.abi));
-  if (a.unreadable && a.items.empty()) return Unreadable(c.value);
-  return StringList(a);
+  const StringArray* a = DataOf<StringArray>(c);
+  if (a == nullptr || (a->unreadable && a->items.empty())) return Unreadable(c.value);
+  return StringList(*a);
 }
 
 std::string Envp(const ArgContext& c) {
   if (c.value == 0) return "NULL";
-  StringArray a = ReadStringArray(c.mem, c.value, kEnvpMaxCount, 0, PointerSize(c.abi));
-  if (a.unreadable && a.total_count == 0) return Unreadable(c.value);
-  return fmt::format("{:#x} /* {} var{}{} */", c.value, a.total_count,
-                     a.total_count == 1 ? "" : "s", a.unreadable ? ", then unreadable" : "");
-}
-
-// Reads a timespec whose two fields are of type Field.
-template <class Field>
-std::string TimespecOf(const ArgContext& c) {
-  Field ts[2];
-  if (c.mem.Read(c.value, ts, sizeof ts) != sizeof ts) return Unreadable(c.value);
-  return fmt::format("{{tv_sec={}, tv_nsec={}}}", ts[0], ts[1]);
+  const StringArray* a = DataOf<StringArray>(c);
+  if (a == nullptr || (a->unreadable && a->total_count == 0)) return Unreadable(c.value);
+  return fmt::format("{:#x} /* {} var{}{} */", c.value, a->total_count,
+                     a->total_count == 1 ? "" : "s", a->unreadable ? ", then unreadable" : "");
 }
 
 std::string Timespec(const ArgContext& c) {
   if (c.value == 0) return "NULL";
-  // An i386 tracee's struct timespec has 32-bit fields (the *_time64 calls
-  // take the 64-bit form and need a type of their own).
-  return c.abi == Abi::kI386 ? TimespecOf<int32_t>(c) : TimespecOf<int64_t>(c);
+  const TimespecValue* t = DataOf<TimespecValue>(c);
+  if (t == nullptr || t->unreadable) return Unreadable(c.value);
+  return fmt::format("{{tv_sec={}, tv_nsec={}}}", t->sec, t->nsec);
 }
 
 std::string SocketProtocol(const ArgContext& c) {
@@ -127,6 +182,7 @@ std::string SocketProtocol(const ArgContext& c) {
 struct DecoderEntry {
   ArgType type;
   Decoder decode;
+  Capturer capture = nullptr;  // null: the register says it all
 };
 constexpr DecoderEntry kDecoders[] = {
     {T(None), [](const ArgContext&) { return std::string(); }},
@@ -136,9 +192,9 @@ constexpr DecoderEntry kDecoders[] = {
     {T(Pointer), [](const ArgContext& c) { return Pointer(c.value); }},
     {T(Fd), [](const ArgContext& c) { return fmt::format("{}", static_cast<int32_t>(c.value)); }},
     {T(DirFd), [](const ArgContext& c) { return DecodeDirFd(c.value); }},
-    {T(Path), CString},
-    {T(String), CString},
-    {T(BufferIn), BufferIn},
+    {T(Path), CString, CaptureCString},
+    {T(String), CString, CaptureCString},
+    {T(BufferIn), BufferIn, CaptureBuffer},
     {T(BufferOut), [](const ArgContext& c) { return Pointer(c.value); }},  // not filled yet
     {T(Size), [](const ArgContext& c) { return fmt::format("{}", c.value); }},
     {T(Offset), [](const ArgContext& c) { return fmt::format("{}", static_cast<int64_t>(c.value)); }},
@@ -153,12 +209,12 @@ constexpr DecoderEntry kDecoders[] = {
     {T(SocketDomain), [](const ArgContext& c) { return DecodeSocketDomain(c.value); }},
     {T(SocketType), [](const ArgContext& c) { return DecodeSocketType(c.value); }},
     {T(SocketProtocol), SocketProtocol},
-    {T(Sockaddr), Sockaddr},
+    {T(Sockaddr), Sockaddr, CaptureSockaddr},
     {T(SockaddrOut), [](const ArgContext& c) { return Pointer(c.value); }},  // not filled yet
     {T(Pid), [](const ArgContext& c) { return fmt::format("{}", static_cast<int32_t>(c.value)); }},
     {T(Signal), [](const ArgContext& c) { return SignalName(static_cast<int32_t>(c.value)); }},
-    {T(Argv), Argv},
-    {T(Envp), Envp},
+    {T(Argv), Argv, CaptureArgv},
+    {T(Envp), Envp, CaptureEnvp},
     {T(Uid), [](const ArgContext& c) { return Id(c.value); }},
     {T(Gid), [](const ArgContext& c) { return Id(c.value); }},
     {T(Whence), [](const ArgContext& c) { return DecodeWhence(c.value); }},
@@ -168,7 +224,7 @@ constexpr DecoderEntry kDecoders[] = {
     {T(PtraceRequest), [](const ArgContext& c) { return DecodePtraceRequest(c.value); }},
     {T(FutexOp), [](const ArgContext& c) { return DecodeFutexOp(c.value); }},
     {T(MsgFlags), [](const ArgContext& c) { return DecodeMsgFlags(c.value); }},
-    {T(Timespec), Timespec},
+    {T(Timespec), Timespec, CaptureTimespec},
     {T(ClockId), [](const ArgContext& c) { return DecodeClockId(c.value); }},
     {T(WaitOptions), [](const ArgContext& c) { return DecodeWaitOptions(c.value); }},
     {T(AccessAtFlags), [](const ArgContext& c) { return DecodeAccessAtFlags(c.value); }},
@@ -207,17 +263,47 @@ bool HiddenMode(const SyscallDef& def, const std::array<uint64_t, 6>& args, int 
 
 }  // namespace
 
-std::vector<DecodedArg> DecodeArgs(const SyscallDef& def, const uint64_t args[6],
-                                   MemoryReader& mem, Abi abi, size_t buffer_cap) {
-  std::array<uint64_t, 6> norm{};
-  for (int i = 0; i < 6; ++i) norm[i] = Normalize(args[i], def.args[i].type, abi);
+CapturedArgs CaptureArgs(const SyscallDef& def, const uint64_t args[6], MemoryReader& mem,
+                         Abi abi, size_t buffer_cap) {
+  CapturedArgs out;
+  out.abi = abi;
+  for (int i = 0; i < 6; ++i) out.values[i] = Normalize(args[i], def.args[i].type, abi);
+  for (int i = 0; i < def.nargs && i < 6; ++i) {
+    Capturer capture = kDecoders[static_cast<size_t>(def.args[i].type)].capture;
+    if (capture == nullptr) continue;
+    out.data[i] = capture(CaptureContext{out.values[i], out.values, def, i, mem, abi, buffer_cap});
+  }
+  return out;
+}
+
+std::vector<DecodedArg> DecodeArgs(const SyscallDef& def, const CapturedArgs& captured) {
   std::vector<DecodedArg> out;
+  out.reserve(def.nargs);
   for (int i = 0; i < def.nargs && i < 6; ++i) {
     ArgType t = def.args[i].type;
-    ArgContext c{norm[i], norm, def, i, mem, abi, buffer_cap};
-    DecodedArg a{t, norm[i], kDecoders[static_cast<size_t>(t)].decode(c)};
-    a.hidden = HiddenMode(def, norm, i);
+    ArgContext c{captured.values[i], captured.values, def, i, captured.abi, captured.data[i]};
+    DecodedArg a{t, captured.values[i], kDecoders[static_cast<size_t>(t)].decode(c)};
+    a.hidden = HiddenMode(def, captured.values, i);
     out.push_back(std::move(a));
+  }
+  return out;
+}
+
+std::vector<DecodedArg> DecodeArgs(const SyscallDef& def, const uint64_t args[6],
+                                   MemoryReader& mem, Abi abi, size_t buffer_cap) {
+  return DecodeArgs(def, CaptureArgs(def, args, mem, abi, buffer_cap));
+}
+
+std::string FormatArgs(const SyscallDef& def, const CapturedArgs& captured) {
+  std::string out;
+  bool first = true;
+  for (int i = 0; i < def.nargs && i < 6; ++i) {
+    if (HiddenMode(def, captured.values, i)) continue;
+    ArgType t = def.args[i].type;
+    ArgContext c{captured.values[i], captured.values, def, i, captured.abi, captured.data[i]};
+    if (!first) out += ", ";
+    first = false;
+    out += kDecoders[static_cast<size_t>(t)].decode(c);
   }
   return out;
 }

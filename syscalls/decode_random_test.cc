@@ -58,6 +58,11 @@ void DecodeEveryRow(Abi abi) {
       std::string call = FormatCall(def, args);
       ASSERT_EQ(call.rfind(std::string(def.name) + "(", 0), 0u) << call;
       ASSERT_EQ(call.back(), ')') << call;
+      // Captured at the stop, formatted later with the memory gone: the
+      // same text (the recorder formats on the store's writer thread).
+      CapturedArgs captured = CaptureArgs(def, regs, mem, abi);
+      mem = FakeMemory();
+      ASSERT_EQ(std::string(def.name) + "(" + FormatArgs(def, captured) + ")", call);
       ASSERT_FALSE(FormatResult(static_cast<int64_t>(regs[0])).empty());
     }
   }
