@@ -30,7 +30,7 @@
 #include "supervisor/launcher.h"
 #include "supervisor/policy_reloader.h"
 #include "supervisor/progress.h"
-#include "supervisor/syscall_recorder.h"
+#include "supervisor/call_recorder.h"
 #include "supervisor/tracer.h"
 #include "supervisor/watch.h"
 #include "syscalls/syscall_table.h"

@@ -27,6 +27,7 @@ enum class NetKind : uint8_t { kNone, kOutbound, kAccept, kBind };
 // What the supervisor knows about one call when it judges it.
 struct Call {
   syscalls::Abi abi = syscalls::Abi::kX86_64;
+  bool x32 = false;  // an x32 number (x86_64 ABI with the x32 bit): def is null
   const syscalls::SyscallDef* def = nullptr;  // the table row (name, arg types)
   uint64_t args[6] = {};                      // register arguments
   std::string_view exe;                       // the caller's executable

@@ -31,6 +31,9 @@ constexpr std::string_view kProcMem = "/proc/**/mem";
 std::span<const Protection> Protections() { return kProtections; }
 
 std::optional<Verdict> JudgeProtections(const Call& c, std::optional<uint64_t> clone3_flags) {
+  // x32 calls reach warden (the filter's bad-arch action) and never run:
+  // warden decodes no x32 table, and they would otherwise pass unjudged.
+  if (c.x32) return Verdict{Action::kDeny, ENOSYS, "warden:no-x32", true};
   if (c.def == nullptr) return std::nullopt;
   for (const Protection& p : kProtections) {
     if (c.def->name != p.syscall) continue;

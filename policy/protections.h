@@ -26,6 +26,7 @@ struct Protection {
 std::span<const Protection> Protections();
 
 // The verdict of the built-in protections, or nullopt when none applies.
+// x32 calls are always refused (ENOSYS, "warden:no-x32").
 // `clone3_flags`: for clone3, the flags read from struct clone_args
 // (nullopt when unreadable: denied, the flags could hide CLONE_UNTRACED).
 std::optional<Verdict> JudgeProtections(const Call& c, std::optional<uint64_t> clone3_flags);

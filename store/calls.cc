@@ -216,6 +216,23 @@ int CallWriter::Add(const SyscallEvent& e) {
   return lost;
 }
 
+int CallWriter::AddCall(const SyscallEvent* sys, const FileEvent* file, const NetEvent* net) {
+  // Parts held from Add() are earlier calls of this pid: written first.
+  int lost = 0;
+  if (Held* h = Find(sys->pid); h != nullptr) {
+    lost = Release(*h);
+    held_.erase(held_.begin() + (h - held_.data()));
+  }
+  // A part whose row would say something else (socketcall's connect is
+  // named connect, the call socketcall) is a row of its own, as in Add().
+  Parts p{.sys = sys};
+  if (file != nullptr && SameCall(*file, *sys)) p.file = file;
+  else if (file != nullptr) lost += WriteParts({.file = file});
+  if (net != nullptr && SameCall(*net, *sys)) p.net = net;
+  else if (net != nullptr) lost += WriteParts({.net = net});
+  return lost + WriteParts(p);
+}
+
 int CallWriter::Flush() {
   int lost = 0;
   for (Held& h : held_) lost += Release(h);

@@ -112,6 +112,9 @@ class CallWriter {
   int Add(const NetEvent& e);
   int Add(const SyscallEvent& e);
   int Flush();
+  // The parts of one call, known to be one (a CallRecord): written at once,
+  // in one row where the row can hold them. `sys` is required.
+  int AddCall(const SyscallEvent* sys, const FileEvent* file, const NetEvent* net);
   // After SQLite rolled a transaction back: the strings written in it are
   // gone (see StringTable::Forget).
   void Forget() { strings_.Forget(); }

@@ -10,6 +10,9 @@
 #include <variant>
 #include <vector>
 
+#include "syscalls/decode.h"
+#include "syscalls/syscall_table.h"
+
 namespace warden::store {
 
 struct RunInfo {
@@ -156,8 +159,52 @@ struct PolicyChange {
   std::string message;     // why refused; "" when accepted
 };
 
+// One traced call, whole, as the supervisor hands it over: the writer makes
+// one calls row of it (with a nets row for a network part) and, when it has
+// them, an exec_events and a policy_events row. The arguments travel as
+// data (registers and what they pointed to, copied at the stop) and become
+// text on the writer's thread, not the tracer's.
+struct CallRecord {
+  int64_t ts_ns = 0;
+  int pid = 0;
+  std::string exe;
+  int nr = 0;
+  const syscalls::SyscallDef* def = nullptr;  // null: a number no table names
+  syscalls::CapturedArgs args;                // args.abi is the call's ABI
+  std::optional<int64_t> result;              // as SyscallEvent; none: never returned
+  int err = 0;
+  std::string_view action = "allow";          // a policy::ActionName (static text)
+  std::string rule;
+  bool behavior = true;  // write the syscall, file, exec and network parts
+  struct File {
+    std::string_view syscall;  // the call's name (socketcall: its own)
+    std::string path, path2;
+    std::string_view op;       // static text: "read", "stat", ...
+    std::string (*flags_text)(uint64_t) = nullptr;  // a syscalls::Decode*Flags; null: no flags
+    uint64_t flags = 0;
+  };
+  std::optional<File> file;
+  std::optional<ExecEvent> exec;  // ts, pid, exe, result, action and rule are filled in by the writer
+  std::optional<NetEvent> net;    // likewise
+  // A policy hit: filled in likewise, with the formatted arguments.
+  struct Hit {
+    std::string_view mode;  // "active" / "permissive"
+    bool enforced = true;
+    std::string category;
+    std::string target;
+  };
+  std::optional<Hit> hit;
+};
+
+// The events of the parts of `c`, as the writer stores them.
+SyscallEvent SyscallPart(const CallRecord& c);
+FileEvent FilePart(const CallRecord& c);
+ExecEvent ExecPart(const CallRecord& c);
+NetEvent NetPart(const CallRecord& c);
+PolicyEvent HitPart(const CallRecord& c, const std::string& args);
+
 using Event = std::variant<ProcessStart, ProcessExec, ProcessEnd, SyscallEvent, FileEvent,
-                           ExecEvent, NetEvent, PolicyEvent, PolicyChange>;
+                           ExecEvent, NetEvent, PolicyEvent, PolicyChange, CallRecord>;
 
 }  // namespace warden::store
 

@@ -165,6 +165,7 @@ class SqliteStore final : public Store {
   bool Write(const ExecEvent& e);
   bool Write(const NetEvent& e);
   bool Write(const PolicyEvent& e);
+  bool Write(const CallRecord& c);
   bool Write(const PolicyChange& e);
 
   // Declared before stmts_ so that statements are finalized first.
@@ -445,6 +446,25 @@ bool SqliteStore::Write(const PolicyEvent& e) {
       .OptInt(e.result)
       .Int(e.err);
   return StepDone(s);
+}
+
+// One call, whole: no holding and matching of parts.
+bool SqliteStore::Write(const CallRecord& c) {
+  bool ok = true;
+  if (c.behavior) {
+    SyscallEvent sys = SyscallPart(c);
+    std::optional<FileEvent> file;
+    std::optional<NetEvent> net;
+    if (c.file) file = FilePart(c);
+    if (c.net) net = NetPart(c);
+    if (c.exec) ok = Write(ExecPart(c)) && ok;
+    if (int lost = calls_->AddCall(&sys, file ? &*file : nullptr, net ? &*net : nullptr); lost > 0)
+      lost_.fetch_add(lost, std::memory_order_relaxed);
+    if (c.hit) ok = Write(HitPart(c, sys.args)) && ok;
+  } else if (c.hit) {
+    ok = Write(HitPart(c, c.def ? syscalls::FormatArgs(*c.def, c.args) : std::string())) && ok;
+  }
+  return ok;
 }
 
 bool SqliteStore::Write(const PolicyChange& e) {

@@ -1,7 +1,9 @@
-// The policy-verdict step of the flow (launcher -> filter -> ptrace loop ->
-// decode -> verdict -> store): turns what the recorder captured at a stop
-// into a policy::Call, asks the built-in protections and the current policy,
-// and says what to do and what to record. The tracer enforces the answer.
+// The verdict step of a stop: a captured call and its resolved paths in, a
+// Decision out (what the tracer enforces, what the recorder records). Asks
+// the built-in protections and the current policy; reads no tracee memory
+// except what a verdict on a socket needs from the kernel (its protocol,
+// an accepted peer). Calls nothing back up the chain: a syscall rule's
+// string argument comes through the `read_string` it is handed.
 //
 // The policy can be replaced while the program runs (warden run --reload):
 // Replace() is called from the reload thread, every other method from the
@@ -10,16 +12,22 @@
 #define WARDEN_SUPERVISOR_POLICY_GATE_H_
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 
 #include "policy/evaluate.h"
 #include "policy/policy.h"
-#include "supervisor/syscall_recorder.h"
-#include "supervisor/tracee.h"
+#include "supervisor/captured_call.h"
+#include "supervisor/decision.h"
+#include "supervisor/process_state.h"
+#include "supervisor/resolve.h"
 
 namespace warden::supervisor {
+
+using StringArgReader = std::function<std::optional<std::string>(int index)>;
 
 class PolicyGate {
  public:
@@ -29,28 +37,27 @@ class PolicyGate {
 
   void Replace(std::shared_ptr<const policy::Policy> policy);
 
-  // At the seccomp stop, after the recorder captured the call: fills
-  // t.call's verdict fields (action, rule, hit, enforced, what to record).
-  // Returns the verdict to enforce: kAllow when nothing is to be done
-  // (monitor, permissive mode, or a call judged at its exit).
-  policy::Verdict AtEntry(Tracee& t, SyscallRecorder& recorder);
+  // True when a verdict may depend on the path a call names (file or exec
+  // categories judged): the resolver must then take the kernel's view.
+  bool JudgesPaths();
 
-  // At the exit stop of a call judged on its result: accept / accept4 (the
-  // peer is only known then) and open_by_handle_at (so is the file).
-  // Returns the verdict to enforce, as AtEntry.
-  policy::Verdict AtExit(Tracee& t, SyscallRecorder& recorder, int64_t ret);
+  // At the seccomp stop.
+  Decision AtEntry(const ProcessInfo& proc, const CapturedCall& c, const ResolvedPaths& p,
+                   const StringArgReader& read_string);
 
-  // True when `t.call` is judged at its exit (AtExit).
-  static bool JudgedAtExit(const PendingCall& c);
+  // At the exit stop of a call judged on its result (JudgedAtExit): accept
+  // and accept4 (the peer is only known then), open_by_handle_at (so is the
+  // file, `opened_path`). `entry` is what AtEntry decided.
+  Decision AtExit(const ProcessInfo& proc, const CapturedCall& c, const Decision& entry,
+                  const std::string& opened_path, int64_t ret);
+
+  static bool JudgedAtExit(const CapturedCall& c);
 
  private:
   std::shared_ptr<policy::Evaluator> Current();
-  // A policy is loaded and not inactive.
   bool Judging();
-  policy::Verdict JudgeEachMessage(Tracee& t, policy::Call& call);
-  policy::Verdict Decide(Tracee& t, const policy::Call& call, std::optional<uint64_t> clone3);
-  void Apply(PendingCall& c, const policy::Verdict& v, policy::Mode mode, policy::LogMode log,
-             bool ignored, bool protection);
+  Decision JudgeEachMessage(const CapturedCall& c, policy::Call& call);
+  Decision Decide(const CapturedCall& c, const policy::Call& call);
 
   std::mutex mu_;
   std::shared_ptr<policy::Evaluator> next_;  // guarded by mu_

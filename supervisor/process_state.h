@@ -47,6 +47,9 @@ class FdTable {
 
 struct FsState {
   std::string cwd;
+  // The resolver's rename count when `cwd` was read from the kernel: a
+  // rename since may have moved one of its directories (supervisor/resolve.h).
+  uint64_t renames_seen = 0;
 };
 
 // What a thread group runs; shared by its threads.

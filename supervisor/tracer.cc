@@ -1,6 +1,7 @@
 #include "supervisor/tracer.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/sched.h>
 #include <sched.h>
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include "fmt/format.h"
+#include "supervisor/clock.h"
 #include "supervisor/paths.h"
 #include "supervisor/tracee_socket.h"
 #include "supervisor/tracee_memory.h"
@@ -28,10 +30,25 @@
 namespace warden::supervisor {
 namespace {
 
-constexpr uint64_t kX32Bit = 0x40000000;
-
 bool GetSyscallInfo(pid_t pid, __ptrace_syscall_info& info) {
   return ptrace(PTRACE_GET_SYSCALL_INFO, pid, sizeof info, &info) > 0;
+}
+
+// Resumes or edits a stopped task. ESRCH means it is gone (killed
+// meanwhile: its exit follows through waitpid); any other failure leaves a
+// task warden cannot control, which is killed (fail closed).
+bool Checked(long rc, pid_t tid) {
+  if (rc == 0 || errno == ESRCH) return rc == 0;
+  kill(tid, SIGKILL);
+  return false;
+}
+
+// True when the open can write: the /proc/PID/mem protection judges the
+// path of those, which must then be the kernel's view.
+bool CanWrite(const CapturedCall& c) {
+  const Effect e = c.effect_kind();
+  if (e != Effect::kOpen && e != Effect::kOpenat2) return false;
+  return (c.open_flags & O_ACCMODE) != O_RDONLY || (c.open_flags & (O_CREAT | O_TRUNC));
 }
 
 // "Tgid:" and "PPid:" from /proc/PID/status; 0 when gone.
@@ -49,7 +66,15 @@ void ReadIds(pid_t pid, pid_t& tgid, pid_t& ppid) {
 
 // How the child of a fork/vfork/clone event was made, read from the
 // parent's registers (still inside the syscall at the event stop).
-uint64_t CloneFlags(pid_t parent, int event) {
+uint64_t CloneFlags(const Tracee& parent_task, int event) {
+  // The parent's clone/clone3 was captured at its seccomp stop when it is
+  // watched: clone3's flags are not read from memory a second time.
+  const CapturedCall& c = parent_task.call.call;
+  if (parent_task.call.active && c.def != nullptr) {
+    if (c.def->name == "clone") return c.args[0];
+    if (c.def->name == "clone3" && c.clone3_flags) return *c.clone3_flags;
+  }
+  const pid_t parent = parent_task.tid;
   uint64_t fallback = event == PTRACE_EVENT_VFORK ? (CLONE_VM | CLONE_VFORK) : 0;
   __ptrace_syscall_info info{};
   user_regs_struct regs{};
@@ -65,12 +90,6 @@ uint64_t CloneFlags(pid_t parent, int event) {
     if (mem.Read(arg0, &flags, sizeof flags) == sizeof flags) return flags;
   }
   return fallback;
-}
-
-int64_t MonotonicNs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
 }
 
 // When a tracee stops, the kernel wakes the tracer, usually on another CPU;
@@ -115,7 +134,10 @@ class StopWaiter {
 }  // namespace
 
 Tracer::Tracer(store::Store* store, RecorderOptions options, TracerOptions tracer_options)
-    : recorder_(store, options), gate_(tracer_options.policy), store_(store) {
+    : capture_options_{options.record_env},
+      gate_(tracer_options.policy),
+      recorder_(store),
+      store_(store) {
   // Spinning on the only CPU the tracees may use would starve them.
   cpu_set_t set;
   bool one_cpu = sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) <= 1;
@@ -135,7 +157,7 @@ ExitStatus Tracer::Run(pid_t main_pid, const std::string& cwd,
   t->proc = std::make_shared<ProcessInfo>(ProcessInfo{main_pid, getpid(), exe, argv});
   t->fds = std::make_shared<FdTable>();
   t->fs = std::make_shared<FsState>(FsState{cwd});
-  store_->Submit(store::ProcessStart{NowNs(), main_pid, getpid(), false, main_pid, exe, argv, cwd});
+  recorder_.ProcessStarted(*t, cwd);
   tracees_[main_pid] = std::move(t);
   StopWaiter waiter(spin_ns_);
   while (!tracees_.empty() || !parked_.empty()) {
@@ -190,38 +212,39 @@ void Tracer::Dispatch(pid_t pid, int status) {
 void Tracer::OnSeccompStop(Tracee& t) {
   __ptrace_syscall_info info{};
   if (!GetSyscallInfo(t.tid, info) || info.op != PTRACE_SYSCALL_INFO_SECCOMP) return Resume(t);
-  const bool i386 = info.arch == AUDIT_ARCH_I386;
-  const auto abi = i386 ? syscalls::Abi::kI386 : syscalls::Abi::kX86_64;
-  const uint64_t nr = info.seccomp.nr;
-  if (!i386 && (nr & kX32Bit)) {
-    // x32 is never allowed: record it, and make it fail with ENOSYS.
-    recorder_.OnEntry(t, abi, static_cast<int>(nr), info.seccomp.args);
-    t.call.action = "deny";
-    t.call.rule = "warden:no-x32";
-    return DenyCall(t, ENOSYS);
-  }
-  if (info.arch != AUDIT_ARCH_X86_64 && !i386) {
+  if (info.arch != AUDIT_ARCH_X86_64 && info.arch != AUDIT_ARCH_I386) {
     // An arch warden cannot decode: fail closed.
     kill(t.tid, SIGKILL);
     return;
   }
-  recorder_.OnEntry(t, abi, static_cast<int>(nr), info.seccomp.args);
-  const policy::Verdict v = gate_.AtEntry(t, recorder_);
-  if (v.action == policy::Action::kDeny) return DenyCall(t, v.err);
-  if (v.action == policy::Action::kKill) return KillCall(t);
-  if (!NeedsExitStop(t.call.def, t.call.effect, want_results_) &&
-      !PolicyGate::JudgedAtExit(t.call))
-    recorder_.FinishWithoutResult(t);
+  const auto abi = info.arch == AUDIT_ARCH_I386 ? syscalls::Abi::kI386 : syscalls::Abi::kX86_64;
+  InFlight& in = t.call;
+  in.active = true;
+  in.call = Capture(t.tid, t.proc->exe, abi, info.seccomp.nr, info.seccomp.args, capture_options_);
+  in.paths = resolver_.Resolve(t, in.call, gate_.JudgesPaths() || CanWrite(in.call));
+  in.decision = gate_.AtEntry(*t.proc, in.call, in.paths,
+                              [this, &t](int i) { return resolver_.ReadArg(t, t.call.call, i); });
+  if (in.decision.enforce == policy::Action::kDeny) return DenyCall(t, in.decision.err);
+  if (in.decision.enforce == policy::Action::kKill) return KillCall(t);
+  if (!NeedsExitStop(in.call.def, in.call.effect, want_results_) && !PolicyGate::JudgedAtExit(in.call))
+    Finish(t, ExitFacts{}, std::nullopt);
   Resume(t);
+}
+
+// The end of the task's in-flight call: recorded, and no longer in flight.
+void Tracer::Finish(Tracee& t, const ExitFacts& exit, std::optional<int64_t> ret) {
+  if (!t.call.active) return;
+  recorder_.Record(t, t.call, exit, ret);
+  t.call.active = false;
 }
 
 // Kill: the call must not run either (SIGKILL takes effect when the task
 // next returns to the kernel's exit path, after the call would have run).
 void Tracer::KillCall(Tracee& t) {
   counters_.denials.fetch_add(1, std::memory_order_relaxed);
-  ptrace(PTRACE_POKEUSER, t.tid, offsetof(user_regs_struct, orig_rax), -1L);
+  Checked(ptrace(PTRACE_POKEUSER, t.tid, offsetof(user_regs_struct, orig_rax), -1L), t.tid);
   kill(t.proc->tgid, SIGKILL);
-  recorder_.FinishWithoutResult(t);
+  Finish(t, ExitFacts{}, std::nullopt);
   Resume(t);
 }
 
@@ -234,25 +257,26 @@ void Tracer::KillCall(Tracee& t) {
 void Tracer::DenyAtExit(Tracee& t, int64_t ret, int err) {
   counters_.denials.fetch_add(1, std::memory_order_relaxed);
   const int fd = static_cast<int>(ret);
-  if (t.call.effect && t.call.effect->effect == Effect::kAccept) ResetSocket(t.proc->tgid, fd);
-  recorder_.RecordDenied(t, err);
+  if (t.call.call.effect_kind() == Effect::kAccept) ResetSocket(t.proc->tgid, fd);
+  const bool i386 = t.call.call.abi == syscalls::Abi::kI386;
+  Finish(t, ExitFacts{}, -static_cast<int64_t>(err));
   user_regs_struct regs{};
-  if (ptrace(PTRACE_GETREGS, t.tid, nullptr, &regs) != 0) return Resume(t);
+  if (!Checked(ptrace(PTRACE_GETREGS, t.tid, nullptr, &regs), t.tid)) return Resume(t);
   errno = 0;
   long word = ptrace(PTRACE_PEEKTEXT, t.tid, regs.rip - 2, nullptr);
   const uint16_t insn = static_cast<uint16_t>(word);
   const bool rewindable = errno == 0 && (insn == 0x050f /* syscall */ || insn == 0x80cd /* int $0x80 */);
   if (!rewindable) {
-    ptrace(PTRACE_POKEUSER, t.tid, offsetof(user_regs_struct, rax), static_cast<long>(-err));
+    Checked(ptrace(PTRACE_POKEUSER, t.tid, offsetof(user_regs_struct, rax), static_cast<long>(-err)),
+            t.tid);
     return Resume(t);
   }
   t.inject = Injection{true, regs, -err};
-  const bool i386 = t.call.abi == syscalls::Abi::kI386;
   regs.rax = regs.orig_rax = i386 ? 6 : 3;  // close
   (i386 ? regs.rbx : regs.rdi) = static_cast<unsigned long long>(fd);
   regs.rip -= 2;
-  ptrace(PTRACE_SETREGS, t.tid, nullptr, &regs);
-  ptrace(PTRACE_SYSCALL, t.tid, nullptr, 0);
+  if (!Checked(ptrace(PTRACE_SETREGS, t.tid, nullptr, &regs), t.tid)) return;
+  Checked(ptrace(PTRACE_SYSCALL, t.tid, nullptr, 0), t.tid);
 }
 
 // Stops of a task running an injected close: step through its entry (and a
@@ -266,28 +290,31 @@ bool Tracer::OnInjectionStop(Tracee& t, int status) {
     if (GetSyscallInfo(t.tid, info) && info.op == PTRACE_SYSCALL_INFO_EXIT) {
       user_regs_struct regs = t.inject.saved;
       regs.rax = static_cast<unsigned long long>(t.inject.result);
-      ptrace(PTRACE_SETREGS, t.tid, nullptr, &regs);
+      Checked(ptrace(PTRACE_SETREGS, t.tid, nullptr, &regs), t.tid);
       t.inject.active = false;
       Resume(t);
       return true;
     }
-    ptrace(PTRACE_SYSCALL, t.tid, nullptr, 0);
+    Checked(ptrace(PTRACE_SYSCALL, t.tid, nullptr, 0), t.tid);
     return true;
   }
   if (event == PTRACE_EVENT_SECCOMP) {
-    ptrace(PTRACE_SYSCALL, t.tid, nullptr, 0);
+    Checked(ptrace(PTRACE_SYSCALL, t.tid, nullptr, 0), t.tid);
     return true;
   }
   return false;  // signals, exits: handled as usual (Resume keeps stepping)
 }
 
 // Makes the pending call fail with -err without running: at the seccomp
-// stop, syscall number -1 skips it and rax becomes its return value.
+// stop, syscall number -1 skips it and rax becomes its return value. If the
+// registers cannot be written, the task is killed (Checked): a denied call
+// never runs.
 void Tracer::DenyCall(Tracee& t, int err) {
   counters_.denials.fetch_add(1, std::memory_order_relaxed);
-  ptrace(PTRACE_POKEUSER, t.tid, offsetof(user_regs_struct, orig_rax), -1L);
-  ptrace(PTRACE_POKEUSER, t.tid, offsetof(user_regs_struct, rax), static_cast<long>(-err));
-  recorder_.RecordDenied(t, err);
+  if (Checked(ptrace(PTRACE_POKEUSER, t.tid, offsetof(user_regs_struct, orig_rax), -1L), t.tid))
+    Checked(ptrace(PTRACE_POKEUSER, t.tid, offsetof(user_regs_struct, rax), static_cast<long>(-err)),
+            t.tid);
+  Finish(t, ExitFacts{}, -static_cast<int64_t>(err));
   Resume(t);
 }
 
@@ -297,17 +324,27 @@ void Tracer::OnSyscallExitStop(Tracee& t) {
     t.call.active = false;
     return Resume(t);
   }
-  if (t.call.active && PolicyGate::JudgedAtExit(t.call)) {
-    const policy::Verdict v = gate_.AtExit(t, recorder_, info.exit.rval);
-    if (v.action == policy::Action::kDeny) return DenyAtExit(t, info.exit.rval, v.err);
-    if (v.action == policy::Action::kKill) {
+  if (!t.call.active) return Resume(t);
+  InFlight& in = t.call;
+  const int64_t ret = info.exit.rval;
+  const ExitFacts exit = CaptureExit(t.tid, t.proc->tgid, in.call, ret,
+                                     Resolver::ListenPortUnknown(t, in.call));
+  if (in.call.effect_kind() == Effect::kOpenByHandle && ret >= 0)
+    in.paths.path = resolver_.FdPath(t, static_cast<int>(ret));  // only known now
+  if (PolicyGate::JudgedAtExit(in.call)) {
+    in.decision = gate_.AtExit(*t.proc, in.call, in.decision, in.paths.path, ret);
+    if (in.decision.enforce == policy::Action::kDeny) return DenyAtExit(t, ret, in.decision.err);
+    if (in.decision.enforce == policy::Action::kKill) {
       counters_.denials.fetch_add(1, std::memory_order_relaxed);
       kill(t.proc->tgid, SIGKILL);
-      recorder_.FinishWithoutResult(t);
+      Finish(t, ExitFacts{}, std::nullopt);
       return Resume(t);
     }
   }
-  recorder_.OnExit(t, info.exit.rval);
+  // ERESTART* (512-516): the kernel runs the call again; its effect is the
+  // second run's.
+  if (!(ret <= -512 && ret >= -516)) resolver_.Apply(t, in.call, in.paths, exit, ret);
+  Finish(t, exit, ret);
   Resume(t);
 }
 
@@ -315,7 +352,7 @@ void Tracer::OnForkEvent(Tracee& parent, int event) {
   unsigned long msg = 0;
   if (ptrace(PTRACE_GETEVENTMSG, parent.tid, nullptr, &msg) == 0 && msg != 0) {
     pid_t child = static_cast<pid_t>(msg);
-    uint64_t flags = CloneFlags(parent.tid, event);
+    uint64_t flags = CloneFlags(parent, event);
     if (gone_before_adoption_.erase(child)) {
       // Killed while parked: nothing left to adopt.
     } else if (!tracees_.contains(child)) {
@@ -352,8 +389,8 @@ Tracee& Tracer::AdoptChild(pid_t child, Tracee* parent, uint64_t flags) {
   // The kernel's cwd: the one tracked at chdir is stale after a rename.
   std::string cwd = ReadLink(fmt::format("/proc/{}/cwd", child));
   if (cwd.empty() || cwd[0] != '/') cwd = ref.fs->cwd;
-  store_->Submit(store::ProcessStart{NowNs(), child, ref.proc->ppid, ref.is_thread,
-                                     ref.proc->tgid, ref.proc->exe, ref.proc->argv, cwd});
+  else resolver_.SetCwd(ref, cwd);
+  recorder_.ProcessStarted(ref, cwd);
   return ref;
 }
 
@@ -411,13 +448,26 @@ void Tracer::OnExecEvent(Tracee& t) {
   auto proc = now->proc;
   absl::erase_if(tracees_, [&](const auto& kv) {
     if (kv.first == pid || kv.second->proc != proc) return false;
-    recorder_.FinishWithoutResult(*kv.second);
+    Finish(*kv.second, ExitFacts{}, std::nullopt);
     ended.push_back(kv.first);
     return true;
   });
-  for (pid_t tid : ended) store_->Submit(store::ProcessEnd{NowNs(), tid, std::nullopt, std::nullopt});
+  for (pid_t tid : ended) recorder_.ProcessEnded(tid, std::nullopt);
   now->is_thread = false;
-  recorder_.OnExecSuccess(*now);
+  Resolver::ApplyExec(*now);
+  now->proc->exe = ReadLink(fmt::format("/proc/{}/exe", now->tid));
+  InFlight& in = now->call;
+  if (in.active && in.call.effect_kind() == Effect::kExec) {
+    now->proc->argv = in.call.argv;
+    now->proc->exec_path = in.paths.path;
+    // The exec succeeded: its result (0) is known here, and its exit stop
+    // is not needed (Resume continues without one).
+    Finish(*now, ExitFacts{}, 0);
+  } else {
+    now->proc->argv = {now->proc->exe};
+    now->proc->exec_path = now->proc->exe;
+  }
+  recorder_.ProcessExeced(*now);
   Resume(*now);
 }
 
@@ -439,11 +489,8 @@ void Tracer::OnTerminated(pid_t pid, int status) {
     return;
   }
   Tracee& t = *it->second;
-  if (t.call.active) recorder_.FinishWithoutResult(t);
-  store::ProcessEnd end{NowNs(), pid, std::nullopt, std::nullopt};
-  if (WIFEXITED(status)) end.exit_code = WEXITSTATUS(status);
-  else end.term_signal = WTERMSIG(status);
-  store_->Submit(end);
+  Finish(t, ExitFacts{}, std::nullopt);
+  recorder_.ProcessEnded(pid, status);
   if (pid == main_pid_) {
     main_status_.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     main_status_.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
@@ -466,7 +513,7 @@ void Tracer::OnTerminated(pid_t pid, int status) {
 void Tracer::Resume(Tracee& t, int sig) {
   // Stop again at the syscall's exit only when a pending call needs it.
   auto request = (t.call.active || t.inject.active) ? PTRACE_SYSCALL : PTRACE_CONT;
-  ptrace(request, t.tid, nullptr, sig);  // ESRCH: killed meanwhile; its exit follows
+  Checked(ptrace(request, t.tid, nullptr, sig), t.tid);
 }
 
 }  // namespace warden::supervisor

@@ -1,5 +1,11 @@
 // The ptrace event loop: one waitpid(__WALL) loop over the whole process
-// tree, one handler per kind of stop.
+// tree, one handler per kind of stop. The tracer only stops, reads
+// registers and resumes; a seccomp stop goes one way through the steps:
+//   capture (supervisor/capture.h: registers and memory, once)
+//   -> resolve (supervisor/resolve.h: paths against the fd table and cwd)
+//   -> gate (supervisor/policy_gate.h: a Decision)
+//   -> the tracer enforces it (deny, kill, or resume)
+//   -> recorder (supervisor/call_recorder.h: one record per call) -> store.
 #ifndef WARDEN_SUPERVISOR_TRACER_H_
 #define WARDEN_SUPERVISOR_TRACER_H_
 
@@ -14,8 +20,10 @@
 #include "absl/container/flat_hash_set.h"
 #include "policy/policy.h"
 #include "store/store.h"
+#include "supervisor/call_recorder.h"
+#include "supervisor/capture.h"
 #include "supervisor/policy_gate.h"
-#include "supervisor/syscall_recorder.h"
+#include "supervisor/resolve.h"
 #include "supervisor/tracee.h"
 
 namespace warden::supervisor {
@@ -72,14 +80,17 @@ class Tracer {
   void DenyCall(Tracee& t, int err);
   void KillCall(Tracee& t);
   void DenyAtExit(Tracee& t, int64_t ret, int err);
+  void Finish(Tracee& t, const ExitFacts& exit, std::optional<int64_t> ret);
   bool OnInjectionStop(Tracee& t, int status);
   Tracee& AdoptChild(pid_t child, Tracee* parent, uint64_t clone_flags);
   void ReleaseParkedChildrenOf(pid_t ppid);
   void Resume(Tracee& t, int sig = 0);
   void PublishCounters();
 
-  SyscallRecorder recorder_;
+  CaptureOptions capture_options_;
+  Resolver resolver_;
   PolicyGate gate_;
+  CallRecorder recorder_;
   uint64_t stops_ = 0;
   Counters counters_;
   size_t counted_tasks_ = 0;  // tracees_.size() when processes was last counted
