@@ -46,6 +46,8 @@ constexpr std::string_view kRunUsage =
     "  --record-env      also record each exec's environment\n"
     "  --pin[=CPU]       run warden and the traced program on one CPU (fastest\n"
     "                    stops; the program sees a single CPU)\n"
+    "  --no-colocate     do not move a busy traced task to warden's CPU (by\n"
+    "                    default it is, while no other task runs in parallel)\n"
     "  --spin-us N       poll N microseconds for the next stop before sleeping\n"
     "                    (default 50; 0 turns polling off)\n"
     "  --no-results      skip the exit stops that only record results: file\n"
@@ -66,6 +68,7 @@ struct RunOptions {
   int spin_us = 50;
   bool kill_orphans = false;
   bool want_results = true;
+  bool colocate = true;
   std::string policy_file;
   bool reload = false;
   std::optional<bool> progress;  // --progress / --no-progress; unset: on a terminal
@@ -112,6 +115,8 @@ int Parse(const std::vector<std::string>& args, RunOptions& o) {
       o.reload = true;
     } else if (a == "--progress" || a == "--no-progress") {
       o.progress = a == "--progress";
+    } else if (a == "--no-colocate") {
+      o.colocate = false;
     } else if (a == "--no-results") {
       o.want_results = false;
     } else if (a == "--kill-orphans") {
@@ -258,8 +263,9 @@ int RunCommand(const std::vector<std::string>& args) {
   // in the supervisor, where a new version can change it.
   policy::CompiledPolicy compiled;
   if (pol) compiled = policy::Compile(*pol, pol->mode == policy::Mode::kActive && !o.reload);
-  const seccomp::FilterSpec spec =
-      supervisor::PlanWatch(WatchClasses(o, pol.get()), pol ? &compiled : nullptr);
+  const bool colocate = o.colocate && !o.pin_cpu;
+  const seccomp::FilterSpec spec = supervisor::PlanWatch(WatchClasses(o, pol.get()),
+                                                         pol ? &compiled : nullptr, colocate);
   auto filter = seccomp::Filter::Build(spec);
   if (!filter.ok()) {
     fmt::print(stderr, "warden run: {}\n", std::string(filter.status().message()));
@@ -301,7 +307,7 @@ int RunCommand(const std::vector<std::string>& args) {
   supervisor::CountingStore counting(store->get());
   supervisor::Tracer tracer(
       progress ? &counting : store->get(), supervisor::RecorderOptions{o.record_env},
-      supervisor::TracerOptions{o.spin_us, o.kill_orphans, o.want_results, pol});
+      supervisor::TracerOptions{o.spin_us, o.kill_orphans, o.want_results, pol, colocate});
   if (pol)
     (*store)->Submit(store::PolicyChange{supervisor::NowNs(), o.policy_file, pol->name, true, ""});
   // Before the program starts: asked-for reloading that cannot work is an

@@ -105,8 +105,9 @@ class StopWaiter {
  public:
   explicit StopWaiter(int64_t spin_ns) : spin_ns_(spin_ns) {}
 
-  pid_t Wait(int* status) {
-    if (spin_ns_ > 0 && pause_ == 0) {
+  // `may_spin`: false while the tracer shares its CPU with the tracees.
+  pid_t Wait(int* status, bool may_spin) {
+    if (spin_ns_ > 0 && pause_ == 0 && may_spin) {
       const int64_t until = MonotonicNs() + spin_ns_;
       do {
         pid_t pid = waitpid(-1, status, __WALL | WNOHANG);
@@ -137,6 +138,7 @@ Tracer::Tracer(store::Store* store, RecorderOptions options, TracerOptions trace
     : capture_options_{options.record_env},
       gate_(tracer_options.policy),
       recorder_(store),
+      colocator_(tracer_options.colocate),
       store_(store) {
   // Spinning on the only CPU the tracees may use would starve them.
   cpu_set_t set;
@@ -162,7 +164,7 @@ ExitStatus Tracer::Run(pid_t main_pid, const std::string& cwd,
   StopWaiter waiter(spin_ns_);
   while (!tracees_.empty() || !parked_.empty()) {
     int status = 0;
-    pid_t pid = waiter.Wait(&status);
+    pid_t pid = waiter.Wait(&status, !colocator_.binding());
     if (pid < 0) {
       if (errno == EINTR) continue;
       break;  // ECHILD: nothing left to wait for
@@ -217,6 +219,7 @@ void Tracer::OnSeccompStop(Tracee& t) {
     kill(t.tid, SIGKILL);
     return;
   }
+  colocator_.OnStop(t.tid, MonotonicNs());
   const auto abi = info.arch == AUDIT_ARCH_I386 ? syscalls::Abi::kI386 : syscalls::Abi::kX86_64;
   InFlight& in = t.call;
   in.active = true;
@@ -344,6 +347,7 @@ void Tracer::OnSyscallExitStop(Tracee& t) {
   // ERESTART* (512-516): the kernel runs the call again; its effect is the
   // second run's.
   if (!(ret <= -512 && ret >= -516)) resolver_.Apply(t, in.call, in.paths, exit, ret);
+  colocator_.AfterCall(t.tid, in.call, ret);
   Finish(t, exit, ret);
   Resume(t);
 }
@@ -386,6 +390,7 @@ Tracee& Tracer::AdoptChild(pid_t child, Tracee* parent, uint64_t flags) {
   }
   Tracee& ref = *t;
   tracees_[child] = std::move(t);
+  if (parent != nullptr) colocator_.Adopted(child, parent->tid);
   // The kernel's cwd: the one tracked at chdir is stale after a rename.
   std::string cwd = ReadLink(fmt::format("/proc/{}/cwd", child));
   if (cwd.empty() || cwd[0] != '/') cwd = ref.fs->cwd;
@@ -452,7 +457,10 @@ void Tracer::OnExecEvent(Tracee& t) {
     ended.push_back(kv.first);
     return true;
   });
-  for (pid_t tid : ended) recorder_.ProcessEnded(tid, std::nullopt);
+  for (pid_t tid : ended) {
+    recorder_.ProcessEnded(tid, std::nullopt);
+    colocator_.Gone(tid);
+  }
   now->is_thread = false;
   Resolver::ApplyExec(*now);
   now->proc->exe = ReadLink(fmt::format("/proc/{}/exe", now->tid));
@@ -491,6 +499,7 @@ void Tracer::OnTerminated(pid_t pid, int status) {
   Tracee& t = *it->second;
   Finish(t, ExitFacts{}, std::nullopt);
   recorder_.ProcessEnded(pid, status);
+  colocator_.Gone(pid);
   if (pid == main_pid_) {
     main_status_.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     main_status_.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;

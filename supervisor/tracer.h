@@ -22,6 +22,7 @@
 #include "store/store.h"
 #include "supervisor/call_recorder.h"
 #include "supervisor/capture.h"
+#include "supervisor/colocate.h"
 #include "supervisor/policy_gate.h"
 #include "supervisor/resolve.h"
 #include "supervisor/tracee.h"
@@ -44,6 +45,8 @@ struct TracerOptions {
   bool want_results = true;
   // The policy to enforce; null: only the built-in protections.
   std::shared_ptr<const policy::Policy> policy;
+  // Bind a busy tracee and the tracer to one CPU (supervisor/colocate.h).
+  bool colocate = false;
 };
 
 class Tracer {
@@ -91,6 +94,7 @@ class Tracer {
   Resolver resolver_;
   PolicyGate gate_;
   CallRecorder recorder_;
+  Colocator colocator_;
   uint64_t stops_ = 0;
   Counters counters_;
   size_t counted_tasks_ = 0;  // tracees_.size() when processes was last counted

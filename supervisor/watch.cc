@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "policy/protections.h"
+#include "supervisor/colocate.h"
 #include "supervisor/effects.h"
 
 namespace warden::supervisor {
@@ -77,11 +78,12 @@ bool Ignored(const syscalls::SyscallDef& d, const policy::CompiledPolicy* p) {
 
 }  // namespace
 
-seccomp::FilterSpec PlanWatch(uint32_t classes, const policy::CompiledPolicy* p) {
+seccomp::FilterSpec PlanWatch(uint32_t classes, const policy::CompiledPolicy* p, bool colocate) {
   seccomp::FilterSpec spec;
   for (const auto& d : syscalls::Table(syscalls::Abi::kX86_64)) {
     const bool recorded = (d.classes & classes) && !Ignored(d, p);
     if (recorded || KeepsState(d.name) || OpensUnseenChannel(d.name) ||
+        (colocate && Colocator::Watches(d.name)) ||
         (p != nullptr && PolicyNeeds(d, *p)))
       AddRules(d, classes, spec.trace);
   }

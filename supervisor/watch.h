@@ -20,7 +20,9 @@ inline constexpr uint32_t kDefaultWatch =
 // The filter for `classes` (a syscalls::Class mask; 0 when no behaviour
 // event is recorded), plus what a policy needs judged (`policy` may be
 // null) and the built-in protections.
-seccomp::FilterSpec PlanWatch(uint32_t classes, const policy::CompiledPolicy* policy = nullptr);
+// `colocate`: also the calls supervisor/colocate.h must see.
+seccomp::FilterSpec PlanWatch(uint32_t classes, const policy::CompiledPolicy* policy = nullptr,
+                              bool colocate = false);
 
 // True when the tracer must also stop at the exit of this syscall. With
 // `want_results`, every call that returns does (its result is recorded).

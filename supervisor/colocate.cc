@@ -1,0 +1,151 @@
+#include "supervisor/colocate.h"
+
+#include <fcntl.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "fmt/format.h"
+
+namespace warden::supervisor {
+namespace {
+
+// Another task that stopped this recently and is runnable now runs in
+// parallel with the one stopping.
+constexpr int64_t kRecentNs = 2'000'000;
+// How long a /proc answer about a task's state is reused.
+constexpr int64_t kCheckValidNs = 1'000'000;
+// After parallel tracees were seen: how long nothing is bound.
+constexpr int64_t kSpreadNs = 50'000'000;
+
+bool SetAffinity(pid_t tid, const cpu_set_t& set) {
+  return sched_setaffinity(tid, sizeof set, &set) == 0;
+}
+
+// The state letter of /proc/TID/stat ('R' running or runnable).
+char TaskState(pid_t tid) {
+  char buf[512];
+  int fd = open(fmt::format("/proc/{}/stat", tid).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return '?';
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n <= 0) return '?';
+  buf[n] = '\0';
+  const char* paren = strrchr(buf, ')');  // the command may hold spaces and parens
+  return paren != nullptr && paren[1] == ' ' ? paren[2] : '?';
+}
+
+}  // namespace
+
+Colocator::Colocator(bool enabled) {
+  CPU_ZERO(&allowed_);
+  enabled_ = enabled && sched_getaffinity(0, sizeof allowed_, &allowed_) == 0 &&
+             CPU_COUNT(&allowed_) > 1;
+}
+
+bool Colocator::Watches(std::string_view name) {
+  return name == "sched_getaffinity" || name == "sched_setaffinity";
+}
+
+bool Colocator::Running(pid_t tid, Task& t, int64_t now) {
+  if (now - t.checked > kCheckValidNs) {
+    t.running = TaskState(tid) == 'R';
+    t.checked = now;
+  }
+  return t.running;
+}
+
+void Colocator::Spread(int64_t now) {
+  for (auto& [tid, t] : tasks_) {
+    if (t.cpu < 0) continue;
+    SetAffinity(tid, allowed_);
+    t.cpu = -1;
+  }
+  if (tracer_cpu_ >= 0) SetAffinity(0, allowed_);
+  tracer_cpu_ = -1;
+  spread_until_ = now + kSpreadNs;
+}
+
+void Colocator::Bind(pid_t tid, Task& t) {
+  if (tracer_cpu_ < 0) {
+    int cpu = sched_getcpu();
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    if (cpu < 0 || !CPU_ISSET(cpu, &allowed_) || !SetAffinity(0, one)) return;
+    tracer_cpu_ = cpu;
+  }
+  if (t.cpu == tracer_cpu_) return;
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(tracer_cpu_, &one);
+  if (SetAffinity(tid, one)) t.cpu = tracer_cpu_;
+  else t.own = true;  // not ours to move (another user's setuid program): leave it
+}
+
+void Colocator::OnStop(pid_t tid, int64_t now) {
+  if (!enabled_) return;
+  Task& me = tasks_[tid];
+  me.last_stop = now;
+  bool parallel = false;
+  for (pid_t other : recent_) {
+    if (other == 0 || other == tid) continue;
+    auto it = tasks_.find(other);
+    if (it != tasks_.end() && now - it->second.last_stop < kRecentNs &&
+        Running(other, it->second, now)) {
+      parallel = true;
+      break;
+    }
+  }
+  if (recent_[0] != tid) {
+    auto pos = std::find(recent_.begin(), recent_.end(), tid);
+    if (pos == recent_.end()) pos = recent_.end() - 1;
+    std::rotate(recent_.begin(), pos, pos + 1);
+    recent_[0] = tid;
+  }
+  if (parallel) {
+    if (tracer_cpu_ >= 0 || now >= spread_until_) Spread(now);
+    spread_until_ = now + kSpreadNs;
+    return;
+  }
+  if (me.own || now < spread_until_) return;
+  Bind(tid, me);
+}
+
+void Colocator::Adopted(pid_t child, pid_t parent) {
+  if (!enabled_) return;
+  auto it = tasks_.find(parent);
+  if (it == tasks_.end()) return;
+  Task t;
+  t.cpu = it->second.cpu;
+  t.own = it->second.own;
+  tasks_[child] = t;
+}
+
+void Colocator::Gone(pid_t tid) {
+  tasks_.erase(tid);
+  for (pid_t& r : recent_)
+    if (r == tid) r = 0;
+}
+
+void Colocator::AfterCall(pid_t tid, const CapturedCall& c, int64_t ret) {
+  if (!enabled_ || c.def == nullptr || ret < 0) return;
+  const pid_t target = c.args[0] == 0 ? tid : static_cast<pid_t>(c.args[0]);
+  auto it = tasks_.find(target);
+  if (it == tasks_.end()) return;
+  if (c.def->name == "sched_setaffinity") {
+    it->second.own = true;  // the program's choice from now on
+    it->second.cpu = -1;
+    return;
+  }
+  if (c.def->name != "sched_getaffinity" || it->second.cpu < 0) return;
+  // The answer the task would have had without warden: the CPUs it had.
+  const size_t len = std::min<size_t>(static_cast<size_t>(ret), sizeof allowed_);
+  iovec local{&allowed_, len};
+  iovec remote{reinterpret_cast<void*>(c.args[2]), len};
+  process_vm_writev(tid, &local, 1, &remote, 1, 0);
+}
+
+}  // namespace warden::supervisor
