@@ -7,13 +7,37 @@
 
 namespace warden::supervisor {
 
-std::string ReadLink(const std::string& link) {
+std::string ReadLink(const std::string& link) { return ReadLink(link.c_str()); }
+
+std::string ReadLink(const char* link) {
   char buf[4096];
-  ssize_t n = readlink(link.c_str(), buf, sizeof buf);
+  ssize_t n = readlink(link, buf, sizeof buf);
   return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
 }
 
+namespace {
+
+// An absolute path with nothing to normalise: no "//", no "." or ".."
+// component, no trailing "/". Most paths programs pass are.
+bool IsNormal(std::string_view path) {
+  if (path.empty() || path[0] != '/') return false;
+  if (path.size() > 1 && path.back() == '/') return false;
+  for (size_t i = 0; i + 1 < path.size(); ++i) {
+    if (path[i] != '/') continue;
+    if (path[i + 1] == '/') return false;
+    if (path[i + 1] == '.') {
+      const size_t rest = path.size() - (i + 2);
+      if (rest == 0 || path[i + 2] == '/') return false;                      // "/."
+      if (path[i + 2] == '.' && (rest == 1 || path[i + 3] == '/')) return false;  // "/.."
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 std::string NormalizePath(std::string_view path) {
+  if (IsNormal(path)) return std::string(path);
   std::vector<std::string_view> parts;
   size_t i = 0;
   while (i < path.size()) {
@@ -38,7 +62,9 @@ std::string NormalizePath(std::string_view path) {
 std::string ResolvePath(std::string_view base, std::string_view path) {
   if (!path.empty() && path[0] == '/') return NormalizePath(path);
   if (path.empty()) return NormalizePath(base);
-  std::string joined(base);
+  std::string joined;
+  joined.reserve(base.size() + 1 + path.size());
+  joined.append(base);
   joined.push_back('/');
   joined.append(path);
   return NormalizePath(joined);

@@ -20,6 +20,7 @@ std::string ResolvePath(std::string_view base, std::string_view path);
 // The target of symlink `link` (a /proc/PID/fd/N or cwd link, mostly); ""
 // when it cannot be read.
 std::string ReadLink(const std::string& link);
+std::string ReadLink(const char* link);
 
 // Paths through /proc that name another file: /proc/self/fd/3/x,
 // /proc/12/cwd/y, /proc/thread-self/root/etc/z. Splits one into the /proc

@@ -23,7 +23,9 @@ bool IsRename(const CapturedCall& c) {
 }  // namespace
 
 std::string Resolver::FdPath(const Tracee& t, int fd) const {
-  std::string path = ReadLink(fmt::format("/proc/{}/fd/{}", t.tid, fd));
+  char link[64];
+  *fmt::format_to_n(link, sizeof link - 1, "/proc/{}/fd/{}", t.tid, fd).out = '\0';
+  std::string path = ReadLink(link);
   if (!path.empty() && path[0] == '/') return path;
   if (const FdEntry* e = t.fds->Find(fd); e != nullptr && e->kind == FdEntry::Kind::kFile)
     return e->path;

@@ -21,7 +21,7 @@ size_t TraceeMemory::Read(uint64_t addr, void* buf, size_t len) {
     size_t off = a - p.base;
     if (off >= p.valid) break;
     size_t n = std::min(len - done, p.valid - off);
-    memcpy(out + done, p.data.get() + off, n);
+    memcpy(out + done, p.data.data() + off, n);
     done += n;
     if (p.valid < kPage) break;
   }
@@ -30,12 +30,12 @@ size_t TraceeMemory::Read(uint64_t addr, void* buf, size_t len) {
 
 const TraceeMemory::Page& TraceeMemory::CachedPage(uint64_t base) {
   for (const Page& p : pages_)
-    if (p.data && p.base == base) return p;
+    if (p.loaded && p.base == base) return p;
   Page& p = pages_[next_];
   next_ = (next_ + 1) % pages_.size();
-  if (!p.data) p.data = std::make_unique<unsigned char[]>(kPage);
+  p.loaded = true;
   p.base = base;
-  p.valid = ReadDirect(base, p.data.get(), kPage);
+  p.valid = ReadDirect(base, p.data.data(), kPage);
   return p;
 }
 
@@ -43,6 +43,12 @@ const TraceeMemory::Page& TraceeMemory::CachedPage(uint64_t base) {
 // unmapped page would fail whole. One remote iovec per page makes it stop at
 // the first bad page instead, returning what came before.
 size_t TraceeMemory::ReadDirect(uint64_t addr, void* buf, size_t len) {
+  if (addr / kPage == (addr + len - 1) / kPage) {  // one page: the common case
+    iovec local{buf, len};
+    iovec remote{reinterpret_cast<void*>(addr), len};
+    ssize_t got = process_vm_readv(pid_, &local, 1, &remote, 1, 0);
+    return got > 0 ? static_cast<size_t>(got) : 0;
+  }
   std::vector<iovec> remote;
   uint64_t a = addr, end = addr + len;
   while (a < end) {

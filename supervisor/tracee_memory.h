@@ -25,9 +25,10 @@ class TraceeMemory : public syscalls::MemoryReader {
 
  private:
   struct Page {
+    bool loaded = false;
     uint64_t base = 0;
     size_t valid = 0;  // bytes readable from base (0: unmapped)
-    std::unique_ptr<unsigned char[]> data;
+    std::array<unsigned char, kPage> data;  // in the object: no allocation per stop
   };
   // Reads straight from the tracee, stopping at the first unreadable page.
   size_t ReadDirect(uint64_t addr, void* buf, size_t len);
