@@ -85,41 +85,41 @@ std::optional<store::NetEvent> NetPart(const FdTable& fds, const CapturedCall& c
 
 }  // namespace
 
-void CallRecorder::Record(const Tracee& t, const InFlight& in, const ExitFacts& exit,
+void CallRecorder::Record(const Tracee& t, InFlight&& in, const ExitFacts& exit,
                           std::optional<int64_t> ret) {
-  const CapturedCall& c = in.call;
-  const Decision& d = in.decision;
+  CapturedCall& c = in.call;
+  Decision& d = in.decision;
   if (!d.record_behavior && !d.record_hit) return;
   if (c.never_returns()) ret.reset();
   store::CallRecord r;
   r.ts_ns = c.ts_ns;
   r.pid = t.tid;
-  r.exe = c.exe;
+  r.exe = std::move(c.exe);
   r.nr = c.nr;
   r.def = c.def;
-  r.args = c.raw;
+  r.args = std::move(c.raw);
   if (ret) {
     const bool failed = *ret < 0 && *ret >= -4095;
     r.result = failed ? -1 : *ret;
     r.err = failed ? static_cast<int>(-*ret) : 0;
   }
   r.action = policy::ActionName(d.action);
-  r.rule = d.rule;
+  r.rule = std::move(d.rule);
   r.behavior = d.record_behavior;
   if (d.record_hit)
-    r.hit = store::CallRecord::Hit{policy::ModeName(d.mode), d.enforced, d.category, d.target};
+    r.hit = store::CallRecord::Hit{policy::ModeName(d.mode), d.enforced, std::move(d.category),
+                                   std::move(d.target)};
   // ERESTARTSYS..ERESTART_RESTARTBLOCK (512-516) never reach the program: a
   // signal interrupted the call and the kernel will run it again, and that
   // second run is what the file, exec and network parts describe.
   const bool restarting = ret && *ret <= -512 && *ret >= -516;
   if (c.effect != nullptr && !restarting && d.record_behavior) {
-    const std::string& path = in.paths.path;
+    std::string& path = in.paths.path;
     const bool by_handle = c.effect->effect == Effect::kOpenByHandle;
     std::string_view op = c.op;
     if (by_handle && ret && *ret >= 0) op = OpenOpOf(c.args[2]);
     if (!op.empty() && (!path.empty() || by_handle)) {
-      r.file = store::CallRecord::File{c.callee_name(), path, in.paths.path2, op, c.flags_text,
-                                       c.flags};
+      r.file = store::CallRecord::File{c.callee_name(), {}, {}, op, c.flags_text, c.flags};
       if (by_handle) {
         r.file->flags_text = syscalls::DecodeOpenFlags;
         r.file->flags = c.args[2];
@@ -127,13 +127,17 @@ void CallRecorder::Record(const Tracee& t, const InFlight& in, const ExitFacts& 
       if (c.effect->effect == Effect::kExec) {
         store::ExecEvent ev;
         ev.path = path;
-        ev.argv = c.argv;
-        ev.envp = c.envp;
+        ev.argv = std::move(c.argv);
+        ev.envp = std::move(c.envp);
         ev.argv_truncated = c.argv_truncated;
         r.exec = std::move(ev);
       }
     }
     r.net = NetPart(*t.fds, c, in.paths, exit, ret);
+    if (r.file) {
+      r.file->path = std::move(path);
+      r.file->path2 = std::move(in.paths.path2);
+    }
   }
   store_->Submit(std::move(r));
 }

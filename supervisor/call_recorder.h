@@ -32,8 +32,8 @@ class CallRecorder {
   // nullopt when there is none (the task vanished inside the call,
   // --no-results skipped the exit stop, or the call never returns): the
   // program did name the path, program or peer, as strace's "= ?" shows.
-  void Record(const Tracee& t, const InFlight& call, const ExitFacts& exit,
-              std::optional<int64_t> ret);
+  // The call's strings are moved into the record: `call` is spent.
+  void Record(const Tracee& t, InFlight&& call, const ExitFacts& exit, std::optional<int64_t> ret);
 
   void ProcessStarted(const Tracee& t, const std::string& cwd);
   void ProcessExeced(const Tracee& t);

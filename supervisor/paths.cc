@@ -12,7 +12,11 @@ std::string ReadLink(const std::string& link) { return ReadLink(link.c_str()); }
 std::string ReadLink(const char* link) {
   char buf[4096];
   ssize_t n = readlink(link, buf, sizeof buf);
-  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+  if (n <= 0) return std::string();
+  std::string out;
+  out.reserve(static_cast<size_t>(n) + 128);  // room for a name appended to a directory
+  out.assign(buf, static_cast<size_t>(n));
+  return out;
 }
 
 namespace {
@@ -35,6 +39,20 @@ bool IsNormal(std::string_view path) {
 }
 
 }  // namespace
+
+std::string NormalizeOwned(std::string&& path) {
+  if (IsNormal(path)) return std::move(path);
+  return NormalizePath(std::string_view(path));
+}
+
+std::string ResolveOnto(std::string&& base, std::string_view path) {
+  if (!path.empty() && path[0] == '/') return NormalizePath(path);
+  if (!path.empty()) {
+    base.push_back('/');
+    base.append(path);
+  }
+  return NormalizeOwned(std::move(base));
+}
 
 std::string NormalizePath(std::string_view path) {
   if (IsNormal(path)) return std::string(path);

@@ -12,10 +12,12 @@ namespace warden::supervisor {
 // ".." against the previous component (never above "/"). Lexical only: a
 // ".." after a symlink is resolved as the text says, not as the kernel would.
 std::string NormalizePath(std::string_view path);
+std::string NormalizeOwned(std::string&& path);  // no copy when already normal
 
 // `path` if absolute, else `base` + "/" + `path`; normalized. An empty
 // `path` (AT_EMPTY_PATH) yields `base`.
 std::string ResolvePath(std::string_view base, std::string_view path);
+std::string ResolveOnto(std::string&& base, std::string_view path);  // appends to `base`
 
 // The target of symlink `link` (a /proc/PID/fd/N or cwd link, mostly); ""
 // when it cannot be read.

@@ -57,7 +57,7 @@ std::string Resolver::ResolveAt(Tracee& t, const CapturedCall& c, int dirfd_inde
                                 const std::string& raw, bool kernel_view) {
   std::string path = !raw.empty() && raw[0] == '/'
                          ? NormalizePath(raw)
-                         : ResolvePath(Base(t, c, dirfd_index, kernel_view), raw);
+                         : ResolveOnto(Base(t, c, dirfd_index, kernel_view), raw);
   std::string link, rest;
   if (!SplitProcLink(path, t.tid, t.proc->tgid, &link, &rest)) return path;
   std::string target = ReadLink(link);

@@ -237,8 +237,8 @@ void Tracer::OnSeccompStop(Tracee& t) {
 // The end of the task's in-flight call: recorded, and no longer in flight.
 void Tracer::Finish(Tracee& t, const ExitFacts& exit, std::optional<int64_t> ret) {
   if (!t.call.active) return;
-  recorder_.Record(t, t.call, exit, ret);
   t.call.active = false;
+  recorder_.Record(t, std::move(t.call), exit, ret);
 }
 
 // Kill: the call must not run either (SIGKILL takes effect when the task
