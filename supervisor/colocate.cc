@@ -15,10 +15,17 @@ namespace {
 // Another task that stopped this recently and is runnable now runs in
 // parallel with the one stopping.
 constexpr int64_t kRecentNs = 2'000'000;
-// How long a /proc answer about a task's state is reused.
-constexpr int64_t kCheckValidNs = 1'000'000;
+// How long a /proc answer that a task is not running is reused (a running
+// task is asked again at every stop: a parent that was about to wait for
+// its child is sleeping by the child's next stop).
+constexpr int64_t kCheckValidNs = 200'000;
 // After parallel tracees were seen: how long nothing is bound.
 constexpr int64_t kSpreadNs = 50'000'000;
+// Stops in a row that must see another task running before the tracees
+// count as parallel. One is not enough: a parent that forked a child runs
+// on for a moment before it waits for it (a shell, make, a compiler
+// driver), and its child's first stop sees it running.
+constexpr int kEvidenceNeeded = 3;
 
 bool SetAffinity(pid_t tid, const cpu_set_t& set) {
   return sched_setaffinity(tid, sizeof set, &set) == 0;
@@ -50,7 +57,7 @@ bool Colocator::Watches(std::string_view name) {
 }
 
 bool Colocator::Running(pid_t tid, Task& t, int64_t now) {
-  if (now - t.checked > kCheckValidNs) {
+  if (t.running || now - t.checked > kCheckValidNs) {
     t.running = TaskState(tid) == 'R';
     t.checked = now;
   }
@@ -105,7 +112,8 @@ void Colocator::OnStop(pid_t tid, int64_t now) {
     std::rotate(recent_.begin(), pos, pos + 1);
     recent_[0] = tid;
   }
-  if (parallel) {
+  evidence_ = parallel ? evidence_ + 1 : 0;
+  if (evidence_ >= kEvidenceNeeded) {
     if (tracer_cpu_ >= 0 || now >= spread_until_) Spread(now);
     spread_until_ = now + kSpreadNs;
     return;

@@ -6,8 +6,9 @@
 // As gVisor's ptrace platform does with its stub threads, the tracee that
 // stops is bound to the CPU the tracer runs on, and the tracer to that CPU.
 // When two tracees are seen running at the same time (another recently
-// stopped task is runnable when one stops), every binding is lifted for a
-// while: parallel tracees then run on every CPU, at the cross-CPU price.
+// stopped task is runnable when one stops, at three stops in a row), every
+// binding is lifted for a while: parallel tracees then run on every CPU, at
+// the cross-CPU price.
 //
 // What the program sees does not change: sched_getaffinity(2) answers with
 // the CPUs the task had before warden bound it (warden rewrites the answer
@@ -65,6 +66,7 @@ class Colocator {
   cpu_set_t allowed_;      // warden's CPUs at start: what tracees had
   int tracer_cpu_ = -1;
   int64_t spread_until_ = 0;
+  int evidence_ = 0;  // stops in a row that saw another task running
   std::array<pid_t, 4> recent_{};  // tasks that stopped last, distinct
   absl::flat_hash_map<pid_t, Task> tasks_;
 };
