@@ -58,7 +58,7 @@ void WriteErr(const char* a, const char* b, const char* c) {
 
 long TraceOptions() {
   return PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
-         PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT |
+         PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC |
          PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL;
 }
 

@@ -203,7 +203,7 @@ void Tracer::Dispatch(pid_t pid, int status) {
     case PTRACE_EVENT_VFORK:
     case PTRACE_EVENT_CLONE: return OnForkEvent(t, event);
     case PTRACE_EVENT_EXEC: return OnExecEvent(t);
-    case PTRACE_EVENT_EXIT: return Resume(t);
+    case PTRACE_EVENT_EXIT: return Resume(t);  // not asked for (no TRACEEXIT): a stop per exit saved
     case PTRACE_EVENT_STOP: return OnEventStop(t, sig);
     default: break;
   }
