@@ -64,6 +64,18 @@ TEST_F(NetTest, TcpAndUdpOnLoopback) {
             "1");
 }
 
+// accept4(fd, NULL, NULL), as Node/libuv accepts: the program asks for no
+// peer address, and the peer is still recorded (asked of the kernel).
+TEST_F(NetTest, AcceptWithoutAddressRecordsThePeer) {
+  ExitInfo r = RunWarden({Helper("connect_helper"), "nullpeer"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const std::string client = Field(r.out, "client");
+  ASSERT_FALSE(client.empty()) << r.out;
+  EXPECT_THAT(NetRows("accept4"),
+              ElementsAre(ElementsAre("AF_INET", "SOCK_STREAM", "inbound", "127.0.0.1", client, "0")))
+      << Dump();
+}
+
 TEST_F(NetTest, AbstractUnixSocket) {
   ExitInfo r = RunWarden({Helper("connect_helper"), "unix"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;

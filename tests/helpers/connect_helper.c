@@ -2,6 +2,8 @@
 //   connects to it, accept, send/recv both ways; then UDP: sendto a bound
 //   127.0.0.1 socket and recvfrom it. Prints "port <listen port>",
 //   "client <client port>", "udp <udp port>", "sender <udp sender port>".
+// connect_helper nullpeer: TCP as above, accepted with accept4(fd, NULL,
+//   NULL, SOCK_CLOEXEC) as Node/libuv does; prints "port" and "client".
 // connect_helper unix: the same over an abstract AF_UNIX socket; prints
 //   "name @<name>".
 // connect_helper path: AF_UNIX sockets named by relative paths: bind
@@ -116,10 +118,29 @@ static int UnixPath(void) {
   return 0;
 }
 
+static int NullPeer(void) {
+  int srv = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a;
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (bind(srv, (struct sockaddr*)&a, sizeof a) != 0 || listen(srv, 4) != 0) return 3;
+  int port = Port(srv);
+  a.sin_port = htons((unsigned short)port);
+  int cli = socket(AF_INET, SOCK_STREAM, 0);
+  if (connect(cli, (struct sockaddr*)&a, sizeof a) != 0) return 4;
+  int conn = accept4(srv, NULL, NULL, SOCK_CLOEXEC);
+  if (conn < 0) return 5;
+  if (PingPong(cli, conn) != 0) return 6;
+  printf("port %d\nclient %d\n", port, Port(cli));
+  return 0;
+}
+
 int main(int argc, char** argv) {
   if (argc != 2) return 2;
   if (strcmp(argv[1], "tcp") == 0) return Tcp();
   if (strcmp(argv[1], "unix") == 0) return Unix();
+  if (strcmp(argv[1], "nullpeer") == 0) return NullPeer();
   if (strcmp(argv[1], "path") == 0) return UnixPath();
   return 2;
 }
