@@ -431,7 +431,9 @@ void Tracer::ReleaseParkedChildrenOf(pid_t ppid) {
 
 void Tracer::OnExecEvent(Tracee& t) {
   unsigned long former = 0;
-  ptrace(PTRACE_GETEVENTMSG, t.tid, nullptr, &former);
+  // Unreadable (the task was killed meanwhile): the exec is taken to be the
+  // leader's own, which it is unless a thread exec'd.
+  if (ptrace(PTRACE_GETEVENTMSG, t.tid, nullptr, &former) != 0) former = 0;
   pid_t pid = t.tid;
   Tracee* now = &t;
   std::vector<pid_t> ended;  // thread ids that no longer exist
@@ -482,7 +484,7 @@ void Tracer::OnExecEvent(Tracee& t) {
 void Tracer::OnEventStop(Tracee& t, int sig) {
   if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
     // Group-stop: stay stopped until SIGCONT, without blocking the tracer.
-    ptrace(PTRACE_LISTEN, t.tid, nullptr, nullptr);
+    Checked(ptrace(PTRACE_LISTEN, t.tid, nullptr, nullptr), t.tid);
     return;
   }
   Resume(t);
