@@ -1,10 +1,13 @@
 #include "supervisor/colocate.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 #include "fmt/format.h"
@@ -26,6 +29,12 @@ constexpr int64_t kSpreadNs = 50'000'000;
 // on for a moment before it waits for it (a shell, make, a compiler
 // driver), and its child's first stop sees it running.
 constexpr int kEvidenceNeeded = 3;
+// Parallel tasks are spread only when the tracer has time to spare: when
+// it is busy handling stops more than half of the time, the tracer (one
+// thread) is the bottleneck, every stop waits for it anyway, and spreading
+// would only add cross-CPU wake-ups (bench workload pfind: two threads
+// that stat in parallel ran faster bound to one CPU).
+constexpr double kBusyTracer = 0.5;
 
 bool SetAffinity(pid_t tid, const cpu_set_t& set) {
   return sched_setaffinity(tid, sizeof set, &set) == 0;
@@ -70,9 +79,26 @@ void Colocator::Spread(int64_t now) {
     SetAffinity(tid, allowed_);
     t.cpu = -1;
   }
-  if (tracer_cpu_ >= 0) SetAffinity(0, allowed_);
+  if (tracer_cpu_ >= 0) {
+    SetAffinity(0, allowed_);
+    MoveOwnThreads(allowed_);
+  }
   tracer_cpu_ = -1;
   spread_until_ = now + kSpreadNs;
+}
+
+// warden's other threads (the database writer, the status line, the
+// policy reloader): off the tracer's CPU while it is bound, so that they
+// do not take it from the tracer and the tracees; every CPU otherwise.
+void Colocator::MoveOwnThreads(const cpu_set_t& set) {
+  const pid_t self = static_cast<pid_t>(syscall(SYS_gettid));
+  DIR* dir = opendir("/proc/self/task");
+  if (dir == nullptr) return;
+  while (dirent* e = readdir(dir)) {
+    const pid_t tid = static_cast<pid_t>(atoi(e->d_name));
+    if (tid > 0 && tid != self) SetAffinity(tid, set);
+  }
+  closedir(dir);
 }
 
 void Colocator::Bind(pid_t tid, Task& t) {
@@ -83,6 +109,9 @@ void Colocator::Bind(pid_t tid, Task& t) {
     CPU_SET(cpu, &one);
     if (cpu < 0 || !CPU_ISSET(cpu, &allowed_) || !SetAffinity(0, one)) return;
     tracer_cpu_ = cpu;
+    cpu_set_t others = allowed_;
+    CPU_CLR(cpu, &others);
+    MoveOwnThreads(others);
   }
   if (t.cpu == tracer_cpu_) return;
   cpu_set_t one;
@@ -113,13 +142,19 @@ void Colocator::OnStop(pid_t tid, int64_t now) {
     recent_[0] = tid;
   }
   evidence_ = parallel ? evidence_ + 1 : 0;
-  if (evidence_ >= kEvidenceNeeded) {
+  if (evidence_ >= kEvidenceNeeded && busy_ < kBusyTracer) {
     if (tracer_cpu_ >= 0 || now >= spread_until_) Spread(now);
     spread_until_ = now + kSpreadNs;
     return;
   }
   if (me.own || now < spread_until_) return;
   Bind(tid, me);
+}
+
+void Colocator::Account(int64_t waited_ns, int64_t busy_ns) {
+  if (!enabled_ || waited_ns + busy_ns <= 0) return;
+  const double fraction = static_cast<double>(busy_ns) / static_cast<double>(waited_ns + busy_ns);
+  busy_ += (fraction - busy_) / 64;
 }
 
 void Colocator::Adopted(pid_t child, pid_t parent) {

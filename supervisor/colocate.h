@@ -6,9 +6,11 @@
 // As gVisor's ptrace platform does with its stub threads, the tracee that
 // stops is bound to the CPU the tracer runs on, and the tracer to that CPU.
 // When two tracees are seen running at the same time (another recently
-// stopped task is runnable when one stops, at three stops in a row), every
-// binding is lifted for a while: parallel tracees then run on every CPU, at
-// the cross-CPU price.
+// stopped task is runnable when one stops, at three stops in a row) and
+// they leave the tracer time to spare (it handles stops less than half of
+// the time), every binding is lifted for a while: parallel tracees then run
+// on every CPU, at the cross-CPU price. Tasks that keep the tracer busier
+// wait for the one tracer anyway, and stay bound.
 //
 // What the program sees does not change: sched_getaffinity(2) answers with
 // the CPUs the task had before warden bound it (warden rewrites the answer
@@ -41,6 +43,8 @@ class Colocator {
   // At a seccomp stop of `tid`: bind it to the tracer's CPU, or lift every
   // binding if another tracee is running in parallel.
   void OnStop(pid_t tid, int64_t now_ns);
+  // The tracer's time around one stop: waiting for it, then handling it.
+  void Account(int64_t waited_ns, int64_t busy_ns);
   // A new task: it inherits its parent's binding (the kernel copies it).
   void Adopted(pid_t child, pid_t parent);
   void Gone(pid_t tid);
@@ -61,12 +65,14 @@ class Colocator {
   bool Running(pid_t tid, Task& t, int64_t now);
   void Spread(int64_t now);
   void Bind(pid_t tid, Task& t);
+  static void MoveOwnThreads(const cpu_set_t& set);
 
   bool enabled_ = false;
   cpu_set_t allowed_;      // warden's CPUs at start: what tracees had
   int tracer_cpu_ = -1;
   int64_t spread_until_ = 0;
   int evidence_ = 0;  // stops in a row that saw another task running
+  double busy_ = 1;  // moving average of the tracer's busy fraction
   std::array<pid_t, 4> recent_{};  // tasks that stopped last, distinct
   absl::flat_hash_map<pid_t, Task> tasks_;
 };
