@@ -100,7 +100,16 @@ modes=(u w wpol wpin wfast s)
 [[ $PINNED == 1 ]] && modes+=(up wp sp)
 if [[ -n ${BENCH_MODES:-} ]]; then read -r -a modes <<<"$BENCH_MODES"; fi
 [[ " ${modes[*]} " == *" u "* ]] || die "BENCH_MODES must include u (ratios are against it)"
-declare -A label=([u]=untraced [w]=warden [wpol]="warden --policy" [wpin]="warden --pin" [wfast]="warden --pin --no-results" [s]=strace [up]="untraced@cpu$CPU" [wp]="warden@cpu$CPU" [sp]="strace@cpu$CPU")
+declare -A label=([u]=untraced [a]="allow-all filter" [w]=warden [wpol]="warden --policy" [wpin]="warden --pin" [wfast]="warden --pin --no-results" [s]=strace [up]="untraced@cpu$CPU" [wp]="warden@cpu$CPU" [sp]="strace@cpu$CPU")
+
+# Mode a: the workload under libseccomp's allow-all filter (bench/allow_all.c),
+# the floor for unwatched calls; built once, when asked for.
+ALLOW_ALL=${TMPDIR:-/tmp}/warden-bench/allow_all
+if [[ " ${modes[*]} " == *" a "* && ! $ALLOW_ALL -nt $here/allow_all.c ]]; then
+  mkdir -p "$(dirname "$ALLOW_ALL")"
+  gcc -O2 -o "$ALLOW_ALL.$$" "$here/allow_all.c" -lseccomp && mv -f "$ALLOW_ALL.$$" "$ALLOW_ALL" ||
+    die "cannot build bench/allow_all.c (needs gcc and libseccomp-dev)"
+fi
 
 # The command line for one mode; warden and strace write into $tmp.
 command_for() { # MODE WORKLOAD
@@ -108,6 +117,7 @@ command_for() { # MODE WORKLOAD
   [[ $1 == ?p ]] && pin=(taskset -c "$CPU")
   case $1 in
     u|up)  cmd=("${pin[@]}" "$WORKLOADS" "$2") ;;
+    a)     cmd=("$ALLOW_ALL" "$WORKLOADS" "$2") ;;
     w|wp)  cmd=("${pin[@]}" "$WARDEN" run --db "$tmp/w-$1.db" -- "$WORKLOADS" "$2") ;;
     wpin)  cmd=("$WARDEN" run --pin --db "$tmp/w-$1.db" -- "$WORKLOADS" "$2") ;;
     wpol)  cmd=("$WARDEN" run --policy "$POLICY" --db "$tmp/w-$1.db" -- "$WORKLOADS" "$2") ;;
