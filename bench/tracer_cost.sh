@@ -16,6 +16,8 @@ runs="${TRACER_COST_RUNS:-3}"
 cmd=(find /usr -name '*.h')
 if [[ "${1:-}" == "--" ]]; then shift; cmd=("$@"); fi
 command -v perf >/dev/null || { echo "tracer_cost: perf is missing (apt-get install linux-perf)" >&2; exit 2; }
+# The kernel's name of warden's threads: the binary's name, 15 bytes at most.
+comm="$(basename "$WARDEN" | cut -c1-15)"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
@@ -29,8 +31,8 @@ one() {
   # pid:comm sample counts per thread; the tracer is the thread whose tid
   # is the process id (warden's main thread), the writer the other one.
   perf report -i "$tmp/perf.data" --sort pid -n --stdio 2>/dev/null |
-    awk -v ev="$events" '
-      $3 ~ /:warden$/ { split($3, a, ":"); n[a[1]] = $2 }
+    awk -v ev="$events" -v comm="$comm" '
+      $3 ~ ":" comm "$" { split($3, a, ":"); n[a[1]] = $2 }
       END {
         main = 0; for (t in n) if (main == 0 || t + 0 < main + 0) main = t
         w = 0; for (t in n) if (t != main && n[t] > w) w = n[t]
