@@ -5,6 +5,7 @@
 #define WARDEN_STORE_EVENTS_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -183,9 +184,11 @@ struct CallRecord {
     std::string (*flags_text)(uint64_t) = nullptr;  // a syscalls::Decode*Flags; null: no flags
     uint64_t flags = 0;
   };
+  // The rarer parts live apart: a record waits in the store's queue, whose
+  // slots are as big as the biggest event.
   std::optional<File> file;
-  std::optional<ExecEvent> exec;  // ts, pid, exe, result, action and rule are filled in by the writer
-  std::optional<NetEvent> net;    // likewise
+  std::shared_ptr<const ExecEvent> exec;  // ts, pid, exe, result, action and rule: filled in by the writer
+  std::shared_ptr<const NetEvent> net;    // likewise
   // A policy hit: filled in likewise, with the formatted arguments.
   struct Hit {
     std::string_view mode;  // "active" / "permissive"
@@ -193,7 +196,7 @@ struct CallRecord {
     std::string category;
     std::string target;
   };
-  std::optional<Hit> hit;
+  std::shared_ptr<const Hit> hit;
 };
 
 // The events of the parts of `c`, as the writer stores them.

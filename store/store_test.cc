@@ -82,6 +82,45 @@ TEST_F(StoreTest, OpenCreatesSchemaInWalMode) {
             "3");
 }
 
+// A CallRecord (what the supervisor hands over: one per call, arguments as
+// data) becomes one calls row: its syscall, file and network parts, with
+// the argument and flag text made by the writer; and its policy hit.
+TEST_F(StoreTest, CallRecordIsOneRowWithTextMadeByTheWriter) {
+  auto store = OpenStore();
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->BeginRun(MakeRun({"cat"}, 100)).ok());
+  const syscalls::SyscallDef* openat = syscalls::ByName(syscalls::Abi::kX86_64, "openat");
+  ASSERT_NE(openat, nullptr);
+  CallRecord c;
+  c.ts_ns = 110;
+  c.pid = 42;
+  c.exe = "/usr/bin/cat";
+  c.nr = openat->nr;
+  c.def = openat;
+  c.args.values = {static_cast<uint64_t>(-100), 0x1000, 02000000, 0, 0, 0};  // AT_FDCWD, O_CLOEXEC
+  c.args.data.emplace_back(1, syscalls::StringValue{"/etc/hosts"});
+  c.result = 3;
+  c.action = "monitor";
+  c.rule = "watch-etc";
+  c.file = CallRecord::File{"openat", "/etc/hosts", "", "read", syscalls::DecodeOpenFlags, 02000000};
+  c.hit = std::make_shared<const CallRecord::Hit>(
+      CallRecord::Hit{"active", true, "file-read", "/etc/hosts"});
+  store->Submit(c);
+  ASSERT_TRUE(store->FinishRun({.end_ns = 200, .exit_code = 0}).ok());
+  EXPECT_EQ(QueryOne(db_, "SELECT count(*) FROM calls"), "1");
+  EXPECT_THAT(Query(db_, "SELECT name, args, result, action, rule FROM syscall_events"),
+              ::testing::ElementsAre(::testing::ElementsAre(
+                  "openat", "AT_FDCWD, \"/etc/hosts\", O_RDONLY|O_CLOEXEC", "3", "monitor",
+                  "watch-etc")));
+  EXPECT_THAT(Query(db_, "SELECT path, op, flags, result FROM file_events"),
+              ::testing::ElementsAre(
+                  ::testing::ElementsAre("/etc/hosts", "read", "O_RDONLY|O_CLOEXEC", "3")));
+  EXPECT_THAT(Query(db_, "SELECT syscall, args, category, target FROM policy_events"),
+              ::testing::ElementsAre(::testing::ElementsAre(
+                  "openat", "AT_FDCWD, \"/etc/hosts\", O_RDONLY|O_CLOEXEC", "file-read",
+                  "/etc/hosts")));
+}
+
 TEST_F(StoreTest, RunsAppendAndNeverOverwrite) {
   {
     auto store = OpenStore();

@@ -107,8 +107,8 @@ void CallRecorder::Record(const Tracee& t, InFlight&& in, const ExitFacts& exit,
   r.rule = std::move(d.rule);
   r.behavior = d.record_behavior;
   if (d.record_hit)
-    r.hit = store::CallRecord::Hit{policy::ModeName(d.mode), d.enforced, std::move(d.category),
-                                   std::move(d.target)};
+    r.hit = std::make_shared<const store::CallRecord::Hit>(store::CallRecord::Hit{
+        policy::ModeName(d.mode), d.enforced, std::move(d.category), std::move(d.target)});
   // ERESTARTSYS..ERESTART_RESTARTBLOCK (512-516) never reach the program: a
   // signal interrupted the call and the kernel will run it again, and that
   // second run is what the file, exec and network parts describe.
@@ -130,10 +130,11 @@ void CallRecorder::Record(const Tracee& t, InFlight&& in, const ExitFacts& exit,
         ev.argv = std::move(c.argv);
         ev.envp = std::move(c.envp);
         ev.argv_truncated = c.argv_truncated;
-        r.exec = std::move(ev);
+        r.exec = std::make_shared<const store::ExecEvent>(std::move(ev));
       }
     }
-    r.net = NetPart(*t.fds, c, in.paths, exit, ret);
+    if (auto net = NetPart(*t.fds, c, in.paths, exit, ret))
+      r.net = std::make_shared<const store::NetEvent>(std::move(*net));
     if (r.file) {
       r.file->path = std::move(path);
       r.file->path2 = std::move(in.paths.path2);

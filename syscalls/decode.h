@@ -117,7 +117,11 @@ using ArgData = std::variant<std::monostate, StringValue, BytesValue, SockAddr, 
 struct CapturedArgs {
   Abi abi = Abi::kX86_64;
   std::array<uint64_t, 6> values{};  // normalised for the ABI (see DecodedArg::raw)
-  std::array<ArgData, 6> data;
+  // What the memory-backed arguments pointed to, by argument index: most
+  // calls have one (a path) or none, and a record waits in the store's
+  // queue, so only those are kept.
+  std::vector<std::pair<int, ArgData>> data;
+  const ArgData& DataOf(int index) const;
 };
 CapturedArgs CaptureArgs(const SyscallDef& def, const uint64_t args[6], MemoryReader& mem,
                          Abi abi, size_t buffer_cap = 32);

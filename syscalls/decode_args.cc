@@ -263,6 +263,13 @@ bool HiddenMode(const SyscallDef& def, const std::array<uint64_t, 6>& args, int 
 
 }  // namespace
 
+const ArgData& CapturedArgs::DataOf(int index) const {
+  static const ArgData kNone;
+  for (const auto& [i, d] : data)
+    if (i == index) return d;
+  return kNone;
+}
+
 CapturedArgs CaptureArgs(const SyscallDef& def, const uint64_t args[6], MemoryReader& mem,
                          Abi abi, size_t buffer_cap) {
   CapturedArgs out;
@@ -271,7 +278,8 @@ CapturedArgs CaptureArgs(const SyscallDef& def, const uint64_t args[6], MemoryRe
   for (int i = 0; i < def.nargs && i < 6; ++i) {
     Capturer capture = kDecoders[static_cast<size_t>(def.args[i].type)].capture;
     if (capture == nullptr) continue;
-    out.data[i] = capture(CaptureContext{out.values[i], out.values, def, i, mem, abi, buffer_cap});
+    out.data.emplace_back(
+        i, capture(CaptureContext{out.values[i], out.values, def, i, mem, abi, buffer_cap}));
   }
   return out;
 }
@@ -281,7 +289,7 @@ std::vector<DecodedArg> DecodeArgs(const SyscallDef& def, const CapturedArgs& ca
   out.reserve(def.nargs);
   for (int i = 0; i < def.nargs && i < 6; ++i) {
     ArgType t = def.args[i].type;
-    ArgContext c{captured.values[i], captured.values, def, i, captured.abi, captured.data[i]};
+    ArgContext c{captured.values[i], captured.values, def, i, captured.abi, captured.DataOf(i)};
     DecodedArg a{t, captured.values[i], kDecoders[static_cast<size_t>(t)].decode(c)};
     a.hidden = HiddenMode(def, captured.values, i);
     out.push_back(std::move(a));
@@ -300,7 +308,7 @@ std::string FormatArgs(const SyscallDef& def, const CapturedArgs& captured) {
   for (int i = 0; i < def.nargs && i < 6; ++i) {
     if (HiddenMode(def, captured.values, i)) continue;
     ArgType t = def.args[i].type;
-    ArgContext c{captured.values[i], captured.values, def, i, captured.abi, captured.data[i]};
+    ArgContext c{captured.values[i], captured.values, def, i, captured.abi, captured.DataOf(i)};
     if (!first) out += ", ";
     first = false;
     out += kDecoders[static_cast<size_t>(t)].decode(c);
