@@ -176,15 +176,19 @@ void Colocator::Gone(pid_t tid) {
 void Colocator::AfterCall(pid_t tid, const CapturedCall& c, int64_t ret) {
   if (!enabled_ || c.def == nullptr || ret < 0) return;
   const pid_t target = c.args[0] == 0 ? tid : static_cast<pid_t>(c.args[0]);
-  auto it = tasks_.find(target);
-  if (it == tasks_.end()) return;
   if (c.def->name == "sched_setaffinity") {
-    it->second.own = true;  // the program's choice from now on
-    it->second.cpu = -1;
+    Task& t = tasks_[target];
+    t.own = true;  // the program's choice from now on
+    t.cpu = -1;
     return;
   }
-  if (c.def->name != "sched_getaffinity" || it->second.cpu < 0) return;
-  // The answer the task would have had without warden: the CPUs it had.
+  if (c.def->name != "sched_getaffinity") return;
+  // Unless the task chose its CPUs itself, the answer is the CPUs it had
+  // without warden: warden's own at start, which every task inherited. Also
+  // for a task warden did not bind itself (a child or thread of one it did
+  // inherits the binding).
+  auto it = tasks_.find(target);
+  if (it != tasks_.end() && it->second.own) return;
   const size_t len = std::min<size_t>(static_cast<size_t>(ret), sizeof allowed_);
   iovec local{&allowed_, len};
   iovec remote{reinterpret_cast<void*>(c.args[2]), len};
