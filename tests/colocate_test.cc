@@ -12,12 +12,16 @@ namespace warden::itest {
 namespace {
 
 // Python stats files (each a stop), then prints what it sees and what the
-// kernel really allows it: "seen N" and "real N".
+// kernel really allows it: "seen N" and "real N"; and what a thread it
+// starts then sees: "thread N".
 constexpr const char* kProbe = R"(
 import os, sys
 if len(sys.argv) > 1: os.sched_setaffinity(0, set(range(os.cpu_count())))
 for i in range(3000): os.path.exists('/usr/include/stdio.h')
 print('seen', len(os.sched_getaffinity(0)))
+import threading
+t = threading.Thread(target=lambda: print('thread', len(os.sched_getaffinity(0))))
+t.start(); t.join()
 for line in open('/proc/self/status'):
     if line.startswith('Cpus_allowed_list:'):
         spec = line.split()[1]
@@ -43,6 +47,7 @@ TEST_F(ColocateTest, BusyTaskIsBoundButSeesEveryCpu) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(Field(r.out, "real"), "1") << r.out;  // bound to warden's CPU
   EXPECT_EQ(Field(r.out, "seen"), std::to_string(cpus_)) << r.out;
+  EXPECT_EQ(Field(r.out, "thread"), std::to_string(cpus_)) << r.out;  // a thread it started too
 }
 
 TEST_F(ColocateTest, NoColocateLeavesTheTaskAlone) {
