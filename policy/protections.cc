@@ -10,6 +10,8 @@ namespace warden::policy {
 namespace {
 
 constexpr uint64_t kCloneUntraced = 0x00800000;
+constexpr uint64_t kSeccompSetModeFilter = 1;     // SECCOMP_SET_MODE_FILTER
+constexpr uint64_t kSeccompNewListener = 1 << 3;  // SECCOMP_FILTER_FLAG_NEW_LISTENER
 
 constexpr Protection kProtections[] = {
     // A tracee that ptraces warden (or SEIZEs a sibling before warden sees
@@ -40,6 +42,16 @@ std::optional<Verdict> JudgeProtections(const Call& c, std::optional<uint64_t> c
     if (p.arg < 0 || (c.args[p.arg] & p.mask) != 0)
       return Verdict{Action::kDeny, p.err, std::string(p.rule), true};
   }
+  // A filter of the program's own whose SECCOMP_RET_USER_NOTIF a thread of
+  // its own answers would detour every watched call around warden: the
+  // kernel ranks USER_NOTIF above TRACE. Such a filter needs a listener, and
+  // a listener is only had by installing the filter with NEW_LISTENER: that
+  // flag is refused (a register, so exact). Without a listener a USER_NOTIF
+  // filter only fails the program's own calls with ENOSYS. Judged here, not
+  // in BPF, so that the attempt is recorded (seccomp is always traced).
+  if (c.def->name == "seccomp" && c.args[0] == kSeccompSetModeFilter &&
+      (c.args[1] & kSeccompNewListener))
+    return Verdict{Action::kDeny, EPERM, "warden:no-seccomp-listener", true};
   if (c.def->name == "clone3" && (!clone3_flags || (*clone3_flags & kCloneUntraced)))
     return Verdict{Action::kDeny, EPERM, "warden:no-untraced-clone", true};
   if ((static_cast<int>(c.access) & static_cast<int>(FileAccess::kWrite)) && !c.exec &&

@@ -1,6 +1,9 @@
 #include "supervisor/watch.h"
 
 #include <fcntl.h>
+#include <sys/prctl.h>
+
+#include <optional>
 
 #include <algorithm>
 
@@ -46,6 +49,19 @@ void AddRules(const syscalls::SyscallDef& d, uint32_t classes,
 // so instead of silently claiming full coverage.
 bool OpensUnseenChannel(std::string_view name) { return name == "io_uring_setup"; }
 
+// Calls that change what warden can see or judge are always stopped on,
+// judged by the protections and recorded, whatever the watched classes:
+// seccomp(2) (a filter of the program's own; policy/protections.cc), and
+// prctl(PR_SET_SECCOMP) (the same through prctl), only that option.
+struct AlwaysWatched {
+  std::string_view name;
+  std::optional<ArgCondition> when;
+};
+const AlwaysWatched kAlwaysWatched[] = {
+    {"seccomp", std::nullopt},
+    {"prctl", ArgCondition{0, ~0ull, PR_SET_SECCOMP}},
+};
+
 // Whether the policy's categories need this call judged. Network calls
 // include socket(), whose type tells tcp from udp.
 bool PolicyNeeds(const syscalls::SyscallDef& d, const policy::CompiledPolicy& p) {
@@ -86,6 +102,16 @@ seccomp::FilterSpec PlanWatch(uint32_t classes, const policy::CompiledPolicy* p,
         (colocate && Colocator::Watches(d.name)) ||
         (p != nullptr && PolicyNeeds(d, *p)))
       AddRules(d, classes, spec.trace);
+  }
+  for (const AlwaysWatched& a : kAlwaysWatched) {
+    const syscalls::SyscallDef* d = syscalls::ByName(syscalls::Abi::kX86_64, a.name);
+    if (d == nullptr) continue;
+    const bool traced = std::any_of(spec.trace.begin(), spec.trace.end(),
+                                    [&](const TraceRule& r) { return r.nr == d->nr && r.conditions.empty(); });
+    if (traced) continue;
+    TraceRule r{d->nr, {}};
+    if (a.when) r.conditions.push_back(*a.when);
+    spec.trace.push_back(r);
   }
   if (p != nullptr) spec.deny = p->bpf;
   policy::AddProtections(spec);

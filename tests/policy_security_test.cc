@@ -64,6 +64,49 @@ TEST_F(PolicySecurityTest, BuiltInProtectionsWithoutPolicy) {
 
 // The protections hold whatever the policy's mode: permissive and
 // inactive policies record or skip the user's rules, never warden's.
+// A filter of the program's own with SECCOMP_RET_USER_NOTIF, answered by
+// one of its threads, would run every watched call without a stop (the
+// kernel ranks USER_NOTIF above TRACE). The listener it needs is refused,
+// so the open is still judged: denied by the rule, and both recorded.
+TEST_F(PolicySecurityTest, SeccompListenerIsRefusedSoCallsStillStop) {
+  const std::string secret = Path("secret");
+  WriteFile(secret, "s\n");
+  ExitInfo r = RunPolicy(R"(
+mode: active
+rules:
+  - name: no-secret
+    type: file-read
+    paths: $DIR/secret
+    action: deny
+    errno: EACCES
+)", {Helper("notif_helper"), "listener", secret});
+  EXPECT_EQ(r.out, "seccomp err EPERM\nopen err EACCES\n") << r.err << PolicyDump();
+  EXPECT_EQ(QueryOne("SELECT action || ' ' || rule || ' ' || errno FROM policy_events WHERE run_id=" +
+                     RunId() + " AND syscall='seccomp'"),
+            "deny warden:no-seccomp-listener 1")
+      << PolicyDump();
+  EXPECT_EQ(QueryOne("SELECT action || ' ' || rule FROM file_events WHERE run_id=" + RunId() +
+                     " AND path=" + Sql(secret)),
+            "deny no-secret")
+      << PolicyDump();
+}
+
+// seccomp(2) and prctl(PR_SET_SECCOMP) are recorded whatever is watched.
+TEST_F(PolicySecurityTest, SeccompAndPrctlSeccompAreAlwaysRecorded) {
+  ExitInfo r = RunWarden({Helper("notif_helper"), "prctl"}, {"--watch", "exec"});
+  EXPECT_EQ(r.out, "prctl ok\n") << r.err;
+  EXPECT_THAT(QueryOne("SELECT args FROM syscall_events WHERE run_id=" + RunId() +
+                       " AND name='prctl'"),
+              HasSubstr("PR_SET_SECCOMP"))
+      << PolicyDump();
+  r = RunWarden({Helper("notif_helper"), "listener", "/etc/hostname"}, {"--watch", "exec"});
+  EXPECT_EQ(r.out, "seccomp err EPERM\nopen ok\n") << r.err;
+  EXPECT_EQ(QueryOne("SELECT count(*) FROM syscall_events WHERE run_id=" + RunId() +
+                     " AND name='seccomp' AND rule='warden:no-seccomp-listener'"),
+            "1")
+      << PolicyDump();
+}
+
 TEST_F(PolicySecurityTest, BuiltInProtectionsInEveryMode) {
   for (const char* mode : {"active", "permissive", "inactive"}) {
     SCOPED_TRACE(mode);
