@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "fmt/format.h"
 #include "supervisor/paths.h"
@@ -103,6 +104,51 @@ ResolvedPaths Resolver::Resolve(Tracee& t, const CapturedCall& c, bool kernel_vi
   if (c.has_addr && c.addr.family == AF_UNIX && !c.addr.address.empty() &&
       c.addr.address[0] != '/' && c.addr.address[0] != '@')
     out.unix_address = ResolveAt(t, c, -1, c.addr.address, kernel_view);
+  return out;
+}
+
+namespace {
+
+// The path of the O_PATH descriptor `fd` (closed here), as /proc shows it.
+std::optional<std::string> PathOfFd(int fd) {
+  if (fd < 0) return std::nullopt;
+  char link[64];
+  *fmt::format_to_n(link, sizeof link - 1, "/proc/self/fd/{}", fd).out = '\0';
+  std::string path = ReadLink(link);
+  close(fd);
+  if (path.empty() || path[0] != '/' || path.ends_with(" (deleted)")) return std::nullopt;
+  return path;
+}
+
+}  // namespace
+
+std::optional<std::string> Resolver::ObjectPath(const Tracee& t, const CapturedCall& c) const {
+  if (c.effect == nullptr || !c.path.present || !c.path.ok || c.path.null) return std::nullopt;
+  const std::string& raw = c.path.text;
+  // The directory a relative name starts from: the dirfd's or the cwd's
+  // /proc link, opened as the tracee's own (not warden's) directory.
+  int base = AT_FDCWD;
+  if (raw.empty() || raw[0] != '/') {
+    const EffectRow& e = *c.effect;
+    const bool dirfd = e.dirfd >= 0 && ArgFd(c, e.dirfd) != kAtFdcwd;
+    const std::string link = dirfd ? fmt::format("/proc/{}/fd/{}", t.tid, ArgFd(c, e.dirfd))
+                                   : fmt::format("/proc/{}/cwd", t.tid);
+    base = open(link.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (base < 0) return std::nullopt;
+  }
+  const int nofollow = (c.open_flags & O_NOFOLLOW) ? O_NOFOLLOW : 0;
+  std::optional<std::string> out =
+      PathOfFd(openat(base, raw.c_str(), O_PATH | O_CLOEXEC | nofollow));
+  if (!out) {
+    // Not there yet (O_CREAT): its directory, resolved, and its own name.
+    const size_t slash = raw.find_last_of('/');
+    const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : raw.substr(0, slash);
+    const std::string name = slash == std::string::npos ? raw : raw.substr(slash + 1);
+    if (!name.empty() && name != "." && name != "..")
+      if (auto d = PathOfFd(openat(base, dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)))
+        out = (*d == "/" ? "" : *d) + "/" + name;
+  }
+  if (base != AT_FDCWD) close(base);
   return out;
 }
 

@@ -33,6 +33,14 @@ class Resolver {
   // The absolute path of `fd` in `t`: /proc first, then the fd table.
   std::string FdPath(const Tracee& t, int fd) const;
 
+  // The file an open names as the kernel will find it: every symlink on
+  // the way followed (the last one too, unless O_NOFOLLOW), from the
+  // caller's dirfd or cwd; for a file still to be created, its directory
+  // resolved so. nullopt when it cannot be found (the path is then judged
+  // as written). Racy by nature: a symlink can change between this look
+  // and the kernel's (warden(1), SECURITY NOTES).
+  std::optional<std::string> ObjectPath(const Tracee& t, const CapturedCall& c) const;
+
   // String argument `index` (a path: absolute) for syscall rules' globs;
   // nullopt when it cannot be read whole.
   std::optional<std::string> ReadArg(Tracee& t, const CapturedCall& c, int index);

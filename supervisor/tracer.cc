@@ -239,6 +239,11 @@ void Tracer::OnSeccompStop(Tracee& t) {
   in.active = true;
   in.call = Capture(t.tid, t.proc->exe, abi, info.seccomp.nr, info.seccomp.args, capture_options_);
   in.paths = resolver_.Resolve(t, in.call, gate_.JudgesPaths() || CanWrite(in.call));
+  // An open that can write is judged on the file the kernel will open, not
+  // on the name the program wrote: a symlink to /proc/PID/mem (or to /proc,
+  // then PID/mem) must meet the /proc/*/mem protection.
+  if (CanWrite(in.call))
+    if (auto object = resolver_.ObjectPath(t, in.call)) in.paths.path = std::move(*object);
   in.decision = gate_.AtEntry(*t.proc, in.call, in.paths,
                               [this, &t](int i) { return resolver_.ReadArg(t, t.call.call, i); });
   if (in.decision.enforce == policy::Action::kDeny) return DenyCall(t, in.decision.err);

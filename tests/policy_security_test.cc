@@ -107,6 +107,22 @@ TEST_F(PolicySecurityTest, SeccompAndPrctlSeccompAreAlwaysRecorded) {
       << PolicyDump();
 }
 
+// The /proc/*/mem protection judges the file the kernel opens, not the
+// name: a symlink to /proc/self/mem, or to /proc followed by self/mem, is
+// refused too (it opened the memory for writing before; issue 12, 2).
+TEST_F(PolicySecurityTest, ProcMemThroughSymlinksIsRefused) {
+  for (const std::string op : {"proc-mem-link", "proc-mem-dirlink"}) {
+    const std::string sub = Path(op);
+    ASSERT_EQ(mkdir(sub.c_str(), 0755), 0);
+    ExitInfo r = RunBare({op, sub});
+    EXPECT_EQ(r.out, op + " err EACCES\n") << r.err << PolicyDump();
+    EXPECT_THAT(QueryOne("SELECT action || ' ' || rule || ' ' || path FROM file_events WHERE run_id=" +
+                         RunId() + " AND rule='warden:no-proc-mem-write'"),
+                ContainsRegex("^deny warden:no-proc-mem-write /proc/[0-9]+/mem$"))
+        << op << PolicyDump();
+  }
+}
+
 TEST_F(PolicySecurityTest, BuiltInProtectionsInEveryMode) {
   for (const char* mode : {"active", "permissive", "inactive"}) {
     SCOPED_TRACE(mode);

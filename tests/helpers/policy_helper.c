@@ -223,6 +223,19 @@ int main(int argc, char** argv) {
     return report(op, rc);
   }
   if (!strcmp(op, "proc-mem")) return report(op, open("/proc/self/mem", O_RDWR));
+  if (!strcmp(op, "proc-mem-link")) {  // DIR: DIR/m -> /proc/self/mem, opened for writing
+    char l[4096];
+    snprintf(l, sizeof l, "%s/m", a);
+    if (symlink("/proc/self/mem", l) != 0) return 3;
+    return report(op, open(l, O_RDWR));
+  }
+  if (!strcmp(op, "proc-mem-dirlink")) {  // DIR: DIR/p -> /proc, then DIR/p/self/mem
+    char l[4096];
+    snprintf(l, sizeof l, "%s/p", a);
+    if (symlink("/proc", l) != 0) return 3;
+    snprintf(l, sizeof l, "%s/p/self/mem", a);
+    return report(op, open(l, O_RDWR));
+  }
   if (!strcmp(op, "clone-untraced")) return report(op, clone_untraced());
   if (!strcmp(op, "clone3-untraced")) return report(op, clone3_untraced(0));
   if (!strcmp(op, "clone3-badptr")) return report(op, clone3_untraced(1));
