@@ -69,6 +69,9 @@ struct ResolvedPaths {
   std::string path2;  // rename / link target; symlink(2)'s text as written
   // A relative AF_UNIX address made absolute against the cwd; "" otherwise.
   std::string unix_address;
+  // An exec of the dynamic loader as a program runner
+  // (ld-linux-x86-64.so.2 [OPTIONS] PROG ...): PROG, absolute; "" otherwise.
+  std::string loaded_program;
 };
 
 }  // namespace warden::supervisor

@@ -125,6 +125,16 @@ Decision PolicyGate::AtEntry(const ProcessInfo& proc, const CapturedCall& c,
   call.read_string = read_string;
   if (judging && c.effect_kind() == Effect::kSendmmsg && c.msg_addrs.size() > 1)
     return JudgeEachMessage(c, call);
+  if (judging && !p.loaded_program.empty()) {
+    // `ld.so PROG` runs PROG: an exec rule about PROG must hold, not only
+    // one about the loader. The first refusal of the two decides.
+    Decision d = Decide(c, call);
+    if (d.enforce != Action::kAllow) return d;
+    call.path = p.loaded_program;
+    call.unreadable = policy::UnreadablePath(p.loaded_program);
+    Decision prog = Decide(c, call);
+    return prog.enforce != Action::kAllow || prog.record_hit ? prog : d;
+  }
   return Decide(c, call);
 }
 

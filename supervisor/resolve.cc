@@ -5,6 +5,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <iterator>
+
 #include "fmt/format.h"
 #include "supervisor/paths.h"
 #include "supervisor/tracee_memory.h"
@@ -66,6 +69,33 @@ std::string Resolver::ResolveAt(Tracee& t, const CapturedCall& c, int dirfd_inde
   return NormalizePath(target + rest);
 }
 
+namespace {
+
+// The dynamic loaders' names (glibc's ld-linux*.so*, ld.so; musl's
+// ld-musl-*.so*), matched on the last component.
+bool IsDynamicLoader(std::string_view path) {
+  const std::string_view name = path.substr(path.find_last_of('/') + 1);
+  return name.starts_with("ld-linux") || name.starts_with("ld-musl-") || name == "ld.so" ||
+         name.starts_with("ld.so.") || (name.starts_with("ld-") && name.ends_with(".so"));
+}
+
+// The program ld.so runs: its first argument that is not an option.
+// Options of glibc's ld.so that take a value (ld.so(8)).
+std::optional<std::string> LoaderProgram(const std::vector<std::string>& argv) {
+  static constexpr std::string_view kWithValue[] = {
+      "--library-path", "--inhibit-rpath", "--audit", "--preload", "--argv0",
+      "--glibc-hwcaps-prepend", "--glibc-hwcaps-mask"};
+  for (size_t i = 1; i < argv.size(); ++i) {
+    const std::string& a = argv[i];
+    if (a == "--") return i + 1 < argv.size() ? std::optional(argv[i + 1]) : std::nullopt;
+    if (!a.starts_with("--")) return a;
+    if (std::find(std::begin(kWithValue), std::end(kWithValue), a) != std::end(kWithValue)) ++i;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 ResolvedPaths Resolver::Resolve(Tracee& t, const CapturedCall& c, bool kernel_view) {
   ResolvedPaths out;
   if (c.effect == nullptr) return out;
@@ -98,6 +128,11 @@ ResolvedPaths Resolver::Resolve(Tracee& t, const CapturedCall& c, bool kernel_vi
                     ? c.path2.text
                     : ResolveAt(t, c, e.dirfd2, c.path2.text, kernel_view);
   }
+  // The loader as a program runner runs PROG, which exec rules must judge
+  // as if it were exec'd (ld.so opens it relative to the cwd, no PATH).
+  if (e.effect == Effect::kExec && c.path.ok && IsDynamicLoader(out.path))
+    if (auto prog = LoaderProgram(c.argv))
+      out.loaded_program = ResolveAt(t, c, -1, *prog, kernel_view);
   // A relative AF_UNIX path names a socket file relative to the caller's
   // cwd, as a file path does (found by bench/fidelity.sh). Abstract names
   // (@...) and unnamed sockets stay as they are.

@@ -123,6 +123,28 @@ TEST_F(PolicySecurityTest, ProcMemThroughSymlinksIsRefused) {
   }
 }
 
+// The dynamic loader as a program runner: `ld.so [OPTIONS] PROG` runs
+// PROG, so an exec rule on PROG holds for it too (issue 12, 5).
+TEST_F(PolicySecurityTest, DynamicLoaderRunningADeniedProgramIsRefused) {
+  const std::string loader = "/lib64/ld-linux-x86-64.so.2";
+  if (access(loader.c_str(), X_OK) != 0) GTEST_SKIP() << loader << " is missing";
+  ExitInfo r = RunPolicy(R"(
+rules:
+  - name: no-id
+    type: exec
+    paths: "**/id"
+    action: deny
+    errno: EACCES
+)", {"/bin/sh", "-c", loader + " /usr/bin/id; echo rc=$?; " + loader +
+                          " --argv0 x --inhibit-cache /usr/bin/id; echo rc=$?"});
+  EXPECT_THAT(r.out, Not(HasSubstr("uid="))) << r.out << r.err << PolicyDump();
+  EXPECT_THAT(r.out, HasSubstr("rc=126\nrc=126\n")) << r.out << r.err;
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM exec_events WHERE run_id=" + RunId() +
+                     " AND action='deny' AND rule='no-id' AND path LIKE '%ld-linux%'"),
+            2)
+      << PolicyDump();
+}
+
 TEST_F(PolicySecurityTest, BuiltInProtectionsInEveryMode) {
   for (const char* mode : {"active", "permissive", "inactive"}) {
     SCOPED_TRACE(mode);
