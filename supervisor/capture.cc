@@ -203,6 +203,16 @@ CapturedCall Capture(pid_t tid, const std::string& exe, Abi abi, uint64_t nr,
     if (mem.Read(c.args[0], &flags, sizeof flags) == sizeof flags) c.clone3_flags = flags;
   }
   if (c.effect == nullptr) return c;
+  if (c.effect->effect == Effect::kOpenByHandle) {
+    // struct file_handle {unsigned int handle_bytes; int handle_type;
+    // unsigned char f_handle[]}: the kernel refuses more than MAX_HANDLE_SZ.
+    uint32_t header[2] = {0, 0};
+    if (mem.Read(c.args[1], header, sizeof header) == sizeof header && header[0] <= 128) {
+      c.file_handle.resize(sizeof header + header[0]);
+      if (mem.Read(c.args[1], c.file_handle.data(), c.file_handle.size()) != c.file_handle.size())
+        c.file_handle.clear();
+    }
+  }
   CaptureFile(c, mem, options.record_env);
   CaptureNet(c, mem);
   return c;

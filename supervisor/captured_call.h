@@ -54,6 +54,9 @@ struct CapturedCall {
   std::vector<std::string> argv, envp;  // execve / execveat
   bool argv_truncated = false;
   std::optional<uint64_t> clone3_flags;  // clone3: clone_args.flags, when readable
+  // open_by_handle_at: the struct file_handle, copied whole (header and
+  // f_handle); empty when unreadable.
+  std::string file_handle;
 
   Effect effect_kind() const { return effect ? effect->effect : Effect::kNone; }
   // The name the file and network parts use (socketcall: the call it carried).
@@ -72,6 +75,8 @@ struct ResolvedPaths {
   // An exec of the dynamic loader as a program runner
   // (ld-linux-x86-64.so.2 [OPTIONS] PROG ...): PROG, absolute; "" otherwise.
   std::string loaded_program;
+  // open_by_handle_at: the file the handle names (Resolver::HandlePath).
+  std::string handle_path;
 };
 
 }  // namespace warden::supervisor

@@ -79,10 +79,12 @@ bool PolicyGate::JudgesPaths() {
   return eval && eval->policy().mode != policy::Mode::kInactive;
 }
 
-bool PolicyGate::JudgedAtExit(const CapturedCall& c) {
-  const Effect e = c.effect_kind();
-  return e == Effect::kAccept || e == Effect::kOpenByHandle;
-}
+// accept: the peer is only known once the call returns. open_by_handle_at
+// used to be judged there too, on the descriptor it returned; but between
+// the call's return and warden's close, another thread of the program
+// could use that descriptor. It is judged at entry now, on the file the
+// handle names (Resolver::HandlePath).
+bool PolicyGate::JudgedAtExit(const CapturedCall& c) { return c.effect_kind() == Effect::kAccept; }
 
 Decision PolicyGate::Decide(const CapturedCall& c, const policy::Call& call) {
   auto eval = Current();
@@ -121,6 +123,12 @@ Decision PolicyGate::AtEntry(const ProcessInfo& proc, const CapturedCall& c,
     // The protections need the file facts too (/proc/PID/mem).
     DescribeFileUse(*c.effect, p.path, p.path2, c.open_flags, call);
     DescribeNet(proc.tgid, c, p, call, judging);
+  }
+  if (c.effect_kind() == Effect::kOpenByHandle) {
+    // The handle's file, or an unreadable path: fail closed.
+    const std::string_view path = p.handle_path.empty() ? std::string_view("<unreadable handle>")
+                                                        : std::string_view(p.handle_path);
+    policy::DescribeOpenedFile(path, c.args[2], call);
   }
   call.read_string = read_string;
   if (judging && c.effect_kind() == Effect::kSendmmsg && c.msg_addrs.size() > 1)

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -185,6 +186,20 @@ std::optional<std::string> Resolver::ObjectPath(const Tracee& t, const CapturedC
   }
   if (base != AT_FDCWD) close(base);
   return out;
+}
+
+std::optional<std::string> Resolver::HandlePath(const Tracee& t, const CapturedCall& c) const {
+  if (c.effect_kind() != Effect::kOpenByHandle || c.file_handle.empty()) return std::nullopt;
+  // The caller's mount descriptor, as warden's own (any file of that
+  // mount; not O_PATH, which open_by_handle_at does not take).
+  const int mount = open(fmt::format("/proc/{}/fd/{}", t.tid, ArgFd(c, 0)).c_str(),
+                         O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (mount < 0) return std::nullopt;
+  std::string handle = c.file_handle;  // the kernel reads it; a private copy
+  const int fd = static_cast<int>(syscall(SYS_open_by_handle_at, mount, handle.data(),
+                                          O_PATH | O_CLOEXEC));
+  close(mount);
+  return PathOfFd(fd);
 }
 
 std::optional<std::string> Resolver::ReadArg(Tracee& t, const CapturedCall& c, int index) {

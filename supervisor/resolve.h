@@ -41,6 +41,12 @@ class Resolver {
   // and the kernel's (warden(1), SECURITY NOTES).
   std::optional<std::string> ObjectPath(const Tracee& t, const CapturedCall& c) const;
 
+  // open_by_handle_at: the file the handle names, found the way the kernel
+  // will (warden opens the handle itself, O_PATH, on the caller's mount
+  // descriptor), so that the verdict comes before the call runs. nullopt
+  // when it cannot be found.
+  std::optional<std::string> HandlePath(const Tracee& t, const CapturedCall& c) const;
+
   // String argument `index` (a path: absolute) for syscall rules' globs;
   // nullopt when it cannot be read whole.
   std::optional<std::string> ReadArg(Tracee& t, const CapturedCall& c, int index);

@@ -244,6 +244,8 @@ void Tracer::OnSeccompStop(Tracee& t) {
   // then PID/mem) must meet the /proc/*/mem protection.
   if (CanWrite(in.call))
     if (auto object = resolver_.ObjectPath(t, in.call)) in.paths.path = std::move(*object);
+  if (in.call.effect_kind() == Effect::kOpenByHandle && gate_.JudgesPaths())
+    in.paths.handle_path = resolver_.HandlePath(t, in.call).value_or("");
   in.decision = gate_.AtEntry(*t.proc, in.call, in.paths,
                               [this, &t](int i) { return resolver_.ReadArg(t, t.call.call, i); });
   if (in.decision.enforce == policy::Action::kDeny) return DenyCall(t, in.decision.err);

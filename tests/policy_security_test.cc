@@ -145,6 +145,30 @@ rules:
       << PolicyDump();
 }
 
+// open_by_handle_at is judged before it runs (issue 12, 4): judged at its
+// exit, the descriptor existed until warden closed it, and a sibling thread
+// could read the denied file through it meanwhile.
+TEST_F(PolicySecurityTest, OpenByHandleIsDeniedBeforeItRuns) {
+  const std::string secret = Path("secret");
+  WriteFile(secret, "S3cret\n");
+  ExitInfo probe = Run({H(), "by-handle", secret});
+  if (probe.out.find("by-handle ok") == std::string::npos)
+    GTEST_SKIP() << "open_by_handle_at is not allowed here: " << probe.out;
+  ExitInfo r = RunHelper(R"(
+rules:
+  - name: no-secret
+    type: file-read
+    paths: $DIR/secret
+    action: deny
+    errno: EACCES
+)", {"by-handle-race", secret});
+  EXPECT_EQ(r.out, "opened 0 leaked 0\n") << r.err << PolicyDump();
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM policy_events WHERE run_id=" + RunId() +
+                     " AND syscall='open_by_handle_at' AND action='deny' AND rule='no-secret'"),
+            300)
+      << PolicyDump();
+}
+
 TEST_F(PolicySecurityTest, BuiltInProtectionsInEveryMode) {
   for (const char* mode : {"active", "permissive", "inactive"}) {
     SCOPED_TRACE(mode);

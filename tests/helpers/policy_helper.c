@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <linux/openat2.h>
 #include <linux/sched.h>
 #include <netinet/in.h>
@@ -98,6 +99,21 @@ static long int80(long nr, long a, long b, long c) {
   return ret;
 }
 
+// by-handle-race: reads from descriptors 4-7 as long as the main thread
+// opens by handle; counts reads of the secret's first byte ('S').
+static int race_stop;
+static long race_leaked;
+static void* race_reader(void* unused) {
+  (void)unused;
+  while (!__atomic_load_n(&race_stop, __ATOMIC_SEQ_CST)) {
+    for (int fd = 4; fd < 8; ++fd) {
+      char c;
+      if (pread(fd, &c, 1, 0) == 1 && c == 'S') __atomic_add_fetch(&race_leaked, 1, __ATOMIC_SEQ_CST);
+    }
+  }
+  return NULL;
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) return 2;
   const char* op = argv[1];
@@ -151,6 +167,27 @@ int main(int argc, char** argv) {
     report(op, fd);
     printf("next-fd %d\n", dup(0));
     return fd < 0;
+  }
+  if (!strcmp(op, "by-handle-race")) {  // PATH: a thread reads whatever fd 4-7 is meanwhile
+    struct file_handle* h = malloc(sizeof *h + MAX_HANDLE_SZ);
+    h->handle_bytes = MAX_HANDLE_SZ;
+    int mount_id;
+    if (name_to_handle_at(AT_FDCWD, a, h, &mount_id, 0) != 0) return report("name_to_handle_at", -1);
+    int mfd = open("/", O_RDONLY | O_DIRECTORY);
+    pthread_t t;
+    pthread_create(&t, NULL, race_reader, NULL);
+    long opened = 0;
+    for (int i = 0; i < 300; ++i) {
+      long fd = open_by_handle_at(mfd, h, O_RDONLY);
+      if (fd >= 0) {
+        ++opened;
+        close((int)fd);
+      }
+    }
+    __atomic_store_n(&race_stop, 1, __ATOMIC_SEQ_CST);
+    pthread_join(t, NULL);
+    printf("opened %ld leaked %ld\n", opened, __atomic_load_n(&race_leaked, __ATOMIC_SEQ_CST));
+    return 0;
   }
   if (!strcmp(op, "execveat")) {
     char* args[] = {(char*)a, NULL};
