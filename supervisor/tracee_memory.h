@@ -1,5 +1,6 @@
 // MemoryReader over a live tracee: process_vm_readv (one syscall per read,
-// not one PTRACE_PEEKDATA per word), with a small page cache so that the
+// not one PTRACE_PEEKDATA per word; where a seccomp profile refuses it,
+// /proc/PID/mem, then PTRACE_PEEKDATA), with a small page cache so that the
 // argument decoder and the recorder, which both read a call's path, copy it
 // out of the tracee once. Use one instance per stop: the tracee's memory
 // may change once it runs again.
@@ -32,6 +33,7 @@ class TraceeMemory : public syscalls::MemoryReader {
   };
   // Reads straight from the tracee, stopping at the first unreadable page.
   size_t ReadDirect(uint64_t addr, void* buf, size_t len);
+  size_t ReadPage(uint64_t addr, void* buf, size_t len);
   const Page& CachedPage(uint64_t base);
 
   pid_t pid_;
