@@ -91,6 +91,10 @@ void PrintText(const forensics::Profile& p, std::ostream& out) {
   out << fmt::format("started:   {}\n", Time(p.start_ns));
   out << fmt::format("ended:     {}\n", p.end_ns ? Time(*p.end_ns) : "-");
   out << fmt::format("processes: {}\n", p.processes);
+  if (p.io_uring_rings > 0)
+    out << fmt::format("unseen:    io_uring ({} ring{}): files and connections used through a ring "
+                       "are not in this profile\n",
+                       p.io_uring_rings, p.io_uring_rings == 1 ? "" : "s");
   using forensics::Cell;
   auto files = [&](std::string_view title, const std::vector<forensics::FileUse>& list) {
     std::vector<forensics::Cells> rows;
@@ -160,13 +164,13 @@ void PrintJson(const forensics::Profile& p, std::ostream& out) {
         store::JsonQuote(h.address), h.outbound, h.inbound, store::JsonQuote(Time(h.first_ns)),
         store::JsonQuote(Time(h.last_ns)), JsonPrograms(h.programs)));
   out << fmt::format(
-      R"({{"run":{},"argv":{},"status":{},"start":{},"end":{},"exit_code":{},"exit_signal":{},"processes":{},)"
+      R"({{"run":{},"argv":{},"status":{},"start":{},"end":{},"exit_code":{},"exit_signal":{},"processes":{},"io_uring_rings":{},)"
       R"("files":{{"read":{},"written":{},"executed":{}}},"programs":{},)"
       R"("ports":{{"listening":{},"accessed":{}}},"addresses":[{}]}})"
       "\n",
       p.run, p.argv_json.empty() ? "null" : p.argv_json, store::JsonQuote(p.status),
       store::JsonQuote(Time(p.start_ns)), p.end_ns ? store::JsonQuote(Time(*p.end_ns)) : "null",
-      JsonOpt(p.exit_code), JsonOpt(p.exit_signal), p.processes, files(p.read), files(p.written),
+      JsonOpt(p.exit_code), JsonOpt(p.exit_signal), p.processes, p.io_uring_rings, files(p.read), files(p.written),
       files(p.executed), fmt::format("[{}]", fmt::join(programs, ",")), net(p.listening), net(p.accessed),
       fmt::join(hosts, ","));
 }

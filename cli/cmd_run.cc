@@ -356,6 +356,12 @@ int RunCommand(const std::vector<std::string>& args) {
     fmt::print(stderr, "warden run: {}\n", std::string(finished.message()));
   if (lost > 0)
     fmt::print(stderr, "warden run: {} events could not be stored in {}\n", lost, o.db);
+  if (uint64_t rings = tracer.io_uring_rings(); rings > 0)
+    fmt::print(stderr,
+               "warden run: the program set up io_uring ({} ring{}): files opened and connections "
+               "made through a ring are not seen, so not recorded or judged (warden(1), BUGS AND "
+               "LIMITS)\n",
+               rings, rings == 1 ? "" : "s");
   return st.exit_code;
 }
 

@@ -214,6 +214,12 @@ absl::StatusOr<Profile> QueryDb::LoadProfile(int64_t run) {
   auto procs = QueryInt(db_, "SELECT count(*) FROM processes WHERE run_id = ?1", run);
   if (!procs.ok()) return procs.status();
   p.processes = *procs;
+  auto rings = QueryInt(db_,
+                        "SELECT count(*) FROM syscall_events WHERE run_id = ?1 AND "
+                        "name = 'io_uring_setup' AND result >= 0",
+                        run);
+  if (!rings.ok()) return rings.status();
+  p.io_uring_rings = *rings;
   p.status = p.processes == 0 ? "not started" : !p.end_ns ? "in progress" : "finished";
 
   // Files: per (op, path, exe), merged per class and path.

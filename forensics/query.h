@@ -68,6 +68,9 @@ struct Profile {
   // "finished".
   std::string status;
   int64_t processes = 0;  // rows in processes (threads included)
+  // Successful io_uring_setup calls: work done through those rings is not
+  // in the profile (warden(1), BUGS AND LIMITS).
+  int64_t io_uring_rings = 0;
   // file_events by op: read; written (write, create, truncate, unlink,
   // rmdir, mkdir, rename, link, symlink, chmod, chown, utime, mknod);
   // executed (exec). Sorted by path.

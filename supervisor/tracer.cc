@@ -369,6 +369,7 @@ void Tracer::OnSyscallExitStop(Tracee& t) {
   // second run's.
   if (!(ret <= -512 && ret >= -516)) resolver_.Apply(t, in.call, in.paths, exit, ret);
   colocator_.AfterCall(t.tid, in.call, ret);
+  if (ret >= 0 && in.call.def != nullptr && in.call.def->name == "io_uring_setup") ++io_uring_rings_;
   Finish(t, exit, ret);
   Resume(t);
 }

@@ -61,6 +61,8 @@ class Tracer {
   PolicyGate& gate() { return gate_; }
   // Stops taken so far (seccomp, syscall-exit, ptrace events, signals).
   uint64_t stops() const { return stops_; }
+  // io_uring instances the program set up: their work is not seen.
+  uint64_t io_uring_rings() const { return io_uring_rings_; }
 
   // Published for a reader on another thread (the status line of
   // supervisor/progress.h): relaxed atomics, updated after every stop.
@@ -96,6 +98,7 @@ class Tracer {
   CallRecorder recorder_;
   Colocator colocator_;
   uint64_t stops_ = 0;
+  uint64_t io_uring_rings_ = 0;
   Counters counters_;
   size_t counted_tasks_ = 0;  // tracees_.size() when processes was last counted
   store::Store* store_;

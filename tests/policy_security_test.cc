@@ -169,6 +169,19 @@ rules:
       << PolicyDump();
 }
 
+// Without a policy io_uring runs, and warden says at the end that what
+// the ring did was not seen.
+TEST_F(PolicySecurityTest, IoUringWithoutPolicyIsReportedAtTheEnd) {
+  ExitInfo r = RunBare({"io-uring"});
+  if (r.out.find("io-uring ok") == std::string::npos)
+    GTEST_SKIP() << "io_uring is not available here: " << r.out;
+  EXPECT_THAT(r.err, HasSubstr("the program set up io_uring (1 ring)")) << r.err;
+  ExitInfo profile = Run({WardenBin(), "profile", "--db", db()});
+  EXPECT_THAT(profile.out, HasSubstr("unseen:    io_uring (1 ring)")) << profile.out << profile.err;
+  r = RunBare({"proc-mem"});
+  EXPECT_THAT(r.err, Not(HasSubstr("io_uring"))) << r.err;
+}
+
 TEST_F(PolicySecurityTest, BuiltInProtectionsInEveryMode) {
   for (const char* mode : {"active", "permissive", "inactive"}) {
     SCOPED_TRACE(mode);
