@@ -74,10 +74,7 @@ bool PolicyGate::Judging() {
   return eval && eval->policy().mode != policy::Mode::kInactive;
 }
 
-bool PolicyGate::JudgesPaths() {
-  auto eval = Current();
-  return eval && eval->policy().mode != policy::Mode::kInactive;
-}
+bool PolicyGate::JudgesPaths() { return Judging(); }
 
 // accept: the peer is only known once the call returns. open_by_handle_at
 // used to be judged there too, on the descriptor it returned; but between

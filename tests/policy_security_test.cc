@@ -20,6 +20,17 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
+// A file-read rule that denies $DIR/secret with EACCES (the policy is
+// active by default).
+constexpr std::string_view kNoSecret = R"(
+rules:
+  - name: no-secret
+    type: file-read
+    paths: $DIR/secret
+    action: deny
+    errno: EACCES
+)";
+
 class PolicySecurityTest : public PolicyTest {
  protected:
   ExitInfo RunBare(const std::vector<std::string>& args) {
@@ -71,15 +82,7 @@ TEST_F(PolicySecurityTest, BuiltInProtectionsWithoutPolicy) {
 TEST_F(PolicySecurityTest, SeccompListenerIsRefusedSoCallsStillStop) {
   const std::string secret = Path("secret");
   WriteFile(secret, "s\n");
-  ExitInfo r = RunPolicy(R"(
-mode: active
-rules:
-  - name: no-secret
-    type: file-read
-    paths: $DIR/secret
-    action: deny
-    errno: EACCES
-)", {Helper("notif_helper"), "listener", secret});
+  ExitInfo r = RunPolicy(kNoSecret, {Helper("notif_helper"), "listener", secret});
   EXPECT_EQ(r.out, "seccomp err EPERM\nopen err EACCES\n") << r.err << PolicyDump();
   EXPECT_EQ(QueryOne("SELECT action || ' ' || rule || ' ' || errno FROM policy_events WHERE run_id=" +
                      RunId() + " AND syscall='seccomp'"),
@@ -154,14 +157,7 @@ TEST_F(PolicySecurityTest, OpenByHandleIsDeniedBeforeItRuns) {
   ExitInfo probe = Run({H(), "by-handle", secret});
   if (probe.out.find("by-handle ok") == std::string::npos)
     GTEST_SKIP() << "open_by_handle_at is not allowed here: " << probe.out;
-  ExitInfo r = RunHelper(R"(
-rules:
-  - name: no-secret
-    type: file-read
-    paths: $DIR/secret
-    action: deny
-    errno: EACCES
-)", {"by-handle-race", secret});
+  ExitInfo r = RunHelper(kNoSecret, {"by-handle-race", secret});
   EXPECT_EQ(r.out, "opened 0 leaked 0\n") << r.err << PolicyDump();
   EXPECT_EQ(QueryInt("SELECT count(*) FROM policy_events WHERE run_id=" + RunId() +
                      " AND syscall='open_by_handle_at' AND action='deny' AND rule='no-secret'"),

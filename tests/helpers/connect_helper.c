@@ -36,18 +36,26 @@ static int PingPong(int client, int server_side) {
   return 0;
 }
 
+// A TCP listener on 127.0.0.1 (port 0: the kernel's choice) and a client
+// connected to it; *a is the listener's address. 0, or the exit status.
+static int Connected(int* srv, int* cli, struct sockaddr_in* a) {
+  *srv = socket(AF_INET, SOCK_STREAM, 0);
+  memset(a, 0, sizeof *a);
+  a->sin_family = AF_INET;
+  a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (bind(*srv, (struct sockaddr*)a, sizeof *a) != 0 || listen(*srv, 4) != 0) return 3;
+  a->sin_port = htons((unsigned short)Port(*srv));
+  *cli = socket(AF_INET, SOCK_STREAM, 0);
+  if (connect(*cli, (struct sockaddr*)a, sizeof *a) != 0) return 4;
+  return 0;
+}
+
 static int Tcp(void) {
-  int srv = socket(AF_INET, SOCK_STREAM, 0);
+  int srv, cli;
   struct sockaddr_in a;
-  memset(&a, 0, sizeof a);
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  if (bind(srv, (struct sockaddr*)&a, sizeof a) != 0 || listen(srv, 4) != 0) return 3;
-  int port = Port(srv);
-  a.sin_port = htons((unsigned short)port);
-  int cli = socket(AF_INET, SOCK_STREAM, 0);
-  if (connect(cli, (struct sockaddr*)&a, sizeof a) != 0) return 4;
+  int rc = Connected(&srv, &cli, &a);
+  if (rc != 0) return rc;
+  int port = ntohs(a.sin_port);
   struct sockaddr_in peer;
   socklen_t plen = sizeof peer;
   int conn = accept(srv, (struct sockaddr*)&peer, &plen);
@@ -119,16 +127,11 @@ static int UnixPath(void) {
 }
 
 static int NullPeer(void) {
-  int srv = socket(AF_INET, SOCK_STREAM, 0);
+  int srv, cli;
   struct sockaddr_in a;
-  memset(&a, 0, sizeof a);
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (bind(srv, (struct sockaddr*)&a, sizeof a) != 0 || listen(srv, 4) != 0) return 3;
-  int port = Port(srv);
-  a.sin_port = htons((unsigned short)port);
-  int cli = socket(AF_INET, SOCK_STREAM, 0);
-  if (connect(cli, (struct sockaddr*)&a, sizeof a) != 0) return 4;
+  int rc = Connected(&srv, &cli, &a);
+  if (rc != 0) return rc;
+  int port = ntohs(a.sin_port);
   int conn = accept4(srv, NULL, NULL, SOCK_CLOEXEC);
   if (conn < 0) return 5;
   if (PingPong(cli, conn) != 0) return 6;
