@@ -13,6 +13,7 @@
 #include "fmt/format.h"
 #include "policy/cidr.h"
 #include "policy/parser.h"
+#include "policy/rule_paths.h"
 #include "syscalls/decode.h"
 
 namespace warden::cli {
@@ -157,6 +158,7 @@ int Test(const std::vector<std::string>& args) {
   if (!t) return 2;
   absl::StatusOr<Policy> p = policy::ParsePolicyFile(t->policy_file);
   if (!p.ok()) return Report(p.status(), "test");
+  policy::AddResolvedPaths(*p, policy::SystemRealPath);
   std::string buf;
   auto on_hit = [&](const dryrun::Hit& h) {
     buf += t->ndjson ? dryrun::HitJson(h) : dryrun::HitLine(h);

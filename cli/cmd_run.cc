@@ -22,6 +22,7 @@
 #include "fmt/format.h"
 #include "policy/compile.h"
 #include "policy/parser.h"
+#include "policy/rule_paths.h"
 #include "seccomp/filter.h"
 #include "store/schema.h"
 #include "store/store.h"
@@ -174,6 +175,7 @@ absl::StatusOr<std::shared_ptr<const policy::Policy>> LoadPolicy(const std::stri
   auto p = policy::ParsePolicyText(text, path);
   if (!p.ok()) return p.status();
   policy::AddImplicitRules(*p);
+  policy::AddResolvedPaths(*p, policy::SystemRealPath);
   return std::make_shared<const policy::Policy>(std::move(*p));
 }
 

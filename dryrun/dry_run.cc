@@ -156,7 +156,9 @@ void Judge::Remember(const RecordedCall& r, const Described& d, const policy::Ve
   if (e == Effect::kExec && r.file && r.file->result == 0) {
     // A denied exec never ran the new image: nothing it did would happen.
     if (Refuses(v.action)) history_.Doom(r.pid);
-    else history_.Exec(r.pid, r.file->path);
+    // The name it was executed by (/bin/sh), which `program` globs match
+    // too, as they do in the live run.
+    else history_.Exec(r.pid, r.file->named.empty() ? r.file->path : r.file->named);
   }
   if ((e == Effect::kBind || e == Effect::kListen) && r.net && Succeeded(r.net->result) &&
       !Refuses(v.action))

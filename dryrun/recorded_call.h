@@ -26,6 +26,7 @@ struct FilePart {
   std::string flags;  // decoded: "O_RDWR|O_CREAT"
   std::string path2;
   std::optional<int64_t> result;
+  std::string named;  // the path as the program named it, when not `path` (version 6)
 };
 
 struct NetPart {

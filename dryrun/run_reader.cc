@@ -69,7 +69,8 @@ SysPart ReadSys(sqlite3_stmt* s) {
 }
 
 FilePart ReadFile(sqlite3_stmt* s) {
-  return FilePart{Text(s, 4), Text(s, 5), Text(s, 6), Text(s, 7), Text(s, 8), ColumnOptInt(s, 9)};
+  return FilePart{Text(s, 4), Text(s, 5),         Text(s, 6), Text(s, 7),
+                  Text(s, 8), ColumnOptInt(s, 9), Text(s, 10)};
 }
 
 NetPart ReadNet(sqlite3_stmt* s) {
@@ -98,7 +99,9 @@ class Merger {
     for (auto [cursor, sql] :
          {std::pair{&procs_, procs},
           {&sys_, CallSql(version, "syscall_events", "abi, nr, name, args, result, errno")},
-          {&file_, CallSql(version, "file_events", "syscall, path, op, flags, path2, result")},
+          {&file_, CallSql(version, "file_events",
+                           version >= 6 ? "syscall, path, op, flags, path2, result, named"
+                                        : "syscall, path, op, flags, path2, result, NULL")},
           {&net_, CallSql(version, "net_events",
                           "syscall, family, sock_type, address, port, fd, result")}})
       if (auto s = cursor->Open(db, sql, run); !s.ok()) return s;

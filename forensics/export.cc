@@ -99,7 +99,7 @@ constexpr std::string_view kColumns[] = {
     "family", "sock_type", "direction", "addr",     "port",     "fd",         "result",
     "errno",  "errno_name", "exit_code", "signal",  "signal_nr", "action",    "rule",
     "mode",   "enforced",  "category",  "target",   "source",   "name",       "accepted",
-    "message"};
+    "message", "named"};
 constexpr size_t kNumColumns = std::size(kColumns);
 
 int ColumnIndex(std::string_view key) {
@@ -367,6 +367,7 @@ void FormatFile(sqlite3_stmt* s, Line& l) {
   l.ColErrno(s, kFirst + 6);
   l.ColStr("action", s, kFirst + 7);
   l.ColStr("rule", s, kFirst + 8);
+  l.ColStr("named", s, kFirst + 9);
 }
 
 void FormatNet(sqlite3_stmt* s, Line& l) {
@@ -448,9 +449,9 @@ constexpr Source kSources[] = {
      "ts_ns, id, pid, exe, path, argv, envp, argv_truncated, result, errno, 'allow', NULL", "",
      false, FormatExec},
     {"file", "file_events", "ts_ns",
-     "ts_ns, id, pid, exe, syscall, path, op, flags, path2, result, errno, action, rule",
-     "ts_ns, id, pid, exe, syscall, path, op, flags, path2, result, errno, 'allow', NULL", "",
-     false, FormatFile},
+     "ts_ns, id, pid, exe, syscall, path, op, flags, path2, result, errno, action, rule, named",
+     "ts_ns, id, pid, exe, syscall, path, op, flags, path2, result, errno, 'allow', NULL, NULL",
+     "", false, FormatFile},
     {"net", "net_events", "ts_ns",
      "ts_ns, id, pid, exe, syscall, op, family, sock_type, direction, address, port, fd, "
      "result, errno, action, rule",
@@ -612,10 +613,12 @@ absl::StatusOr<std::unique_ptr<EventReader>> EventReader::Create(sqlite3* db, in
     if (!(selection.kinds & KindBit(src.kind))) continue;
     // A policy change is the run's, not a thread's: none when one pid is asked for.
     if (selection.pid && std::string_view(src.table) == "policy_changes") continue;
-    const char* columns = src.columns;
+    std::string columns = src.columns;
     if (version < 2) {
       if (!src.v1_columns) continue;
       columns = src.v1_columns;
+    } else if (version < 6 && columns.ends_with(", named")) {
+      columns.replace(columns.size() - 5, 5, "NULL");  // before version 6: no named column
     }
     const std::string run_rows = RunRows(version, src.table, ":run");
     std::string sql =

@@ -76,6 +76,7 @@ Evaluator::Evaluator(std::shared_ptr<const Policy> policy) : policy_(std::move(p
     const Rule& r = policy_->rules[i];
     std::vector<Glob>& globs = paths_.emplace_back();
     for (const auto& p : r.paths) globs.emplace_back(p);
+    for (const auto& p : r.resolved) globs.emplace_back(p);
     if (!r.enabled) continue;
     by_type_[static_cast<int>(r.type)].push_back(i);
     for (const auto& name : r.syscalls) by_syscall_[name].push_back(i);

@@ -117,6 +117,9 @@ struct Rule {
   Protocol protocol = Protocol::kAny;
   // file-read / file-write / exec: path globs (at least one).
   std::vector<std::string> paths;
+  // The same files under the names the filesystem gives them, filled when
+  // the policy is loaded for judging (rule_paths.h); matched like `paths`.
+  std::vector<std::string> resolved;
   // syscall: the names it applies to (at least one), and matchers that must
   // all hold.
   std::vector<std::string> syscalls;

@@ -43,6 +43,7 @@ FileEvent FilePart(const CallRecord& c) {
   ev.op = std::string(f.op);
   ev.flags = f.flags_text ? f.flags_text(f.flags) : std::string();
   ev.path2 = f.path2;
+  ev.named = f.named;
   return Stamped(std::move(ev), c);
 }
 

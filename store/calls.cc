@@ -129,7 +129,7 @@ absl::StatusOr<std::unique_ptr<CallWriter>> CallWriter::Prepare(sqlite3* db) {
   if (!strings.ok()) return strings.status();
   auto calls = PrepareSql(db,
       "INSERT INTO calls(id, ts, pid, exe, name, abi, nr, args, arg, result, errno, action, rule, "
-      "path, op, flags, path2) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      "path, op, flags, path2, named) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   if (!calls.ok()) return calls.status();
   auto nets = PrepareSql(db,
       "INSERT INTO nets(id, op, family, sock_type, direction, address, port, fd) "
@@ -310,7 +310,7 @@ bool CallWriter::Write(Parts parts) {
       else arg = text(*split.token, false);
     }
   }
-  std::optional<int64_t> file_path, op, flags, path2;
+  std::optional<int64_t> file_path, op, flags, path2, named;
   if (f) {
     // A file part always has a path column, even "" (so that the
     // file_events view, which keys on it, shows the row).
@@ -318,6 +318,7 @@ bool CallWriter::Write(Parts parts) {
     op = text(f->op, false);
     flags = text(f->flags, true);
     path2 = path(f->path2);
+    named = path(f->named);
   }
   auto exe_n = text(exe, false);  // "" (not known) stays "", as in version 3
   auto name_n = text(name, false);
@@ -343,7 +344,8 @@ bool CallWriter::Write(Parts parts) {
       .OptInt(file_path)
       .OptInt(op)
       .OptInt(flags)
-      .OptInt(path2);
+      .OptInt(path2)
+      .OptInt(named);
   if (!StepDone(stmt)) return false;
   const int64_t id = RunBase(run_) | seq_++;
   return net == nullptr || WriteNet(id, *net);

@@ -93,6 +93,9 @@ struct FileEvent {
   std::string path2;       // second path: rename / link / symlink target
   std::string action = "allow";  // the policy's verdict (see SyscallEvent)
   std::string rule;
+  // The path as the program named it, when it differs from `path` (the
+  // file found: a symlink on the way, /proc/self); "" otherwise.
+  std::string named;
 };
 
 struct ExecEvent {
@@ -180,6 +183,7 @@ struct CallRecord {
   struct File {
     std::string_view syscall;  // the call's name (socketcall: its own)
     std::string path, path2;
+    std::string named;         // FileEvent::named
     std::string_view op;       // static text: "read", "stat", ...
     std::string (*flags_text)(uint64_t) = nullptr;  // a syscalls::Decode*Flags; null: no flags
     uint64_t flags = 0;

@@ -47,7 +47,8 @@ CREATE TABLE IF NOT EXISTS calls (
   path   INTEGER,                   -- NULL: no file event
   op     INTEGER,
   flags  INTEGER,
-  path2  INTEGER
+  path2  INTEGER,
+  named  INTEGER                    -- version 6: the path as named, when not the file found
 );
 
 -- nets (version 5): the network part of a calls row, same id.
@@ -206,12 +207,12 @@ std::string CallViewsSql() {
   std::string sql = fmt::format(
       "CREATE VIEW IF NOT EXISTS file_events AS SELECT c.id AS id, {common}, {name} AS syscall, "
       "{path} AS path, {op} AS op, {flags} AS flags, c.result AS result, c.errno AS errno, "
-      "{path2} AS path2, {action} AS action, {rule} AS rule "
+      "{path2} AS path2, {action} AS action, {rule} AS rule, {named} AS named "
       "FROM calls c WHERE c.path IS NOT NULL;\n",
       fmt::arg("common", common), fmt::arg("name", text("c.name")), fmt::arg("path", path("c.path")),
       fmt::arg("op", text("c.op")), fmt::arg("flags", text("c.flags")),
       fmt::arg("path2", path("c.path2")), fmt::arg("action", text("c.action")),
-      fmt::arg("rule", text("c.rule")));
+      fmt::arg("rule", text("c.rule")), fmt::arg("named", path("c.named")));
   // args: the template with its token put back (calls.arg: 0 the path
   // row's own text, 1 the whole path, else a string of its own).
   sql += fmt::format(
@@ -254,6 +255,8 @@ constexpr AddedColumn kAddedColumns[] = {
     {"exec_events", "rule", "TEXT"},
     {"net_events", "action", "TEXT NOT NULL DEFAULT 'allow'"},
     {"net_events", "rule", "TEXT"},
+    // version 6
+    {"calls", "named", "INTEGER"},
 };
 
 // Whether `table` exists (*exists) and has `column` (*has).
@@ -413,6 +416,9 @@ absl::Status CreateTables(sqlite3* db) {
       return absl::InternalError(
           fmt::format("upgrading the database to version {}: {}", kSchemaVersion,
                       std::string(s.message())));
+  // Version 6 gave file_events a column: an older view goes, to be made again.
+  if (version >= 4 && version < 6)
+    if (auto s = ExecSql(db, "DROP VIEW IF EXISTS file_events"); !s.ok()) return s;
   const std::string schema = fmt::format("{}{}{}", kSchema, CallViewsSql(), kEventsView);
   if (auto s = ExecSql(db, schema.c_str()); !s.ok())
     return absl::InternalError(fmt::format("creating tables: {}", std::string(s.message())));

@@ -102,7 +102,7 @@ TEST_F(StoreTest, CallRecordIsOneRowWithTextMadeByTheWriter) {
   c.result = 3;
   c.action = "monitor";
   c.rule = "watch-etc";
-  c.file = CallRecord::File{"openat", "/etc/hosts", "", "read", syscalls::DecodeOpenFlags, 02000000};
+  c.file = CallRecord::File{"openat", "/etc/hosts", "", "", "read", syscalls::DecodeOpenFlags, 02000000};
   c.hit = std::make_shared<const CallRecord::Hit>(
       CallRecord::Hit{"active", true, "file-read", "/etc/hosts"});
   store->Submit(c);

@@ -119,7 +119,7 @@ void CallRecorder::Record(const Tracee& t, InFlight&& in, const ExitFacts& exit,
     std::string_view op = c.op;
     if (by_handle && ret && *ret >= 0) op = OpenOpOf(c.args[2]);
     if (!op.empty() && (!path.empty() || by_handle)) {
-      r.file = store::CallRecord::File{c.callee_name(), {}, {}, op, c.flags_text, c.flags};
+      r.file = store::CallRecord::File{c.callee_name(), {}, {}, {}, op, c.flags_text, c.flags};
       if (by_handle) {
         r.file->flags_text = syscalls::DecodeOpenFlags;
         r.file->flags = c.args[2];
@@ -138,6 +138,7 @@ void CallRecorder::Record(const Tracee& t, InFlight&& in, const ExitFacts& exit,
     if (r.file) {
       r.file->path = std::move(path);
       r.file->path2 = std::move(in.paths.path2);
+      r.file->named = std::move(in.paths.named);
     }
   }
   store_->Submit(std::move(r));

@@ -112,6 +112,7 @@ void CaptureFile(CapturedCall& c, syscalls::MemoryReader& mem, bool record_env) 
     // the most a policy could have to refuse.
     if (mem.Read(c.args[2], how, sizeof how) != sizeof how) how[0] = O_RDWR | O_CREAT;
     c.open_flags = how[0];
+    c.resolve = how[2];
     c.cloexec = how[0] & O_CLOEXEC;
     c.op = OpenOpOf(how[0]);
   }

@@ -42,6 +42,7 @@ struct CapturedCall {
 
   RawPath path, path2;  // the effect row's path arguments
   uint64_t open_flags = 0;  // open/openat/openat2 flags (openat2: from open_how)
+  uint64_t resolve = 0;     // openat2: open_how.resolve (RESOLVE_IN_ROOT, ...)
   bool cloexec = false;     // the new fd gets FD_CLOEXEC
   std::string_view op;      // the file op: the row's, or from the open flags
   std::string (*flags_text)(uint64_t) = nullptr;  // how the file event shows `flags`
@@ -70,6 +71,10 @@ struct ResolvedPaths {
   // program's text could not be read whole; "" when the call names no file.
   std::string path;
   std::string path2;  // rename / link target; symlink(2)'s text as written
+  // `path` as the program named it (made absolute, not followed), when
+  // that differs from the file found (a symlink on the way, /proc/self):
+  // /etc/localtime for /usr/share/zoneinfo/Etc/UTC. "" otherwise.
+  std::string named;
   // A relative AF_UNIX address made absolute against the cwd; "" otherwise.
   std::string unix_address;
   // An exec of the dynamic loader as a program runner

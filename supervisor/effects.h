@@ -40,6 +40,7 @@ enum class Effect : uint8_t {
   kSendmmsg,      // one address per message of the vector
   kRecvfrom,
   kRecvmsg,
+  kNewRoot,       // unshare / setns: the root or mount namespace may change
 };
 
 // What a NULL path argument means for a call.
@@ -48,6 +49,17 @@ enum class NullPath : uint8_t {
   kDirfd,       // the dirfd itself (utimensat(fd, NULL)); with AT_FDCWD a marker
   kDirfdOrCwd,  // the dirfd itself, or the cwd for AT_FDCWD (fanotify_mark)
   kNoFile,      // no file at all: no file event (quotactl(Q_SYNC, NULL))
+};
+
+// Whether the call follows a symlink that is the last component of a path
+// (warden-policy(5), PATHS): the file judged and recorded is the link's
+// target, or the link itself.
+enum class Follow : uint8_t {
+  kAlways,
+  kNever,              // the call acts on the name (unlink, lstat, readlink, rename)
+  kUnlessONoFollow,    // opens: O_NOFOLLOW in the open flags
+  kUnlessAtNoFollow,   // AT_SYMLINK_NOFOLLOW in the `flags` argument
+  kIfAtFollow,         // AT_SYMLINK_FOLLOW in the `flags` argument (linkat, name_to_handle_at)
 };
 
 struct EffectRow {
@@ -60,6 +72,8 @@ struct EffectRow {
   int8_t path2 = -1;
   int8_t flags = -1;    // argument index of open/AT_* flags
   NullPath null_path = NullPath::kMarker;
+  Follow follow = Follow::kAlways;  // for `path`
+  Follow follow2 = Follow::kNever;  // for `path2`
 };
 
 // The row for a syscall of `abi`, or nullptr. Constant time.

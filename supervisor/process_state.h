@@ -50,6 +50,10 @@ struct FsState {
   // The resolver's rename count when `cwd` was read from the kernel: a
   // rename since may have moved one of its directories (supervisor/resolve.h).
   uint64_t renames_seen = 0;
+  // The task may have a root or mount namespace other than warden's: it
+  // called chroot, pivot_root, unshare or setns, or was cloned with
+  // CLONE_NEWNS. Paths are then found from /proc/TID/root (object_path.h).
+  bool own_root = false;
 };
 
 // What a thread group runs; shared by its threads.

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <linux/close_range.h>
+#include <linux/openat2.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -10,6 +11,7 @@
 #include <iterator>
 
 #include "fmt/format.h"
+#include "supervisor/object_path.h"
 #include "supervisor/paths.h"
 #include "supervisor/tracee_memory.h"
 
@@ -23,6 +25,29 @@ int ArgFd(const CapturedCall& c, int i) { return static_cast<int32_t>(c.args[i])
 
 bool IsRename(const CapturedCall& c) {
   return c.effect && c.effect->effect == Effect::kTwoPaths && c.op == "rename";
+}
+
+// chroot, pivot_root, unshare, setns: from here on the task may see
+// another root or other mounts than warden's.
+bool MayChangeRoot(const CapturedCall& c) {
+  return c.effect && (c.effect->effect == Effect::kNewRoot || c.op == "chroot" ||
+                      c.op == "pivot_root");
+}
+
+// Whether the call follows a symlink that ends a path, as its row and its
+// flags say.
+bool Follows(const CapturedCall& c, Follow f) {
+  const int flags = c.effect->flags;
+  switch (f) {
+    case Follow::kAlways: return true;
+    case Follow::kNever: return false;
+    case Follow::kUnlessONoFollow:
+      // O_CREAT|O_EXCL does not follow either: it fails on any existing name.
+      return !(c.open_flags & O_NOFOLLOW) && (c.open_flags & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL);
+    case Follow::kUnlessAtNoFollow: return flags < 0 || !(c.args[flags] & AT_SYMLINK_NOFOLLOW);
+    case Follow::kIfAtFollow: return flags >= 0 && (c.args[flags] & AT_SYMLINK_FOLLOW);
+  }
+  return true;
 }
 
 }  // namespace
@@ -70,6 +95,36 @@ std::string Resolver::ResolveAt(Tracee& t, const CapturedCall& c, int dirfd_inde
   return NormalizePath(target + rest);
 }
 
+std::string Resolver::Locate(Tracee& t, const CapturedCall& c, int dirfd_index,
+                             const std::string& raw, bool follow, bool kernel_view,
+                             std::string* named) {
+  const bool in_root = c.effect_kind() == Effect::kOpenat2 && (c.resolve & RESOLVE_IN_ROOT);
+  const bool absolute = !raw.empty() && raw[0] == '/' && !in_root;
+  std::string base = absolute ? "" : Base(t, c, dirfd_index, kernel_view);
+  PathQuery q;
+  q.tid = t.tid;
+  q.tgid = t.proc->tgid;
+  q.text = raw;
+  q.base = base;
+  const bool dirfd = dirfd_index >= 0 && ArgFd(c, dirfd_index) != kAtFdcwd;
+  q.base_link = dirfd ? fmt::format("/proc/{}/fd/{}", t.tid, ArgFd(c, dirfd_index))
+                      : fmt::format("/proc/{}/cwd", t.tid);
+  q.follow_last = follow;
+  q.in_root = in_root;
+  q.own_root = t.fs->own_root;
+  std::optional<FoundObject> found = FindObject(q);
+  if (!found) return ResolveAt(t, c, dirfd_index, raw, kernel_view);
+  // The name as written, in warden's view too: under another root, an
+  // absolute name starts at that root.
+  std::string as_named;
+  if (!absolute) as_named = ResolveOnto(std::move(base), in_root ? raw.substr(1) : raw);
+  else if (!q.own_root) as_named = NormalizePath(raw);
+  else if (std::string root = ReadLink(fmt::format("/proc/{}/root", t.tid)); root.starts_with('/'))
+    as_named = NormalizePath(root + raw);
+  if (named != nullptr && !as_named.empty() && as_named != found->path) *named = std::move(as_named);
+  return std::move(found->path);
+}
+
 namespace {
 
 // The dynamic loaders' names (glibc's ld-linux*.so*, ld.so; musl's
@@ -101,6 +156,9 @@ ResolvedPaths Resolver::Resolve(Tracee& t, const CapturedCall& c, bool kernel_vi
   ResolvedPaths out;
   if (c.effect == nullptr) return out;
   const EffectRow& e = *c.effect;
+  // Set before the call runs (and kept if it fails): the slower, exact
+  // way from then on is right either way.
+  if (MayChangeRoot(c)) t.fs->own_root = true;
   if (c.path.present && c.path.null) {
     // What a NULL path means is the row's to say. Any other NULL, unmapped
     // or truncated path keeps its marker: resolving it would record a
@@ -120,20 +178,24 @@ ResolvedPaths Resolver::Resolve(Tracee& t, const CapturedCall& c, bool kernel_vi
         break;
     }
   } else if (c.path.present) {
-    out.path = c.path.ok ? ResolveAt(t, c, e.dirfd, c.path.text, kernel_view) : c.path.text;
+    // The file the kernel will act on: what is judged and what is recorded.
+    out.path = c.path.ok ? Locate(t, c, e.dirfd, c.path.text, Follows(c, e.follow), kernel_view,
+                                  &out.named)
+                         : c.path.text;
   }
   if (e.effect == Effect::kFdOp) out.path = FdPath(t, ArgFd(c, e.dirfd));
   if (c.path2.present) {
     // A symlink's target is text stored in the link, not a path to resolve.
     out.path2 = e.effect == Effect::kSymlink || !c.path2.ok
                     ? c.path2.text
-                    : ResolveAt(t, c, e.dirfd2, c.path2.text, kernel_view);
+                    : Locate(t, c, e.dirfd2, c.path2.text, Follows(c, e.follow2), kernel_view,
+                             nullptr);
   }
   // The loader as a program runner runs PROG, which exec rules must judge
   // as if it were exec'd (ld.so opens it relative to the cwd, no PATH).
   if (e.effect == Effect::kExec && c.path.ok && IsDynamicLoader(out.path))
     if (auto prog = LoaderProgram(c.argv))
-      out.loaded_program = ResolveAt(t, c, -1, *prog, kernel_view);
+      out.loaded_program = Locate(t, c, -1, *prog, true, kernel_view, nullptr);
   // A relative AF_UNIX path names a socket file relative to the caller's
   // cwd, as a file path does (found by bench/fidelity.sh). Abstract names
   // (@...) and unnamed sockets stay as they are.
@@ -158,36 +220,6 @@ std::optional<std::string> PathOfFd(int fd) {
 
 }  // namespace
 
-std::optional<std::string> Resolver::ObjectPath(const Tracee& t, const CapturedCall& c) const {
-  if (c.effect == nullptr || !c.path.present || !c.path.ok || c.path.null) return std::nullopt;
-  const std::string& raw = c.path.text;
-  // The directory a relative name starts from: the dirfd's or the cwd's
-  // /proc link, opened as the tracee's own (not warden's) directory.
-  int base = AT_FDCWD;
-  if (raw.empty() || raw[0] != '/') {
-    const EffectRow& e = *c.effect;
-    const bool dirfd = e.dirfd >= 0 && ArgFd(c, e.dirfd) != kAtFdcwd;
-    const std::string link = dirfd ? fmt::format("/proc/{}/fd/{}", t.tid, ArgFd(c, e.dirfd))
-                                   : fmt::format("/proc/{}/cwd", t.tid);
-    base = open(link.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (base < 0) return std::nullopt;
-  }
-  const int nofollow = (c.open_flags & O_NOFOLLOW) ? O_NOFOLLOW : 0;
-  std::optional<std::string> out =
-      PathOfFd(openat(base, raw.c_str(), O_PATH | O_CLOEXEC | nofollow));
-  if (!out) {
-    // Not there yet (O_CREAT): its directory, resolved, and its own name.
-    const size_t slash = raw.find_last_of('/');
-    const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : raw.substr(0, slash);
-    const std::string name = slash == std::string::npos ? raw : raw.substr(slash + 1);
-    if (!name.empty() && name != "." && name != "..")
-      if (auto d = PathOfFd(openat(base, dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)))
-        out = (*d == "/" ? "" : *d) + "/" + name;
-  }
-  if (base != AT_FDCWD) close(base);
-  return out;
-}
-
 std::optional<std::string> Resolver::HandlePath(const Tracee& t, const CapturedCall& c) const {
   if (c.effect_kind() != Effect::kOpenByHandle || c.file_handle.empty()) return std::nullopt;
   // The caller's mount descriptor, as warden's own (any file of that
@@ -207,9 +239,9 @@ std::optional<std::string> Resolver::ReadArg(Tracee& t, const CapturedCall& c, i
   auto s = syscalls::ReadCString(mem, c.args[index], 4096);
   if (s.unreadable || s.truncated) return std::nullopt;
   if (c.def == nullptr || c.def->args[index].type != syscalls::ArgType::kPath) return s.value;
-  // Paths as file rules see them: absolute, whatever the program wrote.
+  // Paths as file rules see them: the file found, whatever the program wrote.
   const bool at = index > 0 && c.def->args[index - 1].type == syscalls::ArgType::kDirFd;
-  return ResolveAt(t, c, at ? index - 1 : -1, s.value, true);
+  return Locate(t, c, at ? index - 1 : -1, s.value, true, true, nullptr);
 }
 
 bool Resolver::ListenPortUnknown(const Tracee& t, const CapturedCall& c) {

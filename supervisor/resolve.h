@@ -1,5 +1,5 @@
-// The resolve step of a stop: the paths a captured call names, made
-// absolute against its dirfd or cwd, and, at the call's exit, what the call
+// The resolve step of a stop: the files a captured call names, found as the
+// kernel will find them (object_path.h), from its dirfd or cwd, and, at the call's exit, what the call
 // did to the per-process state those answers come from (fd table, cwd).
 //
 // Where the answers come from, and why:
@@ -33,14 +33,6 @@ class Resolver {
   // The absolute path of `fd` in `t`: /proc first, then the fd table.
   std::string FdPath(const Tracee& t, int fd) const;
 
-  // The file an open names as the kernel will find it: every symlink on
-  // the way followed (the last one too, unless O_NOFOLLOW), from the
-  // caller's dirfd or cwd; for a file still to be created, its directory
-  // resolved so. nullopt when it cannot be found (the path is then judged
-  // as written). Racy by nature: a symlink can change between this look
-  // and the kernel's (warden(1), SECURITY NOTES).
-  std::optional<std::string> ObjectPath(const Tracee& t, const CapturedCall& c) const;
-
   // open_by_handle_at: the file the handle names, found the way the kernel
   // will (warden opens the handle itself, O_PATH, on the caller's mount
   // descriptor), so that the verdict comes before the call runs. nullopt
@@ -70,6 +62,12 @@ class Resolver {
   std::string Base(Tracee& t, const CapturedCall& c, int dirfd_index, bool kernel_view);
   std::string ResolveAt(Tracee& t, const CapturedCall& c, int dirfd_index, const std::string& raw,
                         bool kernel_view);
+  // The file `raw` names for the task (FindObject: symlinks, "..", its
+  // root), the last symlink followed when `follow`; the name as written,
+  // made absolute, into *named when it differs. Where the file cannot be
+  // found (a missing directory), the text made absolute (ResolveAt).
+  std::string Locate(Tracee& t, const CapturedCall& c, int dirfd_index, const std::string& raw,
+                     bool follow, bool kernel_view, std::string* named);
 
   uint64_t renames_ = 0;  // successful renames seen in the whole tree
 };

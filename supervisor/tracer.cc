@@ -238,12 +238,10 @@ void Tracer::OnSeccompStop(Tracee& t) {
   InFlight& in = t.call;
   in.active = true;
   in.call = Capture(t.tid, t.proc->exe, abi, info.seccomp.nr, info.seccomp.args, capture_options_);
+  // Every path is the file the kernel will act on (a symlink to
+  // /proc/PID/mem meets the /proc/*/mem protection, policy or not); a
+  // verdict takes the cwd from the kernel, not from what was tracked.
   in.paths = resolver_.Resolve(t, in.call, gate_.JudgesPaths() || CanWrite(in.call));
-  // An open that can write is judged on the file the kernel will open, not
-  // on the name the program wrote: a symlink to /proc/PID/mem (or to /proc,
-  // then PID/mem) must meet the /proc/*/mem protection.
-  if (CanWrite(in.call))
-    if (auto object = resolver_.ObjectPath(t, in.call)) in.paths.path = std::move(*object);
   if (in.call.effect_kind() == Effect::kOpenByHandle && gate_.JudgesPaths())
     in.paths.handle_path = resolver_.HandlePath(t, in.call).value_or("");
   in.decision = gate_.AtEntry(*t.proc, in.call, in.paths,
@@ -403,12 +401,14 @@ Tracee& Tracer::AdoptChild(pid_t child, Tracee* parent, uint64_t flags) {
     }
     t->fds = (flags & CLONE_FILES) ? parent->fds : std::make_shared<FdTable>(*parent->fds);
     t->fs = (flags & CLONE_FS) ? parent->fs : std::make_shared<FsState>(*parent->fs);
+    if (flags & CLONE_NEWNS) t->fs->own_root = true;  // its own mounts from now on
   } else {
     pid_t tgid, ppid;
     ReadIds(child, tgid, ppid);
     t->proc = std::make_shared<ProcessInfo>(ProcessInfo{child, ppid, "", {}});
     t->fds = std::make_shared<FdTable>();
     t->fs = std::make_shared<FsState>();
+    t->fs->own_root = true;  // where it came from is unknown: ask its /proc/TID/root
   }
   Tracee& ref = *t;
   tracees_[child] = std::move(t);
@@ -491,7 +491,7 @@ void Tracer::OnExecEvent(Tracee& t) {
   InFlight& in = now->call;
   if (in.active && in.call.effect_kind() == Effect::kExec) {
     now->proc->argv = in.call.argv;
-    now->proc->exec_path = in.paths.path;
+    now->proc->exec_path = in.paths.named.empty() ? in.paths.path : in.paths.named;
     // The exec succeeded: its result (0) is known here, and its exit stop
     // is not needed (Resume continues without one).
     Finish(*now, ExitFacts{}, 0);

@@ -28,7 +28,7 @@ TEST_F(MemoryFallbackTest, PathsAreReadWithoutProcessVmReadv) {
       << Dump();
   EXPECT_EQ(QueryInt("SELECT count(*) FROM file_events WHERE path LIKE '<unreadable%'"), 0) << Dump();
   // argv, read from memory too.
-  EXPECT_THAT(QueryOne("SELECT argv FROM exec_events WHERE path='/bin/cat'"),
+  EXPECT_THAT(QueryOne("SELECT argv FROM exec_events WHERE path=" + Sql(Real("/bin/cat"))),
               HasSubstr("/etc/hostname"))
       << Dump();
 }

@@ -91,7 +91,7 @@ TEST_F(ObserveTest, ShellPipelineFromTheDatabaseAndItsExportAlike) {
                                   "(SELECT pid FROM processes) ORDER BY id LIMIT 1");
   EXPECT_THAT(obs.brief_, Contains("file-read /usr/bin/cat /etc/hostname"));
   EXPECT_THAT(obs.brief_, Contains("file-write " + sh + " " + Path("out.txt")));
-  EXPECT_THAT(obs.brief_, Contains("exec " + sh + " /bin/cat"));
+  EXPECT_THAT(obs.brief_, Contains("exec " + sh + " " + Real("/bin/cat")));
   EXPECT_THAT(obs.brief_, Contains("exec " + sh + " /usr/bin/wc"));
   // rename: both paths are written.
   EXPECT_THAT(obs.brief_, Contains("file-write /usr/bin/mv " + Path("n.txt")));

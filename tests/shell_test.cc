@@ -44,7 +44,7 @@ TEST_F(ShellTest, PipelineRecordsExecsFilesAndProcessTree) {
 
   // Process tree: the shell is the child of warden, cat and wc of the shell.
   std::string sh_pid = QueryOne(
-      "SELECT pid FROM exec_events WHERE result=0 AND path='/bin/sh' ORDER BY id LIMIT 1");
+      "SELECT pid FROM exec_events WHERE result=0 AND path=" + Sql(Real("/bin/sh")) + " ORDER BY id LIMIT 1");
   ASSERT_FALSE(sh_pid.empty()) << dump;
   EXPECT_EQ(QueryOne("SELECT DISTINCT ppid FROM processes WHERE pid=" + cat_pid), sh_pid) << dump;
   EXPECT_EQ(QueryOne("SELECT DISTINCT ppid FROM processes WHERE pid=" + wc_pid), sh_pid) << dump;
@@ -132,7 +132,7 @@ TEST_F(ShellTest, RecordEnvStoresTheEnvironmentOfEachExec) {
   ExitInfo r = RunWarden({"/usr/bin/env", "WARDEN_ITEST_VAR=hello world", "/bin/sh", "-c", "exit 0"},
                          {"--record-env"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  auto envp = ParseJsonStringArray(QueryOne("SELECT envp FROM exec_events WHERE path='/bin/sh' "
+  auto envp = ParseJsonStringArray(QueryOne("SELECT envp FROM exec_events WHERE path=" + Sql(Real("/bin/sh")) + " "
                                             "AND result=0"));
   ASSERT_TRUE(envp.has_value()) << Dump();
   EXPECT_THAT(*envp, ::testing::Contains("WARDEN_ITEST_VAR=hello world"));

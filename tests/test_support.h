@@ -60,6 +60,9 @@ bool ProcessGone(pid_t pid);
 char ProcessState(pid_t pid);
 
 std::string ReadFile(const std::string& path);
+// The file `path` names, every symlink followed (realpath(3)): what warden
+// records for a call that follows them (/usr/bin/dash for /bin/sh).
+std::string Real(const std::string& path);
 void WriteFile(const std::string& path, std::string_view text, int mode = 0644);
 // Splits on '\n', dropping a final empty piece.
 std::vector<std::string> Lines(std::string_view text);
