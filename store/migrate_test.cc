@@ -659,5 +659,43 @@ TEST_F(MigrateTest, FailedConversionLeavesTheFileUnchanged) {
   EXPECT_EQ(Snapshot(db_), before);
 }
 
+// Version 6 gave calls a `named` column and file_events the same: a
+// version 5 file (made here from a new one, the column and the view's
+// column taken away) gains both, keeps its rows, and records names.
+TEST_F(MigrateTest, Version5FileGainsTheNamedColumn) {
+  const std::string fresh = dir_.File("fresh.db");
+  { ASSERT_TRUE(Store::Open(fresh).ok()); }
+  {
+    auto store = Store::Open(db_);
+    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_TRUE((*store)->BeginRun(RunInfo{.argv = {"cat"}, .cwd = "/", .start_ns = 100}).ok());
+    (*store)->Submit(FileEvent{.ts_ns = 101, .pid = 7, .exe = "/bin/cat", .syscall = "openat",
+                               .path = "/etc/hosts", .op = "read", .result = 3});
+    ASSERT_TRUE((*store)->FinishRun({.end_ns = 110}).ok());
+  }
+  std::string view = QueryOne(db_, "SELECT sql FROM sqlite_master WHERE name = 'file_events'");
+  const size_t rule = view.find(" AS rule"), named = view.find(" AS named");
+  ASSERT_NE(named, std::string::npos) << view;
+  view = view.substr(0, rule + 8) + view.substr(named + 9);
+  ASSERT_EQ(Exec(db_, "DROP VIEW events; DROP VIEW file_events; ALTER TABLE calls DROP COLUMN named; " +
+                          view + "; PRAGMA user_version = 5;"),
+            "");
+  ASSERT_EQ(Query(db_, "SELECT path FROM file_events"), (std::vector<Row>{{"/etc/hosts"}}));
+
+  auto store = Store::Open(db_);
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_EQ(QueryOne(db_, "PRAGMA user_version"), std::to_string(kSchemaVersion));
+  const std::string views = "SELECT name, sql FROM sqlite_master WHERE type = 'view' ORDER BY name";
+  EXPECT_EQ(Query(db_, views), Query(fresh, views));
+  ASSERT_TRUE((*store)->BeginRun(RunInfo{.argv = {"cat"}, .cwd = "/", .start_ns = 200}).ok());
+  (*store)->Submit(FileEvent{.ts_ns = 201, .pid = 8, .exe = "/bin/cat", .syscall = "openat",
+                             .path = "/usr/share/zoneinfo/Etc/UTC", .op = "read", .result = 3,
+                             .named = "/etc/localtime"});
+  ASSERT_TRUE((*store)->FinishRun({.end_ns = 210}).ok());
+  EXPECT_EQ(Query(db_, "SELECT path, named FROM file_events ORDER BY id"),
+            (std::vector<Row>{{"/etc/hosts", std::nullopt},
+                              {"/usr/share/zoneinfo/Etc/UTC", "/etc/localtime"}}));
+}
+
 }  // namespace
 }  // namespace warden::store
