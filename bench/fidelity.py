@@ -710,8 +710,10 @@ def warden_items(db):
         return errname(err) if err else "ok"
 
     for pid, ts, sc, path, path2, op, result, err, exe in con.execute(
-            "SELECT pid, ts_ns, syscall, path, path2, op, result, errno, exe FROM file_events "
-            "WHERE run_id=?", (run,)):
+            # strace prints the name the program wrote; warden's path is the
+            # file found, and `named` that name when it differs.
+            "SELECT pid, ts_ns, syscall, coalesce(named, path), path2, op, result, errno, exe "
+            "FROM file_events WHERE run_id=?", (run,)):
         if launcher(pid, ts, sc, result):
             accepted[("warden's launcher: execvp PATH search of CMD (file_events)",)] += 1
             continue
@@ -724,7 +726,9 @@ def warden_items(db):
         if path2 is not None and not sc.startswith("symlink"):
             files[(norm_path(path2), st)] += 1
     for pid, ts, path, argv, result, err in con.execute(
-            "SELECT pid, ts_ns, path, argv, result, errno FROM exec_events WHERE run_id=?",
+            "SELECT e.pid, e.ts_ns, coalesce((SELECT f.named FROM file_events f WHERE "
+            "f.run_id = e.run_id AND f.pid = e.pid AND f.ts_ns = e.ts_ns AND f.op = 'exec' "
+            "LIMIT 1), e.path), e.argv, e.result, e.errno FROM exec_events e WHERE e.run_id=?",
             (run,)):
         if launcher(pid, ts, "execve", result):
             accepted[("warden's launcher: execvp PATH search of CMD (exec_events)",)] += 1

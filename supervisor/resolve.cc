@@ -112,6 +112,13 @@ std::string Resolver::Locate(Tracee& t, const CapturedCall& c, int dirfd_index,
   q.follow_last = follow;
   q.in_root = in_root;
   q.own_root = t.fs->own_root;
+  // One name, not followed, in a directory the kernel named (fstatat and
+  // openat with AT_SYMLINK_NOFOLLOW / O_NOFOLLOW of a directory walker):
+  // the name in that directory is the answer, with nothing to look up.
+  if (!follow && !in_root && !q.own_root && !absolute && base.starts_with('/') &&
+      !base.starts_with("/proc") && !base.ends_with(" (deleted)") && raw != "." && raw != ".." &&
+      !raw.empty() && raw.find('/') == std::string::npos)
+    return ResolveOnto(std::move(base), raw);
   std::optional<FoundObject> found = FindObject(q);
   if (!found) return ResolveAt(t, c, dirfd_index, raw, kernel_view);
   // The name as written, in warden's view too: under another root, an
