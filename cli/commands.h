@@ -21,6 +21,7 @@ int PruneCommand(const std::vector<std::string>& args);
 int ExpectCommand(const std::vector<std::string>& args);
 int VerifyCommand(const std::vector<std::string>& args);
 int LearnCommand(const std::vector<std::string>& args);
+int HardenCommand(const std::vector<std::string>& args);
 
 }  // namespace warden::cli
 

@@ -68,6 +68,7 @@ constexpr Command kCommands[] = {
     {"learn", warden::cli::LearnCommand},
     {"expect", warden::cli::ExpectCommand},
     {"verify", warden::cli::VerifyCommand},
+    {"harden", warden::cli::HardenCommand},
 };
 
 }  // namespace

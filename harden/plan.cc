@@ -48,6 +48,7 @@ class Planner {
   Plan Run() {
     for (const std::string& p : in_.observed)
       if (!in_.keep.Excludes(p)) Add(p, Why::kObserved, "");
+    AddListed();
     AddDefaults();
     ScanRoot();
     Drain();
@@ -112,7 +113,7 @@ class Planner {
   void ScanRoot() {
     if (in_.keep.lines().empty() && in_.keep_dir_of.empty() && !in_.defaults.tz) return;
     std::error_code ec;
-    const size_t prefix = in_.root.size();
+    const size_t prefix = in_.root == "/" ? 0 : in_.root.size();
     std::vector<std::string> kept_dirs;
     for (auto it = fs::recursive_directory_iterator(in_.root, fs::directory_options::skip_permission_denied, ec);
          !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
@@ -135,6 +136,23 @@ class Planner {
         }
       }
       if (in_.keep.Keeps(path)) Add(path, Why::kKeepFile, "");
+    }
+  }
+
+  // A listed directory showed every name in it: each stays (a directory
+  // entry stays as a directory, not with its contents).
+  void AddListed() {
+    for (const std::string& dir : in_.listed) {
+      RootWalk w = WalkInRoot(in_.root, dir);
+      if (!w.target) continue;
+      std::error_code ec;
+      for (const auto& e : fs::directory_iterator(in_.root + *w.target, ec)) {
+        const std::string path =
+            (*w.target == "/" ? "" : *w.target) + "/" + e.path().filename().string();
+        if (in_.keep.Excludes(path)) continue;
+        if (e.is_directory(ec) && !e.is_symlink(ec)) Insert(path, Why::kListed, dir);
+        else Add(path, Why::kListed, dir);
+      }
     }
   }
 
@@ -164,6 +182,7 @@ std::string_view WhyName(Why w) {
     case Why::kKeepFile: return "keep-file";
     case Why::kKeepDirOf: return "keep-dir-of";
     case Why::kParent: return "parent";
+    case Why::kListed: return "listed";
   }
   return "?";
 }

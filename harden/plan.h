@@ -25,6 +25,7 @@ enum class Why : uint8_t {
   kKeepFile,       // a line of the keep file
   kKeepDirOf,      // under a directory named by --keep-dir-of
   kParent,         // a directory on the way to a kept path
+  kListed,         // an entry of a directory a run listed
 };
 std::string_view WhyName(Why w);
 
@@ -46,6 +47,7 @@ struct DefaultSet {
 struct PlanInput {
   std::string root;                   // the source root, a directory
   std::vector<std::string> observed;  // root paths the runs used (files, names as written)
+  std::vector<std::string> listed;    // directories the runs listed: their entries are kept
   KeepFile keep;
   std::vector<std::string> keep_dir_of;  // globs of directories kept whole
   DefaultSet defaults;
