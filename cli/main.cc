@@ -35,6 +35,8 @@ commands:
   learn [--db PATH]... [--run ID]... [--from T] [--to T] [--merge FILE]
         [--mode permissive|active] [--collapse N] [--exact] [-o FILE]
                       write a policy that allows what recorded runs did
+  harden [--db PATH] [--run ID]... --from-root DIR -o OUT [--keep FILE] [--dry-run]
+                      copy of a root filesystem that keeps only what recorded runs used
   expect [--db PATH]... [--run ID]... [--from T] [--to T] [--service NAME] [--min-rate R]
          [--tag NAME=GLOB]... [--collapse N] [--exact] [-o FILE]
                       write an expected profile (warden-expect(5)) of recorded runs
