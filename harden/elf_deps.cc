@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "fmt/format.h"
@@ -28,8 +29,10 @@ class File {
     std::string out;
     char buf[256];
     while (out.size() < max) {
-      const uint64_t n = std::min<uint64_t>(sizeof buf, size_ > off ? size_ - off : 0);
-      if (n == 0 || pread(fd_, buf, n, static_cast<off_t>(off)) <= 0) return std::nullopt;
+      const uint64_t want = std::min<uint64_t>(sizeof buf, size_ > off ? size_ - off : 0);
+      const ssize_t got = want == 0 ? 0 : pread(fd_, buf, want, static_cast<off_t>(off));
+      if (got <= 0) return std::nullopt;
+      const uint64_t n = static_cast<uint64_t>(got);
       if (const void* nul = memchr(buf, 0, n)) {
         out.append(buf, static_cast<const char*>(nul) - buf);
         return out;
