@@ -11,6 +11,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "harden/test_root.h"
 
 namespace warden::harden {
 namespace {
@@ -25,19 +26,16 @@ std::string Slurp(const std::string& path) {
   return ss.str();
 }
 
-class CopyTreeTest : public ::testing::Test {
+class CopyTreeTest : public testing::TempRootTest {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/warden_copy.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    base_ = tmpl;
-    root_ = base_ + "/root";
-    out_ = base_ + "/out";
+    TempRootTest::SetUp();
+    out_ = tmp_ + "/out";
     fs::create_directories(root_ + "/srv/app");
     chmod((root_ + "/srv/app").c_str(), 0750);
-    std::ofstream(root_ + "/srv/app/conf") << "key=value\n";
+    Write("/srv/app/conf", "key=value\n");
     chmod((root_ + "/srv/app/conf").c_str(), 0640);
-    std::ofstream(root_ + "/srv/app/dropped") << "never used\n";
+    Write("/srv/app/dropped", "never used\n");
     link((root_ + "/srv/app/conf").c_str(), (root_ + "/srv/app/conf.hard").c_str());
     fs::create_symlink("conf", root_ + "/srv/app/current");
     xattr_ = setxattr((root_ + "/srv/app/conf").c_str(), "user.warden", "v", 1, 0) == 0;
@@ -45,9 +43,8 @@ class CopyTreeTest : public ::testing::Test {
                           "/srv/app/current"})
       plan_.kept[p] = Kept{Why::kObserved, ""};
   }
-  void TearDown() override { fs::remove_all(base_); }
 
-  std::string base_, root_, out_;
+  std::string out_;
   bool xattr_ = false;
   Plan plan_;
 };

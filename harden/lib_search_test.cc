@@ -9,6 +9,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "harden/test_root.h"
 
 namespace warden::harden {
 namespace {
@@ -17,12 +18,10 @@ namespace fs = std::filesystem;
 
 // A small root filesystem in a temp directory: a merged-/usr layout
 // (lib -> usr/lib) with copies of this machine's libm and libc.
-class LibSearchTest : public ::testing::Test {
+class LibSearchTest : public testing::TempRootTest {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/warden_root.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    root_ = tmpl;
+    TempRootTest::SetUp();
     fs::create_directories(root_ + "/usr/lib/x86_64-linux-gnu");
     fs::create_directories(root_ + "/etc/ld.so.conf.d");
     fs::create_directories(root_ + "/opt/app/bin");
@@ -33,17 +32,12 @@ class LibSearchTest : public ::testing::Test {
     Write("/etc/ld.so.conf", "# comment\ninclude /etc/ld.so.conf.d/*.conf\n");
     Write("/etc/ld.so.conf.d/app.conf", "/opt/app/lib  # the app's own\n");
   }
-  void TearDown() override { fs::remove_all(root_); }
-  void Write(const std::string& path, const std::string& text) {
-    std::ofstream(root_ + path) << text;
-  }
 
   ElfDeps X64() const {
     auto deps = ReadElfDeps("/bin/ls");
     return deps.ok() && deps->has_value() ? **deps : ElfDeps{};
   }
 
-  std::string root_;
 };
 
 TEST_F(LibSearchTest, ReadsLdSoConfWithItsIncludes) {

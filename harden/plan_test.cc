@@ -8,6 +8,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "harden/test_root.h"
 
 namespace warden::harden {
 namespace {
@@ -18,41 +19,19 @@ using ::testing::Key;
 using ::testing::Contains;
 using ::testing::Not;
 
-// A merged-/usr root with this machine's /usr/bin/ls and the libraries
-// ldd lists for it (the fixture may use ldd; the code under test reads ELF).
-class PlanTest : public ::testing::Test {
+// A merged-/usr root with this machine's /usr/bin/ls (also as "unused")
+// and its libraries.
+class PlanTest : public testing::TempRootTest {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/warden_root.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    root_ = tmpl;
-    const std::string lib = root_ + "/usr/lib/x86_64-linux-gnu";
-    for (const std::string d : {"/usr/bin", "/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/etc", "/tmp"})
-      fs::create_directories(root_ + d);
-    fs::create_symlink("usr/bin", root_ + "/bin");
-    fs::create_symlink("usr/lib", root_ + "/lib");
-    fs::create_symlink("usr/lib64", root_ + "/lib64");
-    fs::copy_file("/usr/bin/ls", root_ + "/usr/bin/ls");
-    fs::copy_file("/usr/bin/ls", root_ + "/usr/bin/unused");
-    FILE* p = popen("ldd /usr/bin/ls", "r");
-    ASSERT_NE(p, nullptr);
-    char line[512];
-    while (fgets(line, sizeof line, p)) {
-      std::string s(line);
-      size_t slash = s.find('/');
-      if (slash == std::string::npos) continue;
-      std::string path = s.substr(slash, s.find(' ', slash) - slash);
-      const std::string base = fs::path(path).filename();
-      fs::copy_file(fs::canonical(path), lib + "/" + base, fs::copy_options::overwrite_existing);
-      libs_.push_back("/usr/lib/x86_64-linux-gnu/" + base);
-    }
-    pclose(p);
-    fs::create_symlink("/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
-                       root_ + "/usr/lib64/ld-linux-x86-64.so.2");
-    std::ofstream(root_ + "/etc/passwd") << "root:x:0:0::/root:/bin/sh\n";
-    std::ofstream(root_ + "/etc/nsswitch.conf") << "passwd: files\n";
+    TempRootTest::SetUp();
+    testing::MakeMergedUsr(root_);
+    fs::create_directories(root_ + "/tmp");
+    libs_ = testing::CopyProgram(root_, "ls");
+    testing::CopyProgram(root_, "ls", "unused");
+    Write("/etc/passwd", "root:x:0:0::/root:/bin/sh\n");
+    Write("/etc/nsswitch.conf", "passwd: files\n");
   }
-  void TearDown() override { fs::remove_all(root_); }
 
   PlanInput Input(std::vector<std::string> observed) {
     PlanInput in;
@@ -61,7 +40,6 @@ class PlanTest : public ::testing::Test {
     return in;
   }
 
-  std::string root_;
   std::vector<std::string> libs_;
 };
 

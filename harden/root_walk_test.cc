@@ -7,6 +7,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "harden/test_root.h"
 
 namespace warden::harden {
 namespace {
@@ -15,30 +16,19 @@ namespace fs = std::filesystem;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
-class RootWalkTest : public ::testing::Test {
+// A merged-/usr root: bin -> usr/bin, lib64 -> usr/lib64, sh -> dash,
+// ld.so's own link, /etc/localtime -> /usr/share/zoneinfo/Etc/UTC.
+class RootWalkTest : public testing::TempRootTest {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/warden_root.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    root_ = tmpl;
-    // A merged-/usr root: bin -> usr/bin, lib64 -> usr/lib64, sh -> dash,
-    // ld.so's own link, /etc/localtime -> /usr/share/zoneinfo/Etc/UTC.
-    for (const char* d : {"/usr/bin", "/usr/lib64", "/usr/lib/x86_64-linux-gnu",
-                          "/usr/share/zoneinfo/Etc", "/etc"})
-      fs::create_directories(root_ + d);
-    fs::create_symlink("usr/bin", root_ + "/bin");
-    fs::create_symlink("usr/lib64", root_ + "/lib64");
-    std::ofstream(root_ + "/usr/bin/dash") << "x";
+    TempRootTest::SetUp();
+    testing::MakeMergedUsr(root_);
+    Write("/usr/bin/dash", "x");
     fs::create_symlink("dash", root_ + "/usr/bin/sh");
-    std::ofstream(root_ + "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2") << "x";
-    fs::create_symlink("/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
-                       root_ + "/usr/lib64/ld-linux-x86-64.so.2");
-    fs::create_symlink("usr/lib", root_ + "/lib");
-    std::ofstream(root_ + "/usr/share/zoneinfo/Etc/UTC") << "x";
+    Write("/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", "x");
+    Write("/usr/share/zoneinfo/Etc/UTC", "x");
     fs::create_symlink("../usr/share/zoneinfo/Etc/UTC", root_ + "/etc/localtime");
   }
-  void TearDown() override { fs::remove_all(root_); }
-  std::string root_;
 };
 
 TEST_F(RootWalkTest, WholeChainsOfAMergedUsrLayout) {

@@ -9,6 +9,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "harden/test_root.h"
 #include "tests/test_support.h"
 
 namespace warden::itest {
@@ -19,31 +20,12 @@ using ::testing::HasSubstr;
 
 class HardenTest : public IntegrationTest {
  protected:
-  // SRC: a merged-/usr root with ls, cat and the libraries ldd names.
+  // SRC: a merged-/usr root with ls, cat, sort and their libraries.
   void MakeSource() {
     src_ = Path("src");
-    for (const std::string d : {"/usr/bin", "/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/etc", "/data"})
-      fs::create_directories(src_ + d);
-    fs::create_symlink("usr/bin", src_ + "/bin");
-    fs::create_symlink("usr/lib", src_ + "/lib");
-    fs::create_symlink("usr/lib64", src_ + "/lib64");
-    fs::create_symlink("/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
-                       src_ + "/usr/lib64/ld-linux-x86-64.so.2");
-    for (const std::string prog : {"ls", "cat", "sort"}) {
-      fs::copy_file("/usr/bin/" + prog, src_ + "/usr/bin/" + prog);
-      FILE* p = popen(("ldd /usr/bin/" + prog).c_str(), "r");
-      char line[512];
-      while (p && fgets(line, sizeof line, p)) {
-        std::string s(line);
-        const size_t slash = s.find('/');
-        if (slash == std::string::npos) continue;
-        const std::string path = s.substr(slash, s.find(' ', slash) - slash);
-        fs::copy_file(fs::canonical(path),
-                      src_ + "/usr/lib/x86_64-linux-gnu/" + fs::path(path).filename().string(),
-                      fs::copy_options::skip_existing);
-      }
-      if (p) pclose(p);
-    }
+    harden::testing::MakeMergedUsr(src_);
+    fs::create_directories(src_ + "/data");
+    for (const std::string prog : {"ls", "cat", "sort"}) harden::testing::CopyProgram(src_, prog);
     std::ofstream(src_ + "/data/a.txt") << "hello\n";
     std::ofstream(src_ + "/data/b.txt") << "world\n";
   }

@@ -18,15 +18,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-
-constexpr std::string_view kNoSecret = R"(
-rules:
-  - name: no-secret
-    type: file-read
-    paths: $DIR/real/secret
-    action: deny
-    errno: EACCES
-)";
+const std::string kNoSecret = NoSecretPolicy("real/secret");
 
 class ObjectPathsTest : public PolicyTest {
  protected:

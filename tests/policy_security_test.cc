@@ -20,16 +20,8 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-// A file-read rule that denies $DIR/secret with EACCES (the policy is
-// active by default).
-constexpr std::string_view kNoSecret = R"(
-rules:
-  - name: no-secret
-    type: file-read
-    paths: $DIR/secret
-    action: deny
-    errno: EACCES
-)";
+// A file-read rule that denies $DIR/secret with EACCES.
+const std::string kNoSecret = NoSecretPolicy();
 
 class PolicySecurityTest : public PolicyTest {
  protected:
@@ -276,14 +268,7 @@ TEST_F(PolicySecurityTest, IndirectPathsJudgedByRealPath) {
   ASSERT_EQ(mkdir(Path("sub").c_str(), 0755), 0);
   const std::string secret = Path("sub/secret");
   WriteFile(secret, "s");
-  const std::string policy = R"(
-rules:
-  - name: no-secret
-    type: file-read
-    paths: $DIR/sub/secret
-    action: deny
-    errno: EACCES
-)";
+  const std::string policy = NoSecretPolicy("sub/secret");
   ExitInfo r = RunHelper(policy, {"procfd", Path("sub"), "secret"});
   EXPECT_EQ(r.out, "procfd err EACCES\n") << r.err << PolicyDump();
   EXPECT_EQ(QueryOne("SELECT target FROM policy_events WHERE run_id=" + RunId() + " AND rule='no-secret'"),

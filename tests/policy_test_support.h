@@ -42,6 +42,19 @@ inline int ModeOf(const std::string& path) {
   return st.st_mode & 07777;
 }
 
+// The policy most security tests start from: one file-read rule,
+// "no-secret", that denies $DIR/`rel` with EACCES (active by default).
+inline std::string NoSecretPolicy(std::string_view rel = "secret") {
+  return ReplaceAll(R"(
+rules:
+  - name: no-secret
+    type: file-read
+    paths: $DIR/REL
+    action: deny
+    errno: EACCES
+)", "REL", rel);
+}
+
 class PolicyTest : public IntegrationTest {
  protected:
   static std::string H() { return Helper("policy_helper"); }
