@@ -137,6 +137,15 @@ TEMP_NAMES = [
 ]
 
 
+# A path through a magic link of procfs (or /dev/fd): the kernel jumps it.
+PROC_LINK = r"^/(dev/fd/\d+|proc/(self|thread-self|\d+)(/task/\d+)?/(fd/\d+|cwd|root|exe))"
+
+
+def nofollow(name, flags):
+    """Whether the call acts on the last symlink of its path itself."""
+    return name in ("readlink", "readlinkat", "lstat", "lstat64") or "AT_SYMLINK_NOFOLLOW" in flags
+
+
 def norm_path(p):
     for rx, rep in TEMP_NAMES:
         p = rx.sub(rep, p)
@@ -522,7 +531,9 @@ class StraceModel:
                         # An open through /dev/fd/N: -yy names the file opened,
                         # which the fd map may not know (dup2 is not traced).
                         p = c.ret_ann
-                    else:
+                    elif not (nofollow(c.name, flags) and re.match(PROC_LINK + "$", p)):
+                        # A call that does not follow the last link acts
+                        # on the magic link itself, as warden records it.
                         p = self.proc_link(c.pid, p)
                     paths.append((p, raw if "AT_EMPTY_PATH" not in flags or raw else "<empty>"))
             yield c, paths
@@ -709,11 +720,15 @@ def warden_items(db):
             return "?"
         return errname(err) if err else "ok"
 
-    for pid, ts, sc, path, path2, op, result, err, exe in con.execute(
+    for pid, ts, sc, named, found, path2, op, result, err, exe in con.execute(
             # strace prints the name the program wrote; warden's path is the
             # file found, and `named` that name when it differs.
-            "SELECT pid, ts_ns, syscall, coalesce(named, path), path2, op, result, errno, exe "
+            "SELECT pid, ts_ns, syscall, named, path, path2, op, result, errno, exe "
             "FROM file_events WHERE run_id=?", (run,)):
+        # The name, except through a magic link (/proc/self/fd/N, /dev/fd/N,
+        # .../cwd, exe, root): the strace side is rewritten to the file
+        # found there (Strace.proc_link), which is warden's path.
+        path = named if named is not None and not re.match(PROC_LINK, named) else found
         if launcher(pid, ts, sc, result):
             accepted[("warden's launcher: execvp PATH search of CMD (file_events)",)] += 1
             continue

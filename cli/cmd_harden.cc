@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -13,6 +15,7 @@
 #include "cli/commands.h"
 #include "cli/option_table.h"
 #include "fmt/format.h"
+#include "harden/check.h"
 #include "harden/copy_tree.h"
 #include "harden/observed.h"
 #include "harden/plan.h"
@@ -25,6 +28,8 @@ constexpr std::string_view kHardenUsage =
     R"(usage: warden harden [--db PATH] [--run ID]... --from-root DIR -o OUT [--keep FILE]
                      [--keep-dir-of GLOB]... [--no-default NAME]... [--tz]
                      [--dry-run] [--force] [--format text|json]
+       warden harden --check OUT [--db PATH] [--run ID]... [--from-root DIR]
+                     [--check-db PATH] [--format text|json] -- CMD [ARG]...
 Write OUT, a copy of the root filesystem DIR that keeps only what the
 recorded runs used: the files they opened, executed, stat'ed or listed, the
 symlinks on the way (whole chains), their parent directories, the dynamic
@@ -45,8 +50,16 @@ the defaults a service needs, and what the keep file adds. DIR is only read.
   --dry-run          print the report, write nothing
   --force            write into OUT even if it is not empty
   --format F         the report as text (default) or json
+With --check, run CMD again inside the hardened tree OUT (chroot; in a new
+user namespace when not root) under `warden run`, and compare it with the
+recorded run: the exit status, and every file the check looked for in OUT
+and did not find although the original run found it or DIR has it.
+  --check OUT        the hardened tree to check
+  --check-db PATH    keep the check run's database there (default: a
+                     temporary file, removed afterwards)
 Exit status: 0; 2 for bad input (no such root, run or database, a keep file
-with errors, an output that exists and is not empty); 1 when writing fails.
+with errors, an output that exists and is not empty); 1 when writing fails,
+or with --check when the check run differs from the original.
 )";
 
 int Fail(std::string_view message, int code = 2) {
@@ -55,7 +68,8 @@ int Fail(std::string_view message, int code = 2) {
 }
 
 struct Args {
-  std::string db = "warden.db", root, out, keep, format = "text";
+  std::string db = "warden.db", root, out, keep, format = "text", check, check_db;
+  std::vector<std::string> command;  // after "--", for --check
   std::vector<int64_t> runs;
   std::vector<std::string> keep_dir_of;
   harden::DefaultSet defaults;
@@ -105,6 +119,8 @@ std::vector<Option> Table(Args& a) {
          return std::nullopt;
        }},
       {"--tz", false, flag(a.defaults.tz)},
+      {"--check", true, set(a.check)},
+      {"--check-db", true, set(a.check_db)},
       {"--dry-run", false, flag(a.dry_run)},
       {"--force", false, flag(a.force)},
       {"--format", true,
@@ -118,15 +134,86 @@ std::vector<Option> Table(Args& a) {
   };
 }
 
+// The program that puts CMD in the tree: chroot(8), inside a new user
+// namespace (unshare(1), mapped to root there) when warden is not root.
+std::vector<std::string> EnterTree(const std::string& tree) {
+  std::vector<std::string> argv;
+  if (geteuid() != 0) argv = {"/usr/bin/unshare", "--user", "--map-root-user"};
+  argv.insert(argv.end(), {"/usr/sbin/chroot", tree});
+  return argv;
+}
+
+// A temporary directory for the check run's database, removed with it.
+class TempDb {
+ public:
+  TempDb() {
+    const char* tmp = getenv("TMPDIR");
+    std::string tmpl = fmt::format("{}/warden-check.XXXXXX", tmp != nullptr && *tmp ? tmp : "/tmp");
+    if (mkdtemp(tmpl.data()) != nullptr) dir_ = tmpl;
+  }
+  ~TempDb() {
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+  bool ok() const { return !dir_.empty(); }
+  std::string path() const { return dir_ + "/check.db"; }
+
+ private:
+  std::string dir_;
+};
+
+int Check(const Args& a) {
+  if (a.command.empty()) return Fail("--check OUT needs the command to run in it: --check OUT -- CMD [ARG]...");
+  char out[PATH_MAX];
+  if (realpath(a.check.c_str(), out) == nullptr || !std::filesystem::is_directory(out))
+    return Fail(fmt::format("--check {}: not a directory; give the tree `warden harden -o` wrote", a.check));
+  harden::CheckInput in;
+  in.original_db = a.db;
+  in.runs = a.runs;
+  in.out = out;
+  if (!a.root.empty()) {
+    char real[PATH_MAX];
+    if (realpath(a.root.c_str(), real) == nullptr)
+      return Fail(fmt::format("source root {}: {}", a.root, strerror(errno)));
+    in.source_root = real;
+  }
+  // The original run first: bad input is found before anything runs.
+  if (auto st = harden::ReadObserved(a.db, a.runs, in.source_root); !st.ok())
+    return Fail(std::string(st.status().message()));
+  const std::vector<std::string> enter = EnterTree(out);
+  for (const std::string& tool : {enter.front(), std::string("/usr/sbin/chroot")})
+    if (access(tool.c_str(), X_OK) != 0)
+      return Fail(fmt::format("--check needs {} to enter the tree: {}", tool, strerror(errno)), 1);
+  TempDb temp;
+  in.check_db = a.check_db.empty() ? temp.path() : a.check_db;
+  if (a.check_db.empty() && !temp.ok()) return Fail(fmt::format("cannot make a temporary directory: {}", strerror(errno)), 1);
+  std::vector<std::string> run = {"--db", in.check_db, "--"};
+  run.insert(run.end(), enter.begin(), enter.end());
+  run.insert(run.end(), a.command.begin(), a.command.end());
+  RunCommand(run);
+  auto report = harden::CompareCheck(in);
+  if (!report.ok()) return Fail(std::string(report.status().message()), 1);
+  std::cout << (a.format == "json" ? harden::CheckJson(*report) : harden::CheckText(*report));
+  std::cout.flush();
+  if (!std::cout) return Fail("cannot write the report", 1);
+  return report->Same() ? 0 : 1;
+}
+
 }  // namespace
 
-int HardenCommand(const std::vector<std::string>& args) {
+int HardenCommand(const std::vector<std::string>& all) {
   Args a;
+  std::vector<std::string> args = all;
+  if (auto dash = std::find(args.begin(), args.end(), "--"); dash != args.end()) {
+    a.command.assign(dash + 1, args.end());
+    args.erase(dash, args.end());
+  }
   if (auto err = ParseOptions(args, Table(a))) return Fail(fmt::format("{}\n{}", *err, kHardenUsage));
   if (a.help) {
     fmt::print("{}", kHardenUsage);
     return 0;
   }
+  if (!a.check.empty()) return Check(a);
+  if (!a.command.empty()) return Fail("a command after -- is only for --check OUT");
   if (a.root.empty()) return Fail("--from-root DIR is needed: the root filesystem to harden");
   if (a.out.empty() && !a.dry_run) return Fail("-o OUT is needed (or --dry-run)");
   char real[PATH_MAX];
