@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "fmt/format.h"
+#include "harden/tree_walk.h"
 
 namespace warden::harden {
 namespace {
@@ -139,12 +140,7 @@ absl::StatusOr<CopyStats> CopyTree(const std::string& root, const Plan& plan,
 CopyStats MeasureTree(const std::string& root) {
   CopyStats stats;
   std::map<std::pair<dev_t, ino_t>, bool> seen;
-  std::error_code ec;
-  for (auto it = std::filesystem::recursive_directory_iterator(
-           root, std::filesystem::directory_options::skip_permission_denied, ec);
-       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-    struct stat st;
-    if (lstat(it->path().c_str(), &st) != 0) continue;
+  WalkTree(root, [&](const std::string&, const struct stat& st) {
     if (S_ISDIR(st.st_mode)) ++stats.dirs;
     else if (S_ISLNK(st.st_mode)) ++stats.links;
     else if (S_ISREG(st.st_mode) && seen.emplace(std::pair(st.st_dev, st.st_ino), true).second) {
@@ -155,7 +151,7 @@ CopyStats MeasureTree(const std::string& root) {
     } else {
       ++stats.others;
     }
-  }
+  });
   return stats;
 }
 

@@ -18,8 +18,12 @@ namespace warden::harden {
 
 struct Observed {
   std::vector<std::string> paths;
-  // Directories opened with O_DIRECTORY that succeeded: listed (getdents
-  // is not recorded, so each entry they held counts as used).
+  // Directories read whole: opened with O_DIRECTORY (getdents is not
+  // recorded) by a process that used no other path inside them. Its
+  // output may be the listing (ls DIR), so each entry counts as used. A
+  // process that lists a directory and then looks up names in it (python's
+  // import path cache, a plugin loader) was searching: what it then used
+  // is observed, and the rest of the directory is not kept.
   std::vector<std::string> listed;
 };
 

@@ -11,6 +11,7 @@
 #include "harden/elf_deps.h"
 #include "harden/lib_search.h"
 #include "harden/root_walk.h"
+#include "harden/tree_walk.h"
 #include "policy/glob.h"
 
 namespace warden::harden {
@@ -60,6 +61,8 @@ class Planner {
   // Queues `path` and every symlink on the way; the ELF closure follows in Drain.
   void Add(const std::string& path, Why why, const std::string& from) {
     RootWalk w = WalkInRoot(in_.root, path);
+    // /proc/self/status and the like: made by the kernel, never an image's.
+    if (w.target && OnPseudoFs(in_.root + *w.target)) return;
     for (const std::string& link : w.links) Insert(link, Why::kLinkOnTheWay, path);
     if (w.target && Insert(*w.target, why, from)) queue_.push_back(*w.target);
   }

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "fmt/format.h"
+#include "harden/tree_walk.h"
 #include "store/json.h"
 
 namespace warden::harden {
@@ -37,15 +38,10 @@ Report MakeReport(const std::string& root, const std::string& out, const Plan& p
     else if (S_ISREG(st.st_mode)) ++r.after.hard_links;
     else ++r.after.others;
   }
-  std::error_code ec;
-  for (auto it = std::filesystem::recursive_directory_iterator(
-           root, std::filesystem::directory_options::skip_permission_denied, ec);
-       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-    const std::string path = it->path().string().substr(root == "/" ? 0 : root.size());
-    struct stat st;
-    if (lstat(it->path().c_str(), &st) != 0 || S_ISDIR(st.st_mode)) continue;
-    if (!plan.kept.contains(path)) r.dropped.push_back({path, "", "", static_cast<uint64_t>(st.st_size)});
-  }
+  WalkTree(root, [&](const std::string& path, const struct stat& st) {
+    if (!S_ISDIR(st.st_mode) && !plan.kept.contains(path))
+      r.dropped.push_back({path, "", "", static_cast<uint64_t>(st.st_size)});
+  });
   r.before = MeasureTree(root);
   return r;
 }

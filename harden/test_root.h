@@ -40,16 +40,12 @@ inline void MakeMergedUsr(const std::string& root) {
                      root + "/usr/lib64/ld-linux-x86-64.so.2");
 }
 
-// Copies this machine's /usr/bin/PROG into ROOT/usr/bin, and the libraries
-// ldd names for it into ROOT/usr/lib/x86_64-linux-gnu. The fixture may use
-// ldd; the code under test reads ELF. Returns the copied libraries' paths
-// inside the root.
-inline std::vector<std::string> CopyProgram(const std::string& root, const std::string& prog,
-                                            const std::string& as = "") {
-  fs::copy_file("/usr/bin/" + prog, root + "/usr/bin/" + (as.empty() ? prog : as),
-                fs::copy_options::overwrite_existing);
+// Copies the libraries ldd names for this machine's ELF file `host_path`
+// into ROOT/usr/lib/x86_64-linux-gnu (the fixture may use ldd; the code
+// under test reads ELF). Returns their paths inside the root.
+inline std::vector<std::string> CopyLibrariesOf(const std::string& root, const std::string& host_path) {
   std::vector<std::string> libs;
-  FILE* p = popen(("ldd /usr/bin/" + prog).c_str(), "r");
+  FILE* p = popen(("ldd " + host_path).c_str(), "r");
   char line[512];
   while (p != nullptr && fgets(line, sizeof line, p) != nullptr) {
     const std::string s(line);
@@ -62,6 +58,15 @@ inline std::vector<std::string> CopyProgram(const std::string& root, const std::
   }
   if (p != nullptr) pclose(p);
   return libs;
+}
+
+// Copies this machine's /usr/bin/PROG into ROOT/usr/bin (as AS when
+// given), and its libraries. Returns the libraries' paths inside the root.
+inline std::vector<std::string> CopyProgram(const std::string& root, const std::string& prog,
+                                            const std::string& as = "") {
+  fs::copy_file("/usr/bin/" + prog, root + "/usr/bin/" + (as.empty() ? prog : as),
+                fs::copy_options::overwrite_existing);
+  return CopyLibrariesOf(root, "/usr/bin/" + prog);
 }
 
 // A fixture with an empty root, tmp_/root, in a fresh temporary directory

@@ -6,10 +6,13 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "harden/copy_tree.h"
 #include "harden/test_root.h"
+#include "fmt/format.h"
 #include "tests/test_support.h"
 
 namespace warden::itest {
@@ -17,6 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 class HardenTest : public IntegrationTest {
  protected:
@@ -85,6 +89,78 @@ TEST_F(HardenTest, TheKeepFileAddsWhatTheRunDidNotReach) {
            Path("bad")});
   EXPECT_EQ(h.exit_code, 2);
   EXPECT_THAT(h.err, HasSubstr(Path("bad") + ":2:"));
+}
+
+// The three kinds of workload minified images break on, traced in a root
+// made of this machine's files, hardened together, and run again in the
+// hardened tree with the same status and output: a shell script using
+// coreutils; python importing modules (one of them C, loaded with dlopen)
+// and loading the CA bundle the way an HTTPS client does; user and group
+// names resolved through NSS (nsswitch.conf and the modules it names).
+TEST_F(HardenTest, ShellPythonAndNssWorkloadsRunTheSameHardened) {
+  if (geteuid() != 0) GTEST_SKIP() << "chroot needs root here";
+  MakeSource();
+  for (const std::string prog : {"python3.11", "id", "getent", "head"}) harden::testing::CopyProgram(src_, prog);
+  fs::create_symlink("python3.11", src_ + "/usr/bin/python3");
+  ASSERT_EQ(Run({"/bin/cp", "-a", "/usr/lib/python3.11", src_ + "/usr/lib/"}).exit_code, 0);
+  for (const char* so : {"_ssl", "_hashlib", "_json"})
+    harden::testing::CopyLibrariesOf(src_, fmt::format("/usr/lib/python3.11/lib-dynload/{}.cpython-311-x86_64-linux-gnu.so", so));
+  for (const std::string lib : {"libnss_systemd.so.2", "libnss_dns.so.2"}) {
+    fs::copy_file("/lib/x86_64-linux-gnu/" + lib, src_ + "/usr/lib/x86_64-linux-gnu/" + lib);
+    harden::testing::CopyLibrariesOf(src_, "/lib/x86_64-linux-gnu/" + lib);
+  }
+  for (const char* f : {"/etc/passwd", "/etc/group", "/etc/nsswitch.conf", "/etc/hosts"})
+    fs::copy_file(f, src_ + f);
+  ASSERT_EQ(Run({"/bin/cp", "-a", "/etc/ssl", src_ + "/etc/"}).exit_code, 0);
+  fs::create_directories(src_ + "/usr/lib/ssl");
+  fs::create_symlink("/etc/ssl/certs/ca-certificates.crt", src_ + "/usr/lib/ssl/cert.pem");
+  fs::create_symlink("/etc/ssl/certs", src_ + "/usr/lib/ssl/certs");
+  fs::create_symlink("/etc/ssl/openssl.cnf", src_ + "/usr/lib/ssl/openssl.cnf");
+  std::ofstream(src_ + "/data/app.py")
+      << "import json, ssl, email.utils, collections\n"
+         "ctx = ssl.create_default_context()\n"
+         "print(json.dumps({'ca_certs': len(ctx.get_ca_certs()) > 0, 'date': email.utils.quote('x')}))\n";
+  const std::vector<std::vector<std::string>> jobs = {
+      {"/bin/sh", "-c", "ls /data | sort -r | head -n 2; cat /data/a.txt"},
+      {"/usr/bin/python3", "/data/app.py"},
+      {"/usr/bin/id", "root"},
+      {"/usr/bin/getent", "group", "root"},
+  };
+  std::vector<ExitInfo> want;
+  for (const auto& job : jobs) {
+    std::vector<std::string> cmd = {"/usr/sbin/chroot", src_};
+    cmd.insert(cmd.end(), job.begin(), job.end());
+    want.push_back(RunWarden(cmd));
+    ASSERT_EQ(want.back().exit_code, 0) << job[0] << ": " << want.back().err;
+  }
+  EXPECT_EQ(want[1].out, "{\"ca_certs\": true, \"date\": \"x\"}\n");
+  EXPECT_THAT(want[2].out, HasSubstr("uid=0(root) gid=0(root)"));
+  const std::string out = Path("out");
+  ExitInfo h = Run({WardenBin(), "harden", "--db", db(), "--run", "1", "--run", "2", "--run", "3", "--run", "4",
+                    "--from-root", src_, "-o", out, "--format", "json"});
+  ASSERT_EQ(h.exit_code, 0) << h.err;
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    std::vector<std::string> cmd = {"/usr/sbin/chroot", out};
+    cmd.insert(cmd.end(), jobs[i].begin(), jobs[i].end());
+    ExitInfo again = Run(cmd);
+    EXPECT_EQ(again.exit_code, want[i].exit_code) << jobs[i][0] << ": " << again.err;
+    EXPECT_EQ(again.out, want[i].out) << jobs[i][0];
+  }
+  // Kept for what they are, and the size: the tree is a fraction of the source.
+  EXPECT_THAT(h.out, HasSubstr(R"("path":"/etc/ssl/certs/ca-certificates.crt","why":)"));
+  EXPECT_THAT(h.out, HasSubstr(R"("path":"/usr/lib/x86_64-linux-gnu/libssl.so.3","why":)"));
+  EXPECT_THAT(h.out, HasSubstr(R"("path":"/usr/bin/python3","why":"symlink")"));
+  EXPECT_THAT(h.out, HasSubstr(R"("path":"/usr/bin/python3.11","why":"observed")"));
+  // Python lists its module directories to find modules in them: only
+  // what it imported stays, not the whole standard library.
+  EXPECT_THAT(h.out, HasSubstr(R"("path":"/usr/lib/python3.11/json/__init__.py","why":"observed")"));
+  EXPECT_THAT(h.out, Not(HasSubstr(R"("path":"/usr/lib/python3.11/smtplib.py","why")")));
+  const harden::CopyStats before = harden::MeasureTree(src_), after = harden::MeasureTree(out);
+  std::cout << fmt::format("[ SIZE     ] source {} files, {} bytes; hardened {} files, {} bytes ({:.1f}%)\n",
+                           before.files, before.bytes, after.files, after.bytes,
+                           100.0 * static_cast<double>(after.bytes) / static_cast<double>(before.bytes));
+  EXPECT_LT(after.bytes * 2, before.bytes);
+  EXPECT_LT(after.files * 4, before.files);
 }
 
 // --check: the job run again in the hardened tree, asked to do what the
