@@ -70,6 +70,14 @@ TEST_F(HardenTest, TheHardenedTreeRunsTheWorkloadAndDropsTheRest) {
   h = Run({WardenBin(), "harden", "--db", db(), "--from-root", Path("nowhere"), "-o", Path("o2")});
   EXPECT_EQ(h.exit_code, 2);
   EXPECT_FALSE(fs::exists(Path("o2")));
+  h = Run({WardenBin(), "harden", "--db", db(), "--run", "9", "--from-root", src_, "-o", Path("o2")});
+  EXPECT_EQ(h.exit_code, 2);
+  EXPECT_THAT(h.err, HasSubstr("no run 9"));
+  EXPECT_FALSE(fs::exists(Path("o2")));
+  h = Run({WardenBin(), "harden", "--db", Path("none.db"), "--from-root", src_, "-o", Path("o2")});
+  EXPECT_EQ(h.exit_code, 2);
+  EXPECT_FALSE(fs::exists(Path("o2")));
+  EXPECT_FALSE(fs::exists(Path("none.db")));
 }
 
 TEST_F(HardenTest, TheKeepFileAddsWhatTheRunDidNotReach) {
