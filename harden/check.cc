@@ -1,7 +1,9 @@
 #include "harden/check.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <set>
@@ -67,6 +69,19 @@ absl::StatusOr<std::set<std::string>> FoundBefore(const CheckInput& in, RunStatu
   return found;
 }
 
+// Entries of DIR (a root path) in the source root that OUT does not have.
+uint64_t MissingEntries(const std::string& source, const std::string& out, const std::string& dir) {
+  auto in_source = InRoot(source, dir), in_out = InRoot(out, dir);
+  if (!in_source || !in_out) return 0;
+  uint64_t n = 0;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(*in_source, ec)) {
+    struct stat st;
+    if (lstat((*in_out + "/" + e.path().filename().string()).c_str(), &st) != 0) ++n;
+  }
+  return n;
+}
+
 std::string Because(const MissingFile& m) {
   if (m.found_before && m.in_source) return "found by the original run";
   return m.found_before ? "found by the original run (not in the source root)" : "in the source root";
@@ -105,6 +120,12 @@ absl::StatusOr<CheckReport> CompareCheck(const CheckInput& in) {
   });
   if (!s.ok()) return s;
   for (auto& [path, m] : missing) r.missing.push_back(std::move(m));
+  if (!in.source_root.empty()) {
+    auto listed = ReadObserved(in.check_db, {run->id}, in.out, /*every_listing=*/true);
+    if (!listed.ok()) return listed.status();
+    for (const std::string& dir : listed->listed)
+      if (uint64_t n = MissingEntries(in.source_root, in.out, dir); n > 0) r.thinned.push_back({dir, n});
+  }
   return r;
 }
 
@@ -120,6 +141,12 @@ std::string CheckText(const CheckReport& r) {
     for (const MissingFile& m : r.missing)
       s += fmt::format("  {}  {}{}\n", m.path, Because(m), m.program.empty() ? "" : "; by " + m.program);
     s += "add them to the keep file (--keep), or keep their directories (--keep-dir-of)\n";
+  }
+  if (!r.thinned.empty() && !r.Same()) {
+    s += fmt::format("listed by the check, with entries of the source dropped ({}): a program that finds\n"
+                     "files in a listing (python's imports) looks up no missing name; keep what it needs,\n"
+                     "or the directory with --keep-dir-of\n", r.thinned.size());
+    for (const ThinnedDir& t : r.thinned) s += fmt::format("  {}  {} dropped\n", t.path, t.dropped);
   }
   s += r.Same() ? "same: yes\n" : "same: no\n";
   return s;
@@ -140,6 +167,10 @@ std::string CheckJson(const CheckReport& r) {
                      store::JsonQuote(m.path), m.program.empty() ? "null" : store::JsonQuote(m.program),
                      m.found_before ? "true" : "false", m.in_source ? "true" : "false");
   }
+  s += R"(],"thinned":[)";
+  for (size_t i = 0; i < r.thinned.size(); ++i)
+    s += fmt::format(R"({}{{"path":{},"dropped":{}}})", i ? "," : "", store::JsonQuote(r.thinned[i].path),
+                     r.thinned[i].dropped);
   return s + "]}\n";
 }
 

@@ -37,10 +37,20 @@ struct MissingFile {
   bool in_source = false;     // the source root has it
 };
 
+// A directory the check run listed in the hardened tree that lacks
+// entries the source root's has. Programs that find files in a listing
+// (python's imports) look up no missing name, so nothing fails by ENOENT:
+// when the check differs, these are where to look.
+struct ThinnedDir {
+  std::string path;
+  uint64_t dropped = 0;  // entries of the source's directory not in OUT's
+};
+
 struct CheckReport {
   std::string out;
   RunStatus original, hardened;
   std::vector<MissingFile> missing;  // sorted by path
+  std::vector<ThinnedDir> thinned;   // sorted by path; needs the source root
   bool Same() const { return original == hardened && missing.empty(); }
 };
 

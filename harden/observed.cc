@@ -30,7 +30,7 @@ std::string Parent(const std::string& path) {
 }  // namespace
 
 absl::StatusOr<Observed> ReadObserved(const std::string& db, const std::vector<int64_t>& runs,
-                                      const std::string& root) {
+                                      const std::string& root, bool every_listing) {
   auto rd = forensics::OpenReadOnly(db);
   if (!rd.ok()) return rd.status();
   std::vector<int64_t> ids = runs;
@@ -72,7 +72,7 @@ absl::StatusOr<Observed> ReadObserved(const std::string& db, const std::vector<i
     }
     for (const auto& [pid, dirs] : lists)
       for (const std::string& dir : dirs)
-        if (!looked_in[pid].contains(dir)) listed.insert(dir);
+        if (every_listing || !looked_in[pid].contains(dir)) listed.insert(dir);
   }
   return Observed{{seen.begin(), seen.end()}, {listed.begin(), listed.end()}};
 }

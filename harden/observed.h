@@ -27,9 +27,10 @@ struct Observed {
   std::vector<std::string> listed;
 };
 
-// `runs` empty: the latest run of the database.
+// `runs` empty: the latest run of the database. `every_listing`: listed
+// holds every directory a process listed, searched or not.
 absl::StatusOr<Observed> ReadObserved(const std::string& db, const std::vector<int64_t>& runs,
-                                      const std::string& root);
+                                      const std::string& root, bool every_listing = false);
 
 // `path` as a root path of `root` (see above); "" when it is no path (a
 // marker such as "<unreadable 0x...>", pipe:[...]).

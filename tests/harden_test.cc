@@ -169,6 +169,15 @@ TEST_F(HardenTest, ShellPythonAndNssWorkloadsRunTheSameHardened) {
                            100.0 * static_cast<double>(after.bytes) / static_cast<double>(before.bytes));
   EXPECT_LT(after.bytes * 2, before.bytes);
   EXPECT_LT(after.files * 4, before.files);
+  // A module the coverage run never imported: python finds modules in
+  // directory listings, so no lookup fails; --check names the directory
+  // it listed that lacks the source's entries.
+  ExitInfo c = Run({WardenBin(), "harden", "--check", out, "--db", db(), "--run", "2", "--from-root", src_,
+                    "--", "/usr/bin/python3", "-c", "import csv"});
+  EXPECT_EQ(c.exit_code, 1) << c.out << c.err;
+  EXPECT_THAT(c.err, HasSubstr("No module named 'csv'"));
+  EXPECT_THAT(c.out, HasSubstr("exit 0; in the hardened tree (run 1): exit 1  DIFFERENT"));
+  EXPECT_THAT(c.out, ::testing::ContainsRegex("\n  /usr/lib/python3.11  [0-9]+ dropped\n"));
 }
 
 // --check: the job run again in the hardened tree, asked to do what the
@@ -203,7 +212,7 @@ TEST_F(HardenTest, CheckNamesWhatTheTreeLacksAndTheKeepFileFixesIt) {
   EXPECT_THAT(c.out, HasSubstr(R"("same":false,"original":{"run":1,"exit_code":0,"exit_signal":null},)"
                                R"("hardened":{"run":1,"exit_code":127,"exit_signal":null},)"
                                R"("missing":[{"path":"/usr/bin/cat","program":"/usr/bin/dash",)"
-                               R"("found_before":false,"in_source":true}]})")) << c.out;
+                               R"("found_before":false,"in_source":true}],"thinned":[]})")) << c.out;
   EXPECT_TRUE(fs::exists(Path("check.db")));
   // Kept by the keep file: the check passes.
   WriteFile(Path("keep"), "/usr/bin/cat\n");
