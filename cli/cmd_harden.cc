@@ -20,16 +20,17 @@
 #include "harden/observed.h"
 #include "harden/plan.h"
 #include "harden/report.h"
+#include "image/unpack.h"
 
 namespace warden::cli {
 namespace {
 
 constexpr std::string_view kHardenUsage =
-    R"(usage: warden harden [--db PATH] [--run ID]... --from-root DIR -o OUT [--keep FILE]
-                     [--keep-dir-of GLOB]... [--no-default NAME]... [--tz]
-                     [--dry-run] [--force] [--format text|json]
-       warden harden --check OUT [--db PATH] [--run ID]... [--from-root DIR]
-                     [--check-db PATH] [--format text|json] -- CMD [ARG]...
+    R"(usage: warden harden [--db PATH] [--run ID]... (--from-root DIR | --from-image PATH)
+                     [--run-root DIR] -o OUT [--keep FILE] [--keep-dir-of GLOB]...
+                     [--no-default NAME]... [--tz] [--dry-run] [--force] [--format text|json]
+       warden harden --check OUT [--db PATH] [--run ID]... [--from-root DIR | --from-image PATH]
+                     [--run-root DIR] [--check-db PATH] [--format text|json] -- CMD [ARG]...
 Write OUT, a copy of the root filesystem DIR that keeps only what the
 recorded runs used: the files they opened, executed, stat'ed or listed, the
 symlinks on the way (whole chains), their parent directories, the dynamic
@@ -38,6 +39,10 @@ the defaults a service needs, and what the keep file adds. DIR is only read.
   --db PATH          database written by `warden run` (default ./warden.db)
   --run ID           a run to keep what it used (repeatable; default: the last)
   --from-root DIR    the source root filesystem (an unpacked image, or /)
+  --from-image PATH  the source as an image: a `docker save` archive, an OCI
+                     image layout or a tar of one (unpacked to $TMPDIR)
+  --run-root DIR     the root the recorded runs ran in, as warden saw it
+                     (default: DIR; for an image, the runs' own root)
   -o OUT             the hardened tree: a new or empty directory
   --keep FILE        one glob per line (** crosses directories), !GLOB to
                      take out, # comments (warden(1), HARDEN)
@@ -68,7 +73,7 @@ int Fail(std::string_view message, int code = 2) {
 }
 
 struct Args {
-  std::string db = "warden.db", root, out, keep, format = "text", check, check_db;
+  std::string db = "warden.db", root, image, run_root, out, keep, format = "text", check, check_db;
   std::vector<std::string> command;  // after "--", for --check
   std::vector<int64_t> runs;
   std::vector<std::string> keep_dir_of;
@@ -99,6 +104,8 @@ std::vector<Option> Table(Args& a) {
          return std::nullopt;
        }},
       {"--from-root", true, set(a.root)},
+      {"--from-image", true, set(a.image)},
+      {"--run-root", true, set(a.run_root)},
       {"-o", true, set(a.out)},
       {"--output", true, set(a.out)},
       {"--keep", true, set(a.keep)},
@@ -143,23 +150,58 @@ std::vector<std::string> EnterTree(const std::string& tree) {
   return argv;
 }
 
-// A temporary directory for the check run's database, removed with it.
-class TempDb {
+// A temporary directory under $TMPDIR (else /tmp), removed with the object.
+class TempDir {
  public:
-  TempDb() {
+  explicit TempDir(std::string_view what) {
     const char* tmp = getenv("TMPDIR");
-    std::string tmpl = fmt::format("{}/warden-check.XXXXXX", tmp != nullptr && *tmp ? tmp : "/tmp");
-    if (mkdtemp(tmpl.data()) != nullptr) dir_ = tmpl;
+    std::string tmpl = fmt::format("{}/warden-{}.XXXXXX", tmp != nullptr && *tmp ? tmp : "/tmp", what);
+    char real[PATH_MAX];
+    if (mkdtemp(tmpl.data()) != nullptr && realpath(tmpl.c_str(), real) != nullptr) dir_ = real;
   }
-  ~TempDb() {
+  ~TempDir() {
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
   }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
   bool ok() const { return !dir_.empty(); }
-  std::string path() const { return dir_ + "/check.db"; }
+  const std::string& path() const { return dir_; }
 
  private:
   std::string dir_;
 };
+
+// The source root filesystem: --from-root DIR, or --from-image unpacked
+// into `scratch`; "" when neither is given. And the root the recorded runs
+// ran in, as warden saw it (--run-root, else DIR; an image's runs ran in
+// a container, in its own root).
+struct Source {
+  std::string root, run_root;
+};
+
+absl::StatusOr<Source> FindSource(const Args& a, const TempDir& scratch) {
+  if (!a.root.empty() && !a.image.empty()) return absl::InvalidArgumentError("give --from-root or --from-image, not both");
+  Source src;
+  char real[PATH_MAX];
+  if (!a.root.empty()) {
+    if (realpath(a.root.c_str(), real) == nullptr)
+      return absl::InvalidArgumentError(fmt::format("source root {}: {}; give an unpacked root filesystem",
+                                                    a.root, strerror(errno)));
+    src.root = src.run_root = real;
+  } else if (!a.image.empty()) {
+    if (!scratch.ok()) return absl::InternalError(fmt::format("cannot make a temporary directory: {}", strerror(errno)));
+    auto root = image::UnpackImage(a.image, scratch.path());
+    if (!root.ok()) return root.status();
+    src.root = *root;
+    src.run_root = "/";
+  }
+  if (!a.run_root.empty()) {
+    if (realpath(a.run_root.c_str(), real) == nullptr)
+      return absl::InvalidArgumentError(fmt::format("--run-root {}: {}", a.run_root, strerror(errno)));
+    src.run_root = real;
+  }
+  return src;
+}
 
 int Check(const Args& a) {
   if (a.command.empty()) return Fail("--check OUT needs the command to run in it: --check OUT -- CMD [ARG]...");
@@ -170,21 +212,20 @@ int Check(const Args& a) {
   in.original_db = a.db;
   in.runs = a.runs;
   in.out = out;
-  if (!a.root.empty()) {
-    char real[PATH_MAX];
-    if (realpath(a.root.c_str(), real) == nullptr)
-      return Fail(fmt::format("source root {}: {}", a.root, strerror(errno)));
-    in.source_root = real;
-  }
+  TempDir scratch("image");
+  auto src = FindSource(a, scratch);
+  if (!src.ok()) return Fail(std::string(src.status().message()));
+  in.source_root = src->root;
+  in.run_root = src->run_root;
   // The original run first: bad input is found before anything runs.
-  if (auto st = harden::ReadObserved(a.db, a.runs, in.source_root); !st.ok())
+  if (auto st = harden::ReadObserved(a.db, a.runs, in.run_root); !st.ok())
     return Fail(std::string(st.status().message()));
   const std::vector<std::string> enter = EnterTree(out);
   for (const std::string& tool : {enter.front(), std::string("/usr/sbin/chroot")})
     if (access(tool.c_str(), X_OK) != 0)
       return Fail(fmt::format("--check needs {} to enter the tree: {}", tool, strerror(errno)), 1);
-  TempDb temp;
-  in.check_db = a.check_db.empty() ? temp.path() : a.check_db;
+  TempDir temp("check");
+  in.check_db = a.check_db.empty() ? temp.path() + "/check.db" : a.check_db;
   if (a.check_db.empty() && !temp.ok()) return Fail(fmt::format("cannot make a temporary directory: {}", strerror(errno)), 1);
   std::vector<std::string> run = {"--db", in.check_db, "--"};
   run.insert(run.end(), enter.begin(), enter.end());
@@ -214,14 +255,14 @@ int HardenCommand(const std::vector<std::string>& all) {
   }
   if (!a.check.empty()) return Check(a);
   if (!a.command.empty()) return Fail("a command after -- is only for --check OUT");
-  if (a.root.empty()) return Fail("--from-root DIR is needed: the root filesystem to harden");
+  if (a.root.empty() && a.image.empty())
+    return Fail("--from-root DIR or --from-image PATH is needed: the root filesystem to harden");
   if (a.out.empty() && !a.dry_run) return Fail("-o OUT is needed (or --dry-run)");
-  char real[PATH_MAX];
-  if (realpath(a.root.c_str(), real) == nullptr)
-    return Fail(fmt::format("source root {}: {}; give an unpacked root filesystem", a.root,
-                            strerror(errno)));
+  TempDir scratch("image");
+  auto src = FindSource(a, scratch);
+  if (!src.ok()) return Fail(std::string(src.status().message()));
   harden::PlanInput in;
-  in.root = real;
+  in.root = src->root;
   in.keep_dir_of = a.keep_dir_of;
   in.defaults = a.defaults;
   if (!a.keep.empty()) {
@@ -229,7 +270,7 @@ int HardenCommand(const std::vector<std::string>& all) {
     if (!keep.ok()) return Fail(std::string(keep.status().message()));
     in.keep = std::move(*keep);
   }
-  auto observed = harden::ReadObserved(a.db, a.runs, real);
+  auto observed = harden::ReadObserved(a.db, a.runs, src->run_root);
   if (!observed.ok()) return Fail(std::string(observed.status().message()));
   in.observed = std::move(observed->paths);
   in.listed = std::move(observed->listed);
@@ -240,7 +281,8 @@ int HardenCommand(const std::vector<std::string>& all) {
     if (!copied.ok())
       return Fail(std::string(copied.status().message()), absl::IsFailedPrecondition(copied.status()) ? 2 : 1);
   }
-  const harden::Report report = harden::MakeReport(in.root, a.out, *plan, a.dry_run);
+  harden::Report report = harden::MakeReport(in.root, a.out, *plan, a.dry_run);
+  if (!a.image.empty()) report.root = a.image;
   std::cout << (a.format == "json" ? harden::ReportJson(report) : harden::ReportText(report));
   std::cout.flush();
   if (!std::cout) return Fail("cannot write the report", 1);

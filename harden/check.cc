@@ -62,7 +62,7 @@ absl::StatusOr<std::set<std::string>> FoundBefore(const CheckInput& in, RunStatu
     absl::Status s = ForEachLookup(*rd, run->id, 0, [&](const std::string& path, const std::string& named,
                                                         const std::string&) {
       for (const std::string* p : {&path, &named})
-        if (std::string r = ToRootPath(*p, in.source_root); !r.empty()) found.insert(std::move(r));
+        if (std::string r = ToRootPath(*p, in.run_root); !r.empty()) found.insert(std::move(r));
     });
     if (!s.ok()) return s;
   }

@@ -58,6 +58,7 @@ struct CheckInput {
   std::string original_db;
   std::vector<int64_t> runs;  // the original runs; empty: the latest
   std::string source_root;    // "": not given (only the original run counts)
+  std::string run_root;       // the root the original run ran in (observed.h)
   std::string out;            // the hardened tree (a real path)
   std::string check_db;       // the check run's database (its latest run)
 };

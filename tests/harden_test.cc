@@ -180,6 +180,42 @@ TEST_F(HardenTest, ShellPythonAndNssWorkloadsRunTheSameHardened) {
   EXPECT_THAT(c.out, ::testing::ContainsRegex("\n  /usr/lib/python3.11  [0-9]+ dropped\n"));
 }
 
+// The source as an image: a `docker save` archive made of the same root
+// (one layer), hardened without unpacking it by hand; the runs were
+// recorded in a chroot of the unpacked root, which --run-root names.
+TEST_F(HardenTest, ADockerSaveArchiveIsASource) {
+  if (geteuid() != 0) GTEST_SKIP() << "chroot needs root here";
+  MakeSource();
+  ExitInfo r = RunWarden({"/usr/sbin/chroot", src_, "/bin/ls", "/data"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string save = Path("save");
+  fs::create_directories(save + "/layer1");
+  ASSERT_EQ(Run({"/bin/tar", "-C", src_, "-cf", save + "/layer1/layer.tar", "."}).exit_code, 0);
+  std::ofstream(save + "/config.json") << R"({"config":{"Entrypoint":["/bin/ls"]}})";
+  std::ofstream(save + "/manifest.json")
+      << R"([{"Config":"config.json","RepoTags":["app:1"],"Layers":["layer1/layer.tar"]}])";
+  ASSERT_EQ(Run({"/bin/tar", "-C", save, "-cf", Path("app.tar"), "."}).exit_code, 0);
+  const std::string out = Path("out");
+  ExitInfo h = Run({WardenBin(), "harden", "--db", db(), "--from-image", Path("app.tar"), "--run-root", src_,
+                    "-o", out});
+  ASSERT_EQ(h.exit_code, 0) << h.err;
+  EXPECT_THAT(h.out, HasSubstr("warden harden: " + Path("app.tar") + " -> " + out));
+  ExitInfo again = Run({"/usr/sbin/chroot", out, "/bin/ls", "/data"});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.out, r.out);
+  EXPECT_FALSE(fs::exists(out + "/usr/bin/cat"));
+  // Bad input: not an image; both sources.
+  WriteFile(Path("not.tar"), "plain text");
+  h = Run({WardenBin(), "harden", "--db", db(), "--from-image", Path("not.tar"), "-o", Path("o2")});
+  EXPECT_EQ(h.exit_code, 2) << h.err;
+  EXPECT_THAT(h.err, HasSubstr(Path("not.tar")));
+  EXPECT_FALSE(fs::exists(Path("o2")));
+  h = Run({WardenBin(), "harden", "--db", db(), "--from-image", Path("app.tar"), "--from-root", src_, "-o",
+           Path("o2")});
+  EXPECT_EQ(h.exit_code, 2);
+  EXPECT_THAT(h.err, HasSubstr("not both"));
+}
+
 // --check: the job run again in the hardened tree, asked to do what the
 // coverage run did not: cat is missing, --check names it, the exit status
 // differs; with cat in the keep file the check passes.
