@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/scratch.h"
 
 namespace warden::harden::testing {
 
@@ -72,16 +73,14 @@ inline std::vector<std::string> CopyProgram(const std::string& root, const std::
 // A fixture with an empty root, tmp_/root, in a fresh temporary directory
 // tmp_ that is removed after the test (with anything else the test put
 // there, such as an output tree); fixtures derive and fill root_ in SetUp.
-class TempRootTest : public ::testing::Test {
+class TempRootTest : public warden::testing::ScratchTest {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/warden_root.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    tmp_ = tmpl;
+    ScratchTest::SetUp();
+    tmp_ = scratch_;
     root_ = tmp_ + "/root";
     fs::create_directory(root_);
   }
-  void TearDown() override { fs::remove_all(tmp_); }
 
   void Write(const std::string& path, const std::string& text) { WriteIn(root_, path, text); }
 

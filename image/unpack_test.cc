@@ -10,6 +10,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "image/layout.h"
+#include "tests/scratch.h"
 
 namespace warden::image {
 namespace {
@@ -17,23 +18,14 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // Images made with python's tarfile, which writes exactly the entries
 // asked for (whiteouts, "..", hard links), in a temp directory.
-class UnpackTest : public ::testing::Test {
+class UnpackTest : public testing::ScratchTest {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/warden_image.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
+    ScratchTest::SetUp();
+    dir_ = scratch_;
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   // Runs a python script with DIR set to the temp directory.
   void Py(const std::string& script) {
@@ -61,6 +53,8 @@ def layer(path, entries, gz=False):
 
   std::string dir_;
 };
+
+using testing::Slurp;
 
 // Three layers in a `docker save` archive: files, a symlink and a hard
 // link; then a whiteout of a file and an opaque directory; then a file
