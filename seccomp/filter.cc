@@ -5,11 +5,15 @@
 #include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdio.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "fmt/format.h"
 
@@ -26,8 +30,8 @@ absl::Status Check(int rc, std::string_view what) {
 std::vector<scmp_arg_cmp> Comparisons(const std::vector<ArgCondition>& conditions) {
   std::vector<scmp_arg_cmp> cmps;
   for (const auto& c : conditions)
-    cmps.push_back(c.not_equal ? SCMP_CMP64(c.index, SCMP_CMP_NE, c.value)
-                               : SCMP_CMP64(c.index, SCMP_CMP_MASKED_EQ, c.mask, c.value));
+    cmps.push_back(c.not_equal ? SCMP_CMP64(static_cast<unsigned>(c.index), SCMP_CMP_NE, c.value)
+                               : SCMP_CMP64(static_cast<unsigned>(c.index), SCMP_CMP_MASKED_EQ, c.mask, c.value));
   return cmps;
 }
 
@@ -45,22 +49,29 @@ absl::Status AddDeny(void* ctx, const DenyRule& d) {
   return Check(rc, fmt::format("deny rule for syscall {}", d.nr));
 }
 
-// Reads the filter back from libseccomp as BPF bytes through a memfd, the
-// only export API that the 2.5 series has.
-absl::StatusOr<std::vector<unsigned char>> ExportBpf(void* ctx) {
-  FILE* f = tmpfile();
-  if (f == nullptr) return absl::InternalError("seccomp: tmpfile failed");
-  std::vector<unsigned char> out;
-  int rc = seccomp_export_bpf(ctx, fileno(f));
-  if (rc == 0) {
-    rewind(f);
-    unsigned char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) out.insert(out.end(), buf, buf + n);
+// libseccomp 2.5 exports only to a file descriptor: a memfd, which needs
+// no writable filesystem (a container with a read-only root, no /tmp).
+// The bytes written, or nullopt.
+std::optional<std::string> ExportVia(void* ctx, int (*exporter)(const scmp_filter_ctx, int)) {
+  int fd = memfd_create("warden-seccomp", MFD_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  std::optional<std::string> out;
+  if (exporter(ctx, fd) == 0 && lseek(fd, 0, SEEK_SET) == 0) {
+    out.emplace();
+    char buf[4096];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0) out->append(buf, static_cast<size_t>(n));
+    if (n < 0) out.reset();
   }
-  fclose(f);
-  if (rc != 0) return Check(rc, "export");
+  close(fd);
   return out;
+}
+
+// Reads the filter back from libseccomp as BPF bytes.
+absl::StatusOr<std::vector<unsigned char>> ExportBpf(void* ctx) {
+  auto bytes = ExportVia(ctx, seccomp_export_bpf);
+  if (!bytes) return absl::InternalError(fmt::format("seccomp: cannot export the filter: {}", strerror(errno)));
+  return std::vector<unsigned char>(bytes->begin(), bytes->end());
 }
 
 // The deny filter: x86_64 only; other arches pass through it (ALLOW) to the
@@ -78,19 +89,7 @@ absl::StatusOr<std::vector<unsigned char>> BuildDenyFilter(const std::vector<Den
   return ExportBpf(ctx.get());
 }
 
-std::string ExportPfc(void* ctx) {
-  FILE* f = tmpfile();
-  if (f == nullptr) return "";
-  std::string out;
-  if (seccomp_export_pfc(ctx, fileno(f)) == 0) {
-    rewind(f);
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
-  }
-  fclose(f);
-  return out;
-}
+std::string ExportPfc(void* ctx) { return ExportVia(ctx, seccomp_export_pfc).value_or(""); }
 
 }  // namespace
 

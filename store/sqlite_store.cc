@@ -525,8 +525,10 @@ absl::StatusOr<DbPtr> OpenDb(const std::string& path) {
       !s.ok())
     return TouchError(db.get(), path, s);
   if (auto s = SetWal(db.get()); !s.ok()) return TouchError(db.get(), path, s);
+  // temp_store: sorts and temporary indexes in memory, so that a read-only
+  // root filesystem with no writable /tmp (a container) is enough.
   for (const char* pragma : {"PRAGMA cache_size=-32768", "PRAGMA wal_autocheckpoint=16384",
-                             "PRAGMA journal_size_limit=67108864"})
+                             "PRAGMA journal_size_limit=67108864", "PRAGMA temp_store=MEMORY"})
     if (auto s = ExecSql(db.get(), pragma); !s.ok()) return TouchError(db.get(), path, s);
   if (auto s = ApplySchema(db.get()); !s.ok()) {
     if (absl::IsFailedPrecondition(s))  // a newer schema

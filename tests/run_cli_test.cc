@@ -157,6 +157,23 @@ TEST_F(RunCliTest, AsPid1OfAPidNamespace) {
   EXPECT_EQ(QueryOne("SELECT exit_code FROM runs"), "4");
 }
 
+// A container with --read-only: the root filesystem cannot be written, no
+// /tmp either; only the database's volume can. warden needs no temporary
+// file (the filter is exported through a memfd, SQLite sorts in memory).
+TEST_F(RunCliTest, WorksOnAReadOnlyRootFilesystem) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root for a mount namespace";
+  if (Run({"/usr/bin/unshare", "--mount", "/bin/true"}).exit_code != 0)
+    GTEST_SKIP() << "this machine does not allow a new mount namespace";
+  // The test directory is the volume: a mount of its own, left writable.
+  const std::string script =
+      "mount --bind " + dir() + " " + dir() + " && mount -o remount,bind,ro / && " +
+      "! touch /tmp/warden-ro-probe 2>/dev/null && " + WardenBin() + " run --db " + db() +
+      " -- /bin/cat /etc/hostname";
+  ExitInfo r = Run({"/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c", script});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(QueryOne("SELECT count(*) FROM file_events WHERE path='/etc/hostname'"), "1");
+}
+
 TEST_F(RunCliTest, ExportErrorsNameTheProblem) {
   ExitInfo r = Run({WardenBin(), "export", "--db", Path("missing.db")});
   EXPECT_NE(r.exit_code, 0);
