@@ -54,8 +54,10 @@ constexpr std::string_view kRunUsage =
     "                    (default 50; 0 turns polling off)\n"
     "  --no-results      skip the exit stops that only record results: file\n"
     "                    events then have no result (about half the stops)\n"
-    "  --kill-orphans    when CMD ends, kill what it left running instead of\n"
-    "                    waiting for it\n"
+    "  --orphans=kill|wait  when CMD ends, kill what it left running and exit\n"
+    "                    (like tini; the default as PID 1, a container's\n"
+    "                    entrypoint), or wait for it (the default otherwise)\n"
+    "  --kill-orphans    the same as --orphans=kill\n"
     "  --policy FILE     enforce the YAML policy FILE (warden-policy(5))\n"
     "  --reload          re-read FILE when it changes, while CMD runs\n"
     "  --progress        a live status line on stderr (the default when stderr is\n"
@@ -68,7 +70,7 @@ struct RunOptions {
   bool record_env = false;
   std::optional<int> pin_cpu;  // -1: the first allowed CPU
   int spin_us = 50;
-  bool kill_orphans = false;
+  std::optional<bool> kill_orphans;  // unset: kill as PID 1, else wait
   bool want_results = true;
   bool colocate = true;
   std::string policy_file;
@@ -121,8 +123,13 @@ int Parse(const std::vector<std::string>& args, RunOptions& o) {
       o.colocate = false;
     } else if (a == "--no-results") {
       o.want_results = false;
-    } else if (a == "--kill-orphans") {
+    } else if (a == "--kill-orphans" || a == "--orphans=kill") {
       o.kill_orphans = true;
+    } else if (a == "--orphans=wait") {
+      o.kill_orphans = false;
+    } else if (a == "--orphans" || a.rfind("--orphans=", 0) == 0) {
+      fmt::print(stderr, "warden run: --orphans takes kill or wait, as --orphans=kill\n");
+      return 2;
     } else if (a == "--record-env") {
       o.record_env = true;
     } else if (a == "--pin" || a.rfind("--pin=", 0) == 0) {
@@ -310,7 +317,8 @@ int RunCommand(const std::vector<std::string>& args) {
   supervisor::CountingStore counting(store->get());
   supervisor::Tracer tracer(
       progress ? &counting : store->get(), supervisor::RecorderOptions{o.record_env},
-      supervisor::TracerOptions{o.spin_us, o.kill_orphans, o.want_results, pol, colocate});
+      supervisor::TracerOptions{o.spin_us, o.kill_orphans.value_or(getpid() == 1), o.want_results, pol,
+                                colocate});
   if (pol)
     (*store)->Submit(store::PolicyChange{supervisor::NowNs(), o.policy_file, pol->name, true, ""});
   // Before the program starts: asked-for reloading that cannot work is an

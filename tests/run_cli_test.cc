@@ -137,8 +137,9 @@ TEST_F(RunCliTest, RunsListsEveryRunWithItsStatus) {
 }
 
 // The container case: warden is PID 1 of a new PID namespace. Orphans are
-// re-parented to it and reaped, SIGTERM reaches the child, and warden
-// exits with the main child's status.
+// re-parented to it and reaped, and warden exits with the main child's
+// status: at once by default, like tini (what is left is killed and its
+// end recorded); after the orphans with --orphans=wait.
 TEST_F(RunCliTest, AsPid1OfAPidNamespace) {
   if (geteuid() != 0) GTEST_SKIP() << "needs root for a PID namespace";
   if (access("/usr/bin/unshare", X_OK) != 0) GTEST_SKIP() << "unshare (util-linux) missing";
@@ -147,7 +148,7 @@ TEST_F(RunCliTest, AsPid1OfAPidNamespace) {
   const std::string script =
       "(sh -c 'sleep 0.2; cat /etc/hostname >/dev/null; exit 9' &); echo ppid $PPID; exit 4";
   ExitInfo r = Run({"/usr/bin/unshare", "--pid", "--fork", "--mount-proc", WardenBin(), "run",
-                    "--db", db(), "--", "/bin/sh", "-c", script});
+                    "--db", db(), "--orphans=wait", "--", "/bin/sh", "-c", script});
   EXPECT_EQ(r.exit_code, 4) << r.err;
   EXPECT_EQ(Field(r.out, "ppid"), "1") << r.out;  // the child's parent is warden, PID 1
   // The orphan ran to its end under warden (exit 9 recorded, no zombie left
@@ -155,6 +156,17 @@ TEST_F(RunCliTest, AsPid1OfAPidNamespace) {
   EXPECT_EQ(QueryInt("SELECT count(*) FROM file_events WHERE path='/etc/hostname'"), 1) << Dump();
   EXPECT_EQ(QueryInt("SELECT count(*) FROM processes WHERE exit_code=9"), 1) << Dump();
   EXPECT_EQ(QueryOne("SELECT exit_code FROM runs"), "4");
+
+  // The default as PID 1: the README's entrypoint case, `sleep 20 & exit 4`.
+  const auto start = std::chrono::steady_clock::now();
+  r = Run({"/usr/bin/unshare", "--pid", "--fork", "--mount-proc", WardenBin(), "run", "--db", db(), "--",
+           "/bin/sh", "-c", "sleep 20 & echo $!; exit 4"},
+          std::chrono::milliseconds(15000));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10)) << "waited for the orphan";
+  EXPECT_EQ(r.exit_code, 4) << r.err;
+  EXPECT_EQ(QueryOne("SELECT term_signal FROM processes WHERE run_id=2 AND pid=" + Lines(r.out).at(0)), "9")
+      << Dump();
+  EXPECT_EQ(QueryOne("SELECT exit_code FROM runs WHERE id=2"), "4");
 }
 
 // A container with --read-only: the root filesystem cannot be written, no
