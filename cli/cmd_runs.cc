@@ -28,7 +28,7 @@ std::string Utc(int64_t ns) {
 }
 
 std::string Status(const forensics::RunSummary& r) {
-  if (!r.end_ns) return "running or interrupted";
+  if (!r.end_ns) return r.interrupted ? "interrupted" : "running";
   if (r.exit_signal) return fmt::format("{} (signal {})", r.exit_code.value_or(-1), *r.exit_signal);
   return r.exit_code ? std::to_string(*r.exit_code) : "?";
 }
@@ -47,8 +47,9 @@ std::string Json(const forensics::RunSummary& r) {
   std::string policy = r.policy.empty() ? "null" : store::JsonQuote(r.policy);
   std::string mode = r.policy_mode.empty() ? "null" : store::JsonQuote(r.policy_mode);
   std::string stops = r.stops ? std::to_string(*r.stops) : "null";
-  return fmt::format(R"({{"run":{},"argv":{},"start":{},"end":{},"exit_code":{},"exit_signal":{},"lost_events":{},"policy":{},"policy_mode":{},"stops":{}}})",
-                     r.id, r.argv_json, r.start_ns, end, code, sig, r.lost_events, policy, mode,
+  const char* state = r.end_ns ? "finished" : r.interrupted ? "interrupted" : "running";
+  return fmt::format(R"({{"run":{},"argv":{},"start":{},"end":{},"state":"{}","exit_code":{},"exit_signal":{},"lost_events":{},"policy":{},"policy_mode":{},"stops":{}}})",
+                     r.id, r.argv_json, r.start_ns, end, state, code, sig, r.lost_events, policy, mode,
                      stops);
 }
 

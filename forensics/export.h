@@ -26,6 +26,9 @@ struct RunSummary {
   std::string policy;               // policy name; "" without --policy
   std::string policy_mode;          // active, permissive, inactive; "" without
   std::optional<uint64_t> stops;    // unset until the run ends (or before schema 2)
+  // No end, and no warden holds the run's lock (store/run_lock.h): warden
+  // was killed, or its machine or container went away.
+  bool interrupted = false;
 };
 
 // All runs in the file, oldest first.

@@ -6,6 +6,7 @@
 #include "forensics/event_reader.h"
 #include "forensics/export.h"
 #include "forensics/read_db.h"
+#include "store/run_lock.h"
 #include "store/sqlite_util.h"
 
 namespace warden::forensics {
@@ -55,7 +56,10 @@ absl::Status FollowEvents(const std::string& db_path, const FollowOptions& optio
   uint64_t written = 0;
   for (;;) {
     // One snapshot per read: the end seen and the rows read agree, so once
-    // the end is there, every row of the run is too.
+    // the end is there, every row of the run is too. A writer found gone
+    // before the snapshot has written all it ever will: the run was
+    // interrupted (warden killed), and the follow ends with this read.
+    const bool interrupted = store::RunWriter(db_path, run->id) == store::Writer::kGone;
     if (auto s = ExecSql(db, "BEGIN"); !s.ok()) return s;
     bool ended = false, gone = false;
     sqlite3_stmt* e = end_stmt->get();
@@ -73,7 +77,7 @@ absl::Status FollowEvents(const std::string& db_path, const FollowOptions& optio
     if (!out) return OutputError();
     if (gone)
       return absl::NotFoundError(fmt::format("run {} was removed from {}", run->id, db_path));
-    if (!options.follow || ended) return absl::OkStatus();
+    if (!options.follow || ended || interrupted) return absl::OkStatus();
     if (!SleepUnlessStopped(options.poll, options.stop)) return absl::OkStatus();
   }
 }

@@ -5,6 +5,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "store/run_lock.h"
 #include "forensics/event_reader.h"
 #include "forensics/export.h"
 #include "forensics/read_db.h"
@@ -145,6 +146,9 @@ TEST_F(FollowTest, IncrementalReadsReturnOnlyNewRows) {
 
 TEST_F(FollowTest, FollowEndsWhenTheRunEnds) {
   // The run ends while the follow waits: it prints the rest and returns.
+  // The test holds the run's lock, as the warden recording it would.
+  auto lock = store::RunLock::Take(db_, 2);
+  ASSERT_TRUE(lock.ok()) << lock.status();
   std::ostringstream out;
   int polls = 0;
   FollowOptions o{.follow = true, .poll = std::chrono::milliseconds(10), .stop = [&] {
@@ -161,6 +165,19 @@ TEST_F(FollowTest, FollowEndsWhenTheRunEnds) {
   ASSERT_TRUE(FollowEvents(db_, o, out).ok());
   EXPECT_LT(polls, 1000);
   EXPECT_THAT(out.str(), HasSubstr("file read /last (openat) = ?"));
+}
+
+// No end and nobody holds the run's lock: its warden was killed. The
+// follow prints what there is and ends instead of waiting forever.
+TEST_F(FollowTest, FollowOfAnInterruptedRunEnds) {
+  std::ostringstream out;
+  int polls = 0;
+  FollowOptions o{.follow = true, .poll = std::chrono::milliseconds(10), .stop = [&] {
+                    return ++polls > 1000;  // a safety net, never reached
+                  }};
+  ASSERT_TRUE(FollowEvents(db_, o, out).ok());
+  EXPECT_EQ(polls, 0);
+  EXPECT_THAT(out.str(), HasSubstr("/etc/hosts"));
 }
 
 TEST_F(FollowTest, StopEndsAFollowCleanly) {

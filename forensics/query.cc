@@ -21,6 +21,7 @@
 #include "store/json.h"
 #include "forensics/read_db.h"
 #include "forensics/run_strings.h"
+#include "store/run_lock.h"
 #include "store/schema.h"
 #include "store/sqlite_util.h"
 #include "forensics/timeparse.h"
@@ -73,14 +74,6 @@ std::string Str(sqlite3_stmt* s, int i) { return std::string(ColumnText(s, i)); 
 Cell TimeCell(std::optional<int64_t> ns) { return ns ? Cell::Text(FormatRfc3339Ms(*ns)) : Cell::Null(); }
 
 Cell ErrnoCell(int err) { return err ? Cell::Text(syscalls::ErrnoName(err)) : Cell::Null(); }
-
-// "3", "-1 ENOENT", "?" (not recorded).
-std::string ResultText(sqlite3_stmt* s, int result_col, int errno_col) {
-  int err = sqlite3_column_int(s, errno_col);
-  if (err) return fmt::format("-1 {}", syscalls::ErrnoName(err));
-  if (ColumnIsNull(s, result_col)) return "?";
-  return std::to_string(sqlite3_column_int64(s, result_col));
-}
 
 
 // ---------------------------------------------------------------------------
@@ -220,7 +213,10 @@ absl::StatusOr<Profile> QueryDb::LoadProfile(int64_t run) {
                         run);
   if (!rings.ok()) return rings.status();
   p.io_uring_rings = *rings;
-  p.status = p.processes == 0 ? "not started" : !p.end_ns ? "in progress" : "finished";
+  p.status = p.end_ns                                            ? "finished"
+             : store::RunWriter(path_, run) == store::Writer::kGone ? "interrupted (warden died)"
+             : p.processes == 0                                     ? "not started"
+                                                                    : "in progress";
 
   // Files: per (op, path, exe), merged per class and path.
   {

@@ -13,6 +13,7 @@
 #include "fmt/format.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "store/run_lock.h"
 #include "store/schema.h"
 #include "store/store.h"
 #include "store/test_util.h"
@@ -374,25 +375,32 @@ TEST_F(QueryTest, ProfileNetwork) {
   EXPECT_THAT(hosts, ElementsAre("10.1.2.3 out 2 in 0", "192.168.0.5 out 0 in 1", "::1 out 1 in 0"));
 }
 
-TEST_F(QueryTest, ProfileStatusOfARunInProgressAndOfOneNotStarted) {
+// A run with no end: in progress while a warden holds its lock (here, the
+// test takes it as warden would), interrupted once nobody does (the store
+// of run 2 was closed without FinishRun); not started without processes.
+TEST_F(QueryTest, ProfileStatusOfRunsWithoutAnEnd) {
   Record();
-  {
+  auto status = [&](int64_t run) {
     auto db = OpenDb();
-    ASSERT_TRUE(db);
-    auto p = db->LoadProfile(2);
-    ASSERT_TRUE(p.ok()) << p.status();
-    EXPECT_EQ(p->status, "in progress");
-    EXPECT_FALSE(p->end_ns);
+    EXPECT_TRUE(db);
+    auto p = db->LoadProfile(run);
+    EXPECT_TRUE(p.ok()) << p.status();
+    return p.ok() ? p->status : "";
+  };
+  EXPECT_EQ(status(2), "interrupted (warden died)");
+  {
+    auto lock = store::RunLock::Take(db_, 2);
+    ASSERT_TRUE(lock.ok()) << lock.status();
+    EXPECT_EQ(status(2), "in progress");
   }
+  EXPECT_EQ(status(2), "interrupted (warden died)");
+  EXPECT_EQ(status(1), "finished");
   ASSERT_EQ(Exec(db_, "INSERT INTO runs(argv, cwd, host, warden_version, start_ns) "
                       "VALUES('[\"true\"]', '/', 'h', 'v', 5)"),
             "");
-  auto db = OpenDb();
-  ASSERT_TRUE(db);
-  auto p = db->LoadProfile(3);
-  ASSERT_TRUE(p.ok()) << p.status();
-  EXPECT_EQ(p->status, "not started");
-  EXPECT_THAT(p->read, IsEmpty());
+  auto lock = store::RunLock::Take(db_, 3);
+  ASSERT_TRUE(lock.ok()) << lock.status();
+  EXPECT_EQ(status(3), "not started");
 }
 
 // ---------------------------------------------------------------------------

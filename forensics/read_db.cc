@@ -8,6 +8,7 @@
 
 #include "fmt/format.h"
 #include "store/calls.h"
+#include "store/run_lock.h"
 #include "store/schema.h"
 
 namespace warden::forensics {
@@ -200,6 +201,7 @@ absl::StatusOr<std::vector<RunSummary>> ReadRuns(sqlite3* db, int version) {
                                 "lost_events, NULL, NULL, NULL FROM runs ORDER BY id");
   if (!stmt.ok()) return stmt.status();
   std::vector<RunSummary> runs;
+  const char* file = sqlite3_db_filename(db, "main");
   auto s = ForEachRow(db, stmt->get(), [&](sqlite3_stmt* st) {
     RunSummary r;
     r.id = sqlite3_column_int64(st, 0);
@@ -212,6 +214,8 @@ absl::StatusOr<std::vector<RunSummary>> ReadRuns(sqlite3* db, int version) {
     r.policy = std::string(ColumnText(st, 7));
     r.policy_mode = std::string(ColumnText(st, 8));
     if (auto v = ColumnOptInt(st, 9)) r.stops = static_cast<uint64_t>(*v);
+    r.interrupted = !r.end_ns && file != nullptr && *file &&
+                    store::RunWriter(file, r.id) == store::Writer::kGone;
     runs.push_back(std::move(r));
     return absl::OkStatus();
   });

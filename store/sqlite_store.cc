@@ -16,6 +16,7 @@
 #include "fmt/format.h"
 #include "store/calls.h"
 #include "store/json.h"
+#include "store/run_lock.h"
 #include "store/schema.h"
 #include "store/sqlite_util.h"
 #include "store/store.h"
@@ -177,6 +178,7 @@ class SqliteStore final : public Store {
   const size_t capacity_;
   const size_t wake_batch_;  // queue length that wakes a lingering writer
   std::atomic<int64_t> run_id_{0};
+  std::optional<RunLock> run_lock_;  // held while the run is open
   std::atomic<uint64_t> lost_{0};
   std::thread writer_;
 
@@ -221,6 +223,13 @@ absl::StatusOr<int64_t> SqliteStore::BeginRun(const RunInfo& info) {
     return s;
   }
   calls_->BeginRun(run_id_, info.start_ns);
+  // Readers tell a live run from an interrupted one by this lock (run_lock.h).
+  // Without it (a filesystem with no locks) the run is recorded all the
+  // same, and shows as interrupted until it ends.
+  if (const char* file = sqlite3_db_filename(db_.get(), "main"); file != nullptr && *file) {
+    auto lock = RunLock::Take(file, run_id_);
+    if (lock.ok()) run_lock_.emplace(std::move(*lock));
+  }
   lost_ = 0;
   {
     std::lock_guard lock(mu_);
@@ -259,7 +268,9 @@ absl::Status SqliteStore::FinishRun(const RunEnd& end) {
   b.Int(end.end_ns).Int(end.exit_code);
   if (end.exit_signal) b.Int(end.exit_signal); else b.Null();
   b.Int(static_cast<int64_t>(lost)).Int(static_cast<int64_t>(end.stops)).Int(run_id_.load());
-  if (!StepDone(s))
+  const bool ok = StepDone(s);
+  run_lock_.reset();
+  if (!ok)
     return absl::InternalError(
         fmt::format("recording the end of run {}: {}", run_id_.load(), sqlite3_errmsg(db_.get())));
   return absl::OkStatus();

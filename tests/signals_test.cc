@@ -18,6 +18,7 @@ namespace warden::itest {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using std::chrono::milliseconds;
 
 class SignalsTest : public IntegrationTest {
@@ -188,15 +189,25 @@ TEST_F(SignalsTest, SigkillOfWardenKillsEveryTracee) {
   ASSERT_GT(grandchild, 0);
   ASSERT_TRUE(ProcessAlive(child));
   ASSERT_TRUE(ProcessAlive(grandchild));
+  // While warden records, readers see the run as running.
+  ExitInfo runs = Run({WardenBin(), "runs", "--db", db(), "--json"});
+  EXPECT_THAT(runs.out, HasSubstr(R"("state":"running")")) << runs.out << runs.err;
   ASSERT_EQ(kill(w.pid, SIGKILL), 0);
   ExitInfo r = Wait(w, milliseconds(2000));
   EXPECT_EQ(r.signal, SIGKILL);
   EXPECT_TRUE(WaitUntil([&] { return !ProcessAlive(child) && !ProcessAlive(grandchild); },
                         milliseconds(2000)))
       << "tracees survived warden: " << ProcessState(child) << " " << ProcessState(grandchild);
-  // What was recorded so far is still there; the run has no end.
+  // What was recorded so far is still there; the run has no end, and is
+  // shown as interrupted, not as in progress forever.
   EXPECT_THAT(Query("SELECT end_ns IS NULL, exit_code IS NULL FROM runs"),
               ElementsAre(ElementsAre("1", "1")));
+  runs = Run({WardenBin(), "runs", "--db", db(), "--json"});
+  EXPECT_THAT(runs.out, HasSubstr(R"("state":"interrupted")")) << runs.out << runs.err;
+  runs = Run({WardenBin(), "runs", "--db", db()});
+  EXPECT_THAT(runs.out, HasSubstr("interrupted")) << runs.out;
+  ExitInfo profile = Run({WardenBin(), "profile", "--db", db()});
+  EXPECT_THAT(profile.out, HasSubstr("interrupted (warden died)")) << profile.out << profile.err;
 }
 
 // SECURITY.md 13: a tracee killed while it is stopped (group-stop) or in
