@@ -82,20 +82,8 @@ struct Args {
 };
 
 std::vector<Option> Table(Args& a) {
-  auto set = [](std::string& field) {
-    return [&field](const std::string& v) -> std::optional<std::string> {
-      field = v;
-      return std::nullopt;
-    };
-  };
-  auto flag = [](bool& field) {
-    return [&field](const std::string&) -> std::optional<std::string> {
-      field = true;
-      return std::nullopt;
-    };
-  };
   return {
-      {"--db", true, set(a.db)},
+      SetOption("--db", a.db),
       {"--run", true,
        [&a](const std::string& v) -> std::optional<std::string> {
          auto id = ParsePositive(v);
@@ -103,17 +91,13 @@ std::vector<Option> Table(Args& a) {
          a.runs.push_back(*id);
          return std::nullopt;
        }},
-      {"--from-root", true, set(a.root)},
-      {"--from-image", true, set(a.image)},
-      {"--run-root", true, set(a.run_root)},
-      {"-o", true, set(a.out)},
-      {"--output", true, set(a.out)},
-      {"--keep", true, set(a.keep)},
-      {"--keep-dir-of", true,
-       [&a](const std::string& v) -> std::optional<std::string> {
-         a.keep_dir_of.push_back(v);
-         return std::nullopt;
-       }},
+      SetOption("--from-root", a.root),
+      SetOption("--from-image", a.image),
+      SetOption("--run-root", a.run_root),
+      SetOption("-o", a.out),
+      SetOption("--output", a.out),
+      SetOption("--keep", a.keep),
+      AppendOption("--keep-dir-of", a.keep_dir_of),
       {"--no-default", true,
        [&a](const std::string& v) -> std::optional<std::string> {
          harden::DefaultSet& d = a.defaults;
@@ -125,21 +109,22 @@ std::vector<Option> Table(Args& a) {
          else return fmt::format("--no-default {}: not one of users, nss, hosts, ca, tmp", v);
          return std::nullopt;
        }},
-      {"--tz", false, flag(a.defaults.tz)},
-      {"--check", true, set(a.check)},
-      {"--check-db", true, set(a.check_db)},
-      {"--dry-run", false, flag(a.dry_run)},
-      {"--force", false, flag(a.force)},
+      FlagOption("--tz", a.defaults.tz),
+      SetOption("--check", a.check),
+      SetOption("--check-db", a.check_db),
+      FlagOption("--dry-run", a.dry_run),
+      FlagOption("--force", a.force),
       {"--format", true,
        [&a](const std::string& v) -> std::optional<std::string> {
          if (v != "text" && v != "json") return fmt::format("--format {}: use text or json", v);
          a.format = v;
          return std::nullopt;
        }},
-      {"--help", false, flag(a.help)},
-      {"-h", false, flag(a.help)},
+      FlagOption("--help", a.help),
+      FlagOption("-h", a.help),
   };
 }
+
 
 // The program that puts CMD in the tree: chroot(8), inside a new user
 // namespace (unshare(1), mapped to root there) when warden is not root.

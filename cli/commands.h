@@ -22,6 +22,7 @@ int ExpectCommand(const std::vector<std::string>& args);
 int VerifyCommand(const std::vector<std::string>& args);
 int LearnCommand(const std::vector<std::string>& args);
 int HardenCommand(const std::vector<std::string>& args);
+int StubCommand(const std::vector<std::string>& args);
 
 }  // namespace warden::cli
 

@@ -35,8 +35,12 @@ commands:
   learn [--db PATH]... [--run ID]... [--from T] [--to T] [--merge FILE]
         [--mode permissive|active] [--collapse N] [--exact] [-o FILE]
                       write a policy that allows what recorded runs did
-  harden [--db PATH] [--run ID]... --from-root DIR -o OUT [--keep FILE] [--dry-run]
+  harden [--db PATH] [--run ID]... (--from-root DIR | --from-image PATH) -o OUT [--keep FILE]
                       copy of a root filesystem that keeps only what recorded runs used
+  harden --check OUT [--db PATH] [--from-root DIR] -- CMD [ARG]...
+                      run CMD in the hardened tree and name what it lacks
+  stub IMAGE -o OUT [--tag TAG] [--policy FILE] [--db-dir DIR]
+                      an image archive that starts under warden (docker load -i OUT)
   expect [--db PATH]... [--run ID]... [--from T] [--to T] [--service NAME] [--min-rate R]
          [--tag NAME=GLOB]... [--collapse N] [--exact] [-o FILE]
                       write an expected profile (warden-expect(5)) of recorded runs
@@ -71,6 +75,7 @@ constexpr Command kCommands[] = {
     {"expect", warden::cli::ExpectCommand},
     {"verify", warden::cli::VerifyCommand},
     {"harden", warden::cli::HardenCommand},
+    {"stub", warden::cli::StubCommand},
 };
 
 }  // namespace

@@ -30,6 +30,27 @@ std::optional<std::string> ParseOptions(const std::vector<std::string>& args, co
   return std::nullopt;
 }
 
+Option SetOption(std::string_view name, std::string& field) {
+  return {name, true, [&field](const std::string& v) -> std::optional<std::string> {
+            field = v;
+            return std::nullopt;
+          }};
+}
+
+Option FlagOption(std::string_view name, bool& field) {
+  return {name, false, [&field](const std::string&) -> std::optional<std::string> {
+            field = true;
+            return std::nullopt;
+          }};
+}
+
+Option AppendOption(std::string_view name, std::vector<std::string>& list) {
+  return {name, true, [&list](const std::string& v) -> std::optional<std::string> {
+            list.push_back(v);
+            return std::nullopt;
+          }};
+}
+
 void AddSelectionOptions(std::vector<Option>& table, learn::Selection& selection, int64_t now_ns) {
   table.push_back({"--db", true, [&selection](const std::string& v) -> std::optional<std::string> {
                      selection.dbs.push_back(v);

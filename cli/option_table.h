@@ -29,6 +29,12 @@ struct Option {
 // (an unknown argument, a missing value, what `apply` said), or nullopt.
 std::optional<std::string> ParseOptions(const std::vector<std::string>& args, const std::vector<Option>& table);
 
+// The usual ways to apply an option: store its value, set a flag, append
+// the value to a list.
+Option SetOption(std::string_view name, std::string& field);
+Option FlagOption(std::string_view name, bool& field);
+Option AppendOption(std::string_view name, std::vector<std::string>& list);
+
 // --db PATH (repeatable), --run ID (repeatable), --from T, --to T
 // (store/timeparse.h, relative to `now_ns`).
 void AddSelectionOptions(std::vector<Option>& table, learn::Selection& selection, int64_t now_ns);

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config
-  libseccomp-dev libabsl-dev libfmt-dev libyaml-cpp-dev libsqlite3-dev libarchive-dev
+  libseccomp-dev libabsl-dev libfmt-dev libyaml-cpp-dev libsqlite3-dev libarchive-dev libssl-dev
   googletest libgtest-dev libgmock-dev
   nlohmann-json3-dev zlib1g-dev
   linux-libc-dev sqlite3 python3 strace
