@@ -233,7 +233,7 @@ int HardenCommand(const std::vector<std::string>& all) {
     a.command.assign(dash + 1, args.end());
     args.erase(dash, args.end());
   }
-  if (auto err = ParseOptions(args, Table(a))) return Fail(fmt::format("{}\n{}", *err, kHardenUsage));
+  if (auto err = ParseOptions(args, Table(a))) return Fail(fmt::format("{} (warden harden --help)", *err));
   if (a.help) {
     fmt::print("{}", kHardenUsage);
     return 0;

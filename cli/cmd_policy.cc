@@ -3,6 +3,7 @@
 // warden understood of it. `warden policy test FILE`: judge a recorded run
 // with it, offline (dryrun/).
 #include <iostream>
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -177,7 +178,9 @@ int Test(const std::vector<std::string>& args) {
 }  // namespace
 
 int PolicyCommand(const std::vector<std::string>& args) {
-  if (args.size() == 1 && (args[0] == "-h" || args[0] == "--help")) {
+  // -h/--help after the command or after its subcommand (policy check -h).
+  if (std::any_of(args.begin(), args.begin() + std::min<size_t>(args.size(), 2),
+                  [](const std::string& a) { return a == "-h" || a == "--help"; })) {
     fmt::print("{}", kPolicyUsage);
     return 0;
   }

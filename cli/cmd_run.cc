@@ -34,6 +34,7 @@
 #include "supervisor/call_recorder.h"
 #include "supervisor/tracer.h"
 #include "supervisor/watch.h"
+#include "syscalls/closest.h"
 #include "syscalls/syscall_table.h"
 
 namespace warden::cli {
@@ -64,6 +65,16 @@ constexpr std::string_view kRunUsage =
     "                    a terminal; never drawn on anything else)\n"
     "  --no-progress     no status line\n";
 
+// warden run's own errors (bad options, a bad policy or database, a
+// failure to start) exit with 125, as docker run, env and chroot do, so
+// that they cannot be mistaken for the program's own status.
+constexpr int kOwnError = 125;
+
+const std::vector<std::string_view> kRunOptionNames = {
+    "--db", "--watch", "--record-env", "--pin", "--no-colocate", "--spin-us", "--no-results",
+    "--orphans=kill", "--orphans=wait", "--kill-orphans", "--policy", "--reload", "--progress",
+    "--no-progress", "--help"};
+
 struct RunOptions {
   std::string db = "warden.db";
   uint32_t watch = supervisor::kDefaultWatch;
@@ -87,33 +98,43 @@ bool ParseInt(const std::string& s, int& out) {
 // Returns -1 when parsing succeeded, else the exit code.
 int Parse(const std::vector<std::string>& args, RunOptions& o) {
   size_t i = 0;
+  std::optional<std::string> inline_value;  // of --name=value
   auto value = [&](const std::string& flag) -> const std::string* {
+    if (inline_value) return &*inline_value;
     if (i + 1 >= args.size()) {
-      fmt::print(stderr, "warden run: {} needs a value\n{}", flag, kRunUsage);
+      fmt::print(stderr, "warden run: {} needs a value (warden run --help)\n", flag);
       return nullptr;
     }
     return &args[++i];
   };
   for (; i < args.size(); ++i) {
-    const std::string& a = args[i];
+    std::string a = args[i];
+    inline_value.reset();
+    if (const size_t eq = a.find('='); a.starts_with("--") && eq != std::string::npos) {
+      const std::string name = a.substr(0, eq);
+      if (name == "--db" || name == "--watch" || name == "--policy" || name == "--spin-us") {
+        inline_value = a.substr(eq + 1);
+        a = name;
+      }
+    }
     if (a == "--") { ++i; break; }
     if (a == "-h" || a == "--help") { fmt::print("{}", kRunUsage); return 0; }
     if (a == "--db") {
       auto v = value(a);
-      if (!v) return 2;
+      if (!v) return kOwnError;
       o.db = *v;
     } else if (a == "--watch") {
       auto v = value(a);
-      if (!v) return 2;
+      if (!v) return kOwnError;
       auto mask = syscalls::ParseClasses(*v);
       if (!mask.ok()) {
         fmt::print(stderr, "warden run: --watch: {}\n", std::string(mask.status().message()));
-        return 2;
+        return kOwnError;
       }
       o.watch = *mask;
     } else if (a == "--policy") {
       auto v = value(a);
-      if (!v) return 2;
+      if (!v) return kOwnError;
       o.policy_file = *v;
     } else if (a == "--reload") {
       o.reload = true;
@@ -129,38 +150,40 @@ int Parse(const std::vector<std::string>& args, RunOptions& o) {
       o.kill_orphans = false;
     } else if (a == "--orphans" || a.rfind("--orphans=", 0) == 0) {
       fmt::print(stderr, "warden run: --orphans takes kill or wait, as --orphans=kill\n");
-      return 2;
+      return kOwnError;
     } else if (a == "--record-env") {
       o.record_env = true;
     } else if (a == "--pin" || a.rfind("--pin=", 0) == 0) {
       int cpu = -1;
       if (a != "--pin" && !ParseInt(a.substr(6), cpu)) {
         fmt::print(stderr, "warden run: --pin=CPU wants a CPU number, got '{}'\n", a.substr(6));
-        return 2;
+        return kOwnError;
       }
       o.pin_cpu = cpu;
     } else if (a == "--spin-us") {
       auto v = value(a);
-      if (!v) return 2;
+      if (!v) return kOwnError;
       if (!ParseInt(*v, o.spin_us) || o.spin_us < 0) {
         fmt::print(stderr, "warden run: --spin-us wants microseconds (0 or more), got '{}'\n", *v);
-        return 2;
+        return kOwnError;
       }
     } else if (a.size() > 1 && a[0] == '-') {
-      fmt::print(stderr, "warden run: unknown option '{}'\n{}", a, kRunUsage);
-      return 2;
+      const auto close = syscalls::Closest(a.substr(0, a.find('=')), kRunOptionNames, 1);
+      fmt::print(stderr, "warden run: unknown option '{}'{} (warden run --help lists them)\n", a,
+                 close.empty() ? "" : fmt::format("; did you mean '{}'?", close[0]));
+      return kOwnError;
     } else {
       break;
     }
   }
   if (o.reload && o.policy_file.empty()) {
     fmt::print(stderr, "warden run: --reload needs --policy FILE\n");
-    return 2;
+    return kOwnError;
   }
   o.argv.assign(args.begin() + static_cast<long>(i), args.end());
   if (o.argv.empty()) {
     fmt::print(stderr, "warden run: no command given\n{}", kRunUsage);
-    return 2;
+    return kOwnError;
   }
   return -1;
 }
@@ -242,19 +265,19 @@ void OnPolicyChange(const RunOptions& o, const std::set<int>& traced,
 }
 
 // --policy FILE: read and validated before anything starts. Returns -1, or
-// the exit code (2: bad input).
+// the exit code.
 int ReadPolicyOption(const RunOptions& o, std::shared_ptr<const policy::Policy>* pol,
                      std::string* text) {
   if (o.policy_file.empty()) return -1;
   if (!ReadFile(o.policy_file, text)) {
     fmt::print(stderr, "warden run: cannot read policy {}: {}\n", o.policy_file, strerror(errno));
-    return 2;
+    return kOwnError;
   }
   auto loaded = LoadPolicy(o.policy_file, *text);
   if (!loaded.ok()) {
     fmt::print(stderr, "warden run: invalid policy, not starting:\n{}\n",
                std::string(loaded.status().message()));
-    return 2;
+    return kOwnError;
   }
   *pol = *loaded;
   return -1;
@@ -279,7 +302,7 @@ int RunCommand(const std::vector<std::string>& args) {
   auto filter = seccomp::Filter::Build(spec);
   if (!filter.ok()) {
     fmt::print(stderr, "warden run: {}\n", std::string(filter.status().message()));
-    return 125;
+    return kOwnError;
   }
   if (auto old = store::Store::OlderSchemaVersion(o.db))
     fmt::print(stderr,
@@ -293,7 +316,8 @@ int RunCommand(const std::vector<std::string>& args) {
     const auto code = store.status().code();
     const bool bad_input = code == absl::StatusCode::kInvalidArgument ||
                            code == absl::StatusCode::kFailedPrecondition;
-    return bad_input ? 2 : 125;
+    (void)bad_input;
+    return kOwnError;
   }
   const std::string cwd = Cwd();
   auto run_id = (*store)->BeginRun(store::RunInfo{
@@ -301,7 +325,7 @@ int RunCommand(const std::vector<std::string>& args) {
       pol ? std::string(policy::ModeName(pol->mode)) : ""});
   if (!run_id.ok()) {
     fmt::print(stderr, "warden run: {}\n", std::string(run_id.status().message()));
-    return 125;
+    return kOwnError;
   }
   if (o.pin_cpu) {
     // After BeginRun: the writer thread keeps every CPU; children of this
@@ -309,7 +333,7 @@ int RunCommand(const std::vector<std::string>& args) {
     if (absl::Status s = supervisor::PinCallingThread(*o.pin_cpu); !s.ok()) {
       fmt::print(stderr, "warden run: {}\n", std::string(s.message()));
       (void)(*store)->FinishRun(store::RunEnd{supervisor::NowNs(), 125, 0, 0});
-      return 125;
+      return kOwnError;
     }
   }
   // The status line counts the events on their way to the store.
@@ -333,7 +357,7 @@ int RunCommand(const std::vector<std::string>& args) {
     if (!r.ok()) {
       fmt::print(stderr, "warden run: {}\n", std::string(r.status().message()));
       (void)(*store)->FinishRun(store::RunEnd{supervisor::NowNs(), 125, 0, 0});
-      return 125;
+      return kOwnError;
     }
     reloader = std::move(*r);
   }
@@ -343,7 +367,7 @@ int RunCommand(const std::vector<std::string>& args) {
   if (!pid.ok()) {
     fmt::print(stderr, "warden run: {}\n", std::string(pid.status().message()));
     (void)(*store)->FinishRun(store::RunEnd{supervisor::NowNs(), 125, 0, 0});
-    return 125;
+    return kOwnError;
   }
   supervisor::SetForwardTarget(*pid);
   std::unique_ptr<supervisor::ProgressLine> status_line;

@@ -74,7 +74,7 @@ int RunsCommand(const std::vector<std::string>& args) {
   auto runs = forensics::ListRuns(db);
   if (!runs.ok()) {
     fmt::print(stderr, "warden runs: {}\n", std::string(runs.status().message()));
-    return 1;
+    return 2;  // no such database, or not one: bad input, as for every reading command
   }
   if (!json)
     fmt::print("{:>4}  {:<19}  {:>9}  {:<22}  {:>9}  {:<24}  {}\n", "RUN", "START (UTC)", "SECONDS",

@@ -62,7 +62,7 @@ int StubCommand(const std::vector<std::string>& all) {
       SetOption("--policy", a.policy), SetOption("--db-dir", a.db_dir), SetOption("--warden", a.warden),
       AppendOption("--run-option", a.run_options), FlagOption("--help", a.help), FlagOption("-h", a.help),
   };
-  if (auto err = ParseOptions(args, table)) return Fail(fmt::format("{}\n{}", *err, kStubUsage));
+  if (auto err = ParseOptions(args, table)) return Fail(fmt::format("{} (warden stub --help)", *err));
   if (a.help) {
     fmt::print("{}", kStubUsage);
     return 0;

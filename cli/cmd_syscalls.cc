@@ -76,11 +76,16 @@ void PrintTable(Abi abi) {
                syscalls::ClassesToString(d.classes));
 }
 
-// Returns 0 on success or the exit code for a usage error.
+// Returns 0 on success, -1 after printing the help, or the exit code for a
+// usage error.
 int ParseOptions(const std::vector<std::string>& args, Options& o) {
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    if (a == "--json") {
+    if (a == "-h" || a == "--help") {
+      fmt::print("usage: warden syscalls [NAME|NUMBER] [--abi x86_64|i386] [--json]\n"
+                 "Print the syscall table of the ABI (default x86_64), or one entry.\n");
+      return -1;
+    } else if (a == "--json") {
       o.json = true;
     } else if (a == "--abi" || a.rfind("--abi=", 0) == 0) {
       std::string v = a == "--abi" ? (i + 1 < args.size() ? args[++i] : "") : a.substr(6);
@@ -116,7 +121,7 @@ const SyscallDef* Lookup(const Options& o) {
 
 int SyscallsCommand(const std::vector<std::string>& args) {
   Options o;
-  if (int rc = ParseOptions(args, o); rc != 0) return rc;
+  if (int rc = ParseOptions(args, o); rc != 0) return rc < 0 ? 0 : rc;
   if (o.query.empty()) {
     if (o.json) {
       fmt::print("[\n");

@@ -1,12 +1,18 @@
 // warden: a thin command-line front over the libraries.
+#include <errno.h>
+
 #include <cstdio>
+#include <cstring>
+#include <iostream>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 #include "cli/commands.h"
 #include "cli/version.h"
 #include "fmt/format.h"
+#include "syscalls/closest.h"
 
 namespace {
 
@@ -78,6 +84,42 @@ constexpr Command kCommands[] = {
     {"stub", warden::cli::StubCommand},
 };
 
+// Output that could not be written is an error (`warden runs > /dev/full`
+// must not exit 0): whatever the command said, unless it failed already.
+int Finish(int rc) {
+  std::cout.flush();
+  const bool cout_bad = !std::cout;
+  const bool stdout_bad = fflush(stdout) != 0 || ferror(stdout);
+  if (cout_bad || stdout_bad) {
+    const int err = errno;
+    fmt::print(stderr, "warden: cannot write the output{}\n", err ? fmt::format(": {}", strerror(err)) : "");
+    return rc != 0 ? rc : 1;
+  }
+  return rc;
+}
+
+// "--name=value" as "--name" "value", for every command's parser, up to a
+// "--" (what follows it is a command's own argv). `warden run` splits its
+// own, only for its options with a value, since its CMD follows directly.
+std::vector<std::string> SplitNameValue(const std::vector<std::string>& args) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--") {
+      out.insert(out.end(), args.begin() + static_cast<long>(i), args.end());
+      break;
+    }
+    const size_t eq = a.find('=');
+    if (a.starts_with("--") && eq != std::string::npos && eq > 2) {
+      out.push_back(a.substr(0, eq));
+      out.push_back(a.substr(eq + 1));
+    } else {
+      out.push_back(a);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -88,15 +130,30 @@ int main(int argc, char** argv) {
   std::string_view cmd = argv[1];
   if (cmd == "-h" || cmd == "--help" || cmd == "help") {
     fmt::print("{}", kUsage);
-    return 0;
+    return Finish(0);
   }
   if (cmd == "version" || cmd == "--version") {
     fmt::print("warden {}\n", WARDEN_VERSION);
-    return 0;
+    return Finish(0);
   }
   std::vector<std::string> rest(argv + 2, argv + argc);
-  for (const auto& c : kCommands)
-    if (c.name == cmd) return c.fn(rest);
-  fmt::print(stderr, "warden: unknown command '{}'\n{}", cmd, kUsage);
+  if (cmd != "run") rest = SplitNameValue(rest);
+  for (const auto& c : kCommands) {
+    if (c.name != cmd) continue;
+    try {
+      return Finish(c.fn(rest));
+    } catch (const std::system_error& e) {  // fmt::print's write errors
+      fmt::print(stderr, "warden {}: cannot write the output: {}\n", cmd, e.code().message());
+      return 1;
+    }
+  }
+  std::vector<std::string_view> names = {"version", "help"};
+  for (const auto& c : kCommands) names.push_back(c.name);
+  const auto close = warden::syscalls::Closest(cmd, names, 1);
+  if (!close.empty())
+    fmt::print(stderr, "warden: unknown command '{}'; did you mean '{}'? (warden --help lists them)\n", cmd,
+               close[0]);
+  else
+    fmt::print(stderr, "warden: unknown command '{}'\n{}", cmd, kUsage);
   return 2;
 }

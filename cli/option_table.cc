@@ -5,6 +5,7 @@
 #include "cli/args.h"
 #include "fmt/format.h"
 #include "forensics/timeparse.h"
+#include "syscalls/closest.h"
 
 namespace warden::cli {
 
@@ -19,7 +20,13 @@ std::optional<std::string> ParseOptions(const std::vector<std::string>& args, co
     const Option* option = nullptr;
     for (const auto& o : table)
       if (o.name == name) option = &o;
-    if (!option) return fmt::format("unexpected argument '{}'", args[i]);
+    if (!option) {
+      std::vector<std::string_view> names;
+      for (const auto& o : table) names.push_back(o.name);
+      const auto close = name.starts_with("-") ? syscalls::Closest(name, names, 1) : std::vector<std::string_view>{};
+      if (!close.empty()) return fmt::format("unknown option '{}'; did you mean '{}'?", args[i], close[0]);
+      return fmt::format("unexpected argument '{}'", args[i]);
+    }
     if (!option->takes_value && value) return fmt::format("{} takes no value", name);
     if (option->takes_value && !value) {
       if (i + 1 >= args.size()) return fmt::format("{} needs a value", name);

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "fmt/format.h"
+#include "syscalls/closest.h"
 
 namespace warden::syscalls {
 namespace {
@@ -85,20 +86,6 @@ std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
-}
-
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
 }
 
 constexpr ClassName kClassNames[] = {
@@ -197,22 +184,9 @@ const SyscallDef* ByName(Abi abi, std::string_view name) {
 
 std::vector<std::string_view> ClosestNames(Abi abi, std::string_view name,
                                            size_t limit) {
-  std::vector<std::pair<size_t, std::string_view>> scored;
-  for (const auto& d : Table(abi)) {
-    size_t dist = EditDistance(name, d.name);
-    // A name that starts with what was typed is a good guess too.
-    if (!name.empty() && d.name.substr(0, name.size()) == name)
-      dist = std::min<size_t>(dist, 1);
-    scored.emplace_back(dist, d.name);
-  }
-  std::sort(scored.begin(), scored.end());
-  std::vector<std::string_view> out;
-  for (const auto& [dist, n] : scored) {
-    if (out.size() >= limit) break;
-    if (dist > std::max<size_t>(3, name.size() / 2)) break;
-    out.push_back(n);
-  }
-  return out;
+  std::vector<std::string_view> names;
+  for (const auto& d : Table(abi)) names.push_back(d.name);
+  return Closest(name, names, limit);
 }
 
 }  // namespace warden::syscalls

@@ -17,7 +17,7 @@ class DbInputTest : public IntegrationTest {
   void ExpectRefused(const std::string& file, const std::string& why) {
     const std::string before = ReadFile(file);
     ExitInfo r = Run({WardenBin(), "run", "--db", file, "--", "true"});
-    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_EQ(r.exit_code, 125) << r.err;  // warden run's own error
     EXPECT_NE(r.err.find(why), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("left unchanged"), std::string::npos) << r.err;
     EXPECT_EQ(ReadFile(file), before) << file << " was modified";

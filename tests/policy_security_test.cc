@@ -410,7 +410,7 @@ TEST_F(PolicySecurityTest, BadPolicyStartsNothing) {
   for (const Case& c : cases) {
     WriteFile(Path("bad.yaml"), c.text);
     ExitInfo r = RunWarden({"/usr/bin/touch", Path("MARKER")}, {"--policy", Path("bad.yaml")});
-    EXPECT_EQ(r.exit_code, 2) << c.text << r.err;
+    EXPECT_EQ(r.exit_code, 125) << c.text << r.err;  // warden run's own error
     EXPECT_THAT(r.err, HasSubstr(c.where)) << c.text;
     EXPECT_THAT(r.err, ContainsRegex("bad\\.yaml:[0-9]+:[0-9]+")) << c.text;
     EXPECT_FALSE(Exists(Path("MARKER"))) << c.text;
@@ -419,7 +419,7 @@ TEST_F(PolicySecurityTest, BadPolicyStartsNothing) {
     }
   }
   ExitInfo r = RunWarden({"/usr/bin/touch", Path("MARKER")}, {"--policy", Path("missing.yaml")});
-  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(r.exit_code, 125) << r.err;
   EXPECT_FALSE(Exists(Path("MARKER")));
 }
 

@@ -3,6 +3,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/test_support.h"
@@ -14,19 +16,30 @@ using ::testing::HasSubstr;
 
 class RunCliTest : public IntegrationTest {};
 
-TEST_F(RunCliTest, UsageErrorsExit2WithAMessage) {
+// warden run's own errors exit 125 (as docker run, env and chroot): never
+// a status the program could have given. --name=value works like
+// --name value; a mistyped option gets a suggestion, not a usage dump.
+TEST_F(RunCliTest, OwnErrorsExit125WithAMessage) {
   ExitInfo r = Run({WardenBin(), "run", "--db", db()});
-  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.exit_code, 125);
   EXPECT_THAT(r.err, HasSubstr("no command given"));
   r = Run({WardenBin(), "run", "--frob", "--", "true"});
-  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.exit_code, 125);
   EXPECT_THAT(r.err, HasSubstr("unknown option '--frob'"));
+  r = Run({WardenBin(), "run", "--wacth", "file", "--", "true"});
+  EXPECT_EQ(r.exit_code, 125);
+  EXPECT_THAT(r.err, HasSubstr("did you mean '--watch'?"));
+  EXPECT_LT(std::count(r.err.begin(), r.err.end(), '\n'), 3) << r.err;
   r = Run({WardenBin(), "run", "--watch", "file,bogus", "--", "true"});
-  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.exit_code, 125);
   EXPECT_THAT(r.err, HasSubstr("unknown syscall class 'bogus'"));
   r = Run({WardenBin(), "run", "--spin-us", "-3", "--", "true"});
-  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.exit_code, 125);
   EXPECT_THAT(r.err, HasSubstr("--spin-us"));
+  // --name=value, and the program's own status 2 stays 2.
+  r = Run({WardenBin(), "run", "--watch=file", "--db=" + db(), "--", "/bin/sh", "-c", "exit 2"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM runs WHERE exit_code = 2"), 1);
 }
 
 TEST_F(RunCliTest, UnwritableDatabaseIsAClearErrorAndNothingRuns) {
@@ -132,7 +145,7 @@ TEST_F(RunCliTest, RunsListsEveryRunWithItsStatus) {
   EXPECT_EQ(second->at("run"), "2");
   EXPECT_EQ(second->at("exit_code"), "5");
   r = Run({WardenBin(), "runs", "--db", Path("missing.db")});
-  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr(Path("missing.db")));
 }
 

@@ -1,0 +1,99 @@
+// One set of conventions across the commands (warden(1), EXIT STATUS):
+// -h/--help on every command and subcommand exits 0; --name=value works
+// where --name value does; a mistyped command or option gets "did you
+// mean"; output that cannot be written is an error, never a crash or 0.
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/test_support.h"
+
+namespace warden::itest {
+namespace {
+
+using ::testing::HasSubstr;
+
+class CliConventionsTest : public IntegrationTest {
+ protected:
+  // The command names `warden --help` lists (its "  name ..." lines).
+  std::vector<std::string> Commands() {
+    ExitInfo r = Run({WardenBin(), "--help"});
+    std::vector<std::string> names;
+    std::istringstream in(r.out);
+    bool listing = false;
+    for (std::string line; std::getline(in, line);) {
+      if (line == "commands:") listing = true;
+      if (!listing || line.size() < 3 || line[0] != ' ' || line[1] != ' ' || line[2] == ' ') continue;
+      const std::string name = line.substr(2, line.find(' ', 2) - 2);
+      if (names.empty() || names.back() != name) names.push_back(name);
+    }
+    return names;
+  }
+};
+
+TEST_F(CliConventionsTest, HelpOnEveryCommandAndSubcommandExits0) {
+  std::vector<std::string> commands = Commands();
+  ASSERT_GE(commands.size(), 15u);
+  std::vector<std::vector<std::string>> calls;
+  for (const std::string& c : commands) {
+    calls.push_back({c, "--help"});
+    calls.push_back({c, "-h"});
+  }
+  for (const char* sub : {"check", "show", "test"}) calls.push_back({"policy", sub, "--help"});
+  for (const char* sub : {"tree", "timeline", "who", "net", "denied", "stats", "sql"})
+    calls.push_back({"query", sub, "--help"});
+  for (const auto& args : calls) {
+    std::vector<std::string> cmd = {WardenBin()};
+    cmd.insert(cmd.end(), args.begin(), args.end());
+    ExitInfo r = Run(cmd);
+    EXPECT_EQ(r.exit_code, 0) << args[0] << " " << args[1] << ": " << r.err;
+    if (args[0] != "version") EXPECT_THAT(r.out, HasSubstr("usage")) << args[0] << " " << args[1];
+  }
+}
+
+TEST_F(CliConventionsTest, DidYouMeanForCommandsAndOptions) {
+  ExitInfo r = Run({WardenBin(), "rnus"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("did you mean 'runs'?"));
+  r = Run({WardenBin(), "harden", "--form-root", "/x", "-o", Path("o")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("did you mean '--from-root'?"));
+  r = Run({WardenBin(), "run", "--recrod-env", "--", "/bin/true"});
+  EXPECT_EQ(r.exit_code, 125);
+  EXPECT_THAT(r.err, HasSubstr("did you mean '--record-env'?"));
+}
+
+TEST_F(CliConventionsTest, NameEqualsValueWorksWhereNameValueDoes) {
+  ASSERT_EQ(RunWarden({"/bin/cat", "/etc/hostname"}).exit_code, 0);
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"runs", "--db=" + db()},
+        {"export", "--db=" + db(), "--format=json", "--kind=file"},
+        {"profile", "--db=" + db(), "--format=json"},
+        {"query", "--db=" + db(), "--format=csv", "tree"},
+        {"replay", "--db=" + db(), "--path=/etc/hostname"},
+        {"syscalls", "openat", "--abi=i386"},
+        {"harden", "--db=" + db(), "--from-root=/", "--dry-run", "--format=json"}}) {
+    std::vector<std::string> cmd = {WardenBin()};
+    cmd.insert(cmd.end(), args.begin(), args.end());
+    ExitInfo r = Run(cmd);
+    EXPECT_EQ(r.exit_code, 0) << args[0] << ": " << r.err;
+    EXPECT_FALSE(r.out.empty()) << args[0];
+  }
+}
+
+// `warden runs > /dev/full` exited 0, and `syscalls` aborted.
+TEST_F(CliConventionsTest, OutputThatCannotBeWrittenIsAnError) {
+  ASSERT_EQ(RunWarden({"/bin/cat", "/etc/hostname"}).exit_code, 0);
+  for (const std::string& command :
+       std::vector<std::string>{"runs --db " + db(), "export --db " + db(), "profile --db " + db(), "syscalls",
+        "query --db " + db() + " tree", "replay --db " + db(), "events --db " + db(), "version", "--help"}) {
+    ExitInfo r = Run({"/bin/sh", "-c", WardenBin() + " " + command + " >/dev/full"});
+    EXPECT_EQ(r.exit_code, 1) << command << ": " << r.err;
+    EXPECT_THAT(r.err, ::testing::ContainsRegex("writ(e|ing) the output")) << command;
+  }
+}
+
+}  // namespace
+}  // namespace warden::itest
