@@ -91,7 +91,7 @@ int EventsCommand(const std::vector<std::string>& args) {
   signal(SIGPIPE, SIG_IGN);
   options.stop = [] { return g_stop.load(); };
 
-  FdStreambuf buf(STDOUT_FILENO);
+  FdStreambuf buf(STDOUT_FILENO, /*gzip=*/false);
   std::ostream out(&buf);
   absl::Status s = forensics::FollowEvents(db, options, out);
   out.flush();

@@ -23,7 +23,7 @@ constexpr std::string_view kExportUsage =
     "  --format F     ndjson (one JSON object per event per line, the default),\n"
     "                 json (one array of the same objects) or csv (a header row,\n"
     "                 then one row per event)\n"
-    "  --gzip         compress the output (gzip -c)\n"
+    "  --gzip         compress the output (gzip format, zlib)\n"
     "  --from T       only events at or after T; --to T: at or before T\n"
     "                 (RFC 3339, \"1h ago\", or nanoseconds since the epoch)\n"
     "  --kind K,...   only these kinds: process, exec, file, net, syscall, policy,\n"

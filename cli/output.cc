@@ -2,22 +2,46 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <cerrno>
 #include <cstring>
 
 #include "fmt/format.h"
 
-extern char** environ;
-
 namespace warden::cli {
 
-bool FdStreambuf::Drain(const char* p, size_t n) {
+struct FdStreambuf::Zlib {
+  z_stream z{};
+  char out[1 << 16];
+};
+
+FdStreambuf::FdStreambuf(int fd, bool gzip) : fd_(fd) {
+  setp(buf_, buf_ + sizeof buf_);
+  if (!gzip) return;
+  z_ = std::make_unique<Zlib>();
+  // windowBits 15 + 16: the gzip wrapper, as `gzip -c` writes.
+  if (deflateInit2(&z_->z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    errno_ = ENOMEM;
+}
+
+FdStreambuf::~FdStreambuf() {
+  Finish();
+  if (z_) deflateEnd(&z_->z);
+}
+
+bool FdStreambuf::Finish() {
+  if (finished_) return errno_ == 0;
+  finished_ = true;
+  bool ok = sync() == 0;
+  if (z_ && ok) ok = Deflate(nullptr, 0, Z_FINISH);
+  return ok;
+}
+
+bool FdStreambuf::Write(const char* p, size_t n) {
   if (errno_) return false;
   while (n > 0) {
     ssize_t w = write(fd_, p, n);
@@ -30,6 +54,30 @@ bool FdStreambuf::Drain(const char* p, size_t n) {
     n -= static_cast<size_t>(w);
   }
   return true;
+}
+
+bool FdStreambuf::Deflate(const char* p, size_t n, int flush) {
+  z_stream& z = z_->z;
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(p));
+  z.avail_in = static_cast<uInt>(n);
+  int rc;
+  do {
+    z.next_out = reinterpret_cast<Bytef*>(z_->out);
+    z.avail_out = sizeof z_->out;
+    rc = deflate(&z, flush);
+    if (rc == Z_STREAM_ERROR) {
+      errno_ = EIO;
+      return false;
+    }
+    if (!Write(z_->out, sizeof z_->out - z.avail_out)) return false;
+  } while (z.avail_out == 0 || (flush == Z_FINISH && rc != Z_STREAM_END));
+  return true;
+}
+
+bool FdStreambuf::Drain(const char* p, size_t n) {
+  if (errno_) return false;
+  if (z_) return n == 0 || Deflate(p, n, Z_NO_FLUSH);
+  return Write(p, n);
 }
 
 int FdStreambuf::overflow(int c) {
@@ -62,8 +110,6 @@ Output::~Output() {
   if (committed_) return;
   stream_.rdbuf(nullptr);
   buf_.reset();
-  if (pipe_fd_ >= 0) close(pipe_fd_);
-  if (gzip_ > 0) waitpid(gzip_, nullptr, 0);
   if (own_fd_) close(fd_);
   if (!tmp_.empty()) unlink(tmp_.c_str());
 }
@@ -102,58 +148,21 @@ absl::StatusOr<std::unique_ptr<Output>> Output::Open(const std::string& path, bo
     // and clean up after, not a silent death by SIGPIPE.
     signal(SIGPIPE, SIG_IGN);
   }
-  int target = o->fd_;
-  if (gzip) {
-    int p[2];
-    if (pipe2(p, O_CLOEXEC) != 0)
-      return absl::InternalError(fmt::format("pipe: {}", strerror(errno)));
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, p[0], STDIN_FILENO);
-    posix_spawn_file_actions_adddup2(&fa, o->fd_, STDOUT_FILENO);
-    char arg0[] = "gzip", arg1[] = "-c";
-    char* argv[] = {arg0, arg1, nullptr};
-    pid_t pid = -1;
-    int rc = posix_spawnp(&pid, "gzip", &fa, nullptr, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    close(p[0]);
-    if (rc != 0) {
-      close(p[1]);
-      return absl::InternalError(fmt::format("cannot run gzip: {}", strerror(rc)));
-    }
-    o->gzip_ = pid;
-    o->pipe_fd_ = p[1];
-    target = p[1];
-  }
-  o->buf_ = std::make_unique<FdStreambuf>(target);
+  o->buf_ = std::make_unique<FdStreambuf>(o->fd_, gzip);
   o->stream_.rdbuf(o->buf_.get());
   return o;
 }
 
 absl::Status Output::Finish() {
   stream_.flush();
+  buf_->Finish();
   int write_errno = buf_->error();
   stream_.rdbuf(nullptr);
   buf_.reset();
-  if (pipe_fd_ >= 0) {
-    close(pipe_fd_);
-    pipe_fd_ = -1;
-  }
-  std::string gzip_error;
-  if (gzip_ > 0) {
-    int status = 0;
-    while (waitpid(gzip_, &status, 0) < 0 && errno == EINTR) {
-    }
-    gzip_ = -1;
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-      gzip_error = WIFEXITED(status) ? fmt::format("gzip exited with status {}", WEXITSTATUS(status))
-                                     : fmt::format("gzip was killed by signal {}", WTERMSIG(status));
-  }
   if (write_errno)
     return absl::AbortedError(fmt::format("writing {} failed: {}",
                                           path_.empty() || path_ == "-" ? "the output" : path_,
                                           strerror(write_errno)));
-  if (!gzip_error.empty()) return absl::AbortedError(gzip_error);
   return absl::OkStatus();
 }
 

@@ -103,6 +103,11 @@ TEST_F(ExportCliTest, GzipAndOutputFile) {
   ExitInfo back = Run({"/bin/gzip", "-dc", Path("e.csv.gz")});
   ASSERT_EQ(back.exit_code, 0) << back.err;
   EXPECT_EQ(back.out, plain.out);
+  // With no gzip program anywhere (a slim image): zlib in warden does it.
+  ExitInfo slim = Run({"/usr/bin/env", "PATH=/nonexistent", WardenBin(), "export", "--db", db(), "--format",
+                       "csv", "--gzip", "-o", Path("slim.csv.gz")});
+  ASSERT_EQ(slim.exit_code, 0) << slim.err;
+  EXPECT_EQ(Run({"/bin/gzip", "-dc", Path("slim.csv.gz")}).out, plain.out);
   // To stdout.
   ExitInfo piped = Export({"--gzip"});
   ASSERT_EQ(piped.exit_code, 0) << piped.err;
@@ -114,7 +119,7 @@ TEST_F(ExportCliTest, GzipAndOutputFile) {
   ExitInfo bad = Export({"--run", "9", "-o", Path("e.ndjson")});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_EQ(ReadFile(Path("e.ndjson")), Export({}).out);
-  for (const auto& name : std::vector<std::string>{"e.ndjson", "e.csv.gz", "e.gz", "w.db"})
+  for (const auto& name : std::vector<std::string>{"e.ndjson", "e.csv.gz", "slim.csv.gz", "e.gz", "w.db"})
     EXPECT_TRUE(std::filesystem::exists(Path(name))) << name;
   // No partial file is left behind.
   int files = 0;
