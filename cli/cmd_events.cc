@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/default_db.h"
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/output.h"
@@ -23,7 +24,7 @@ namespace {
 constexpr std::string_view kEventsUsage =
     "usage: warden events [--db PATH] [--run ID] [--follow] [--kind K[,K...]]\n"
     "                     [--format ndjson|text]\n"
-    "  --db PATH      database written by `warden run` (default ./warden.db)\n"
+    "  --db PATH      database written by `warden run` (default: see warden(1), FILES)\n"
     "  --run ID       this run (default: the latest)\n"
     "  --follow, -f   keep printing the events a running `warden run` commits,\n"
     "                 until the run ends (or Ctrl-C)\n"
@@ -38,7 +39,7 @@ void OnStopSignal(int) { g_stop.store(true); }
 }  // namespace
 
 int EventsCommand(const std::vector<std::string>& args) {
-  std::string db = "warden.db";
+  std::string db = DefaultDb();
   forensics::FollowOptions options;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];

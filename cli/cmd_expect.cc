@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/default_db.h"
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/option_table.h"
@@ -27,7 +28,7 @@ Write an expected profile (warden-expect(5)) of what recorded runs did: one
 item per program and file read, written or executed, peer connected to, port
 listened on, peer accepted, paths generalised as `warden learn` does.
 `warden verify --expect FILE` checks later runs against it.
-  --db PATH          database written by `warden run` (default ./warden.db);
+  --db PATH          database written by `warden run` (default: see warden(1), FILES);
                      repeat for replicas of one service; read, never changed
   --run ID           a run of each database (repeatable; default: the last
                      run, or with --from/--to every run with events inside)
@@ -121,7 +122,7 @@ int ExpectCommand(const std::vector<std::string>& args) {
   std::string out_path;
   if (auto error = ParseOptions(args, ExpectOptions(sel, gen, opts, out_path)))
     return Fail(fmt::format("{}\n(see `warden expect --help`)", *error));
-  if (sel.dbs.empty()) sel.dbs.push_back("warden.db");
+  if (sel.dbs.empty()) sel.dbs.push_back(DefaultDb());
   if (const char* tmp = std::getenv("TMPDIR"); tmp && *tmp) gen.temp_dirs.push_back(tmp);
   opts.warden_version = WARDEN_VERSION;
   learn::ItemCollector collector(gen);

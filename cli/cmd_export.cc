@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/default_db.h"
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/output.h"
@@ -18,7 +19,7 @@ namespace {
 constexpr std::string_view kExportUsage =
     "usage: warden export [--db PATH] [--run ID] [--format ndjson|json|csv] [--gzip]\n"
     "                     [--from T] [--to T] [--kind K[,K...]] [-o FILE]\n"
-    "  --db PATH      database written by `warden run` (default ./warden.db)\n"
+    "  --db PATH      database written by `warden run` (default: see warden(1), FILES)\n"
     "  --run ID       only this run (default: every run in the file)\n"
     "  --format F     ndjson (one JSON object per event per line, the default),\n"
     "                 json (one array of the same objects) or csv (a header row,\n"
@@ -38,7 +39,7 @@ int Usage(std::string_view msg) {
 }  // namespace
 
 int ExportCommand(const std::vector<std::string>& args) {
-  std::string db = "warden.db", out_path;
+  std::string db = DefaultDb(), out_path;
   forensics::ExportOptions options;
   bool gzip = false;
   const int64_t now = forensics::NowNs();

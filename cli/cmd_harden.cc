@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/default_db.h"
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/option_table.h"
@@ -36,7 +37,7 @@ recorded runs used: the files they opened, executed, stat'ed or listed, the
 symlinks on the way (whole chains), their parent directories, the dynamic
 loader and the libraries every kept ELF file needs (read from the files),
 the defaults a service needs, and what the keep file adds. DIR is only read.
-  --db PATH          database written by `warden run` (default ./warden.db)
+  --db PATH          database written by `warden run` (default: see warden(1), FILES)
   --run ID           a run to keep what it used (repeatable; default: the last)
   --from-root DIR    the source root filesystem (an unpacked image, or /)
   --from-image PATH  the source as an image: a `docker save` archive, an OCI
@@ -73,7 +74,7 @@ int Fail(std::string_view message, int code = 2) {
 }
 
 struct Args {
-  std::string db = "warden.db", root, image, run_root, out, keep, format = "text", check, check_db;
+  std::string db = DefaultDb(), root, image, run_root, out, keep, format = "text", check, check_db;
   std::vector<std::string> command;  // after "--", for --check
   std::vector<int64_t> runs;
   std::vector<std::string> keep_dir_of;

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/default_db.h"
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/option_table.h"
@@ -22,7 +23,7 @@ Write a policy (warden-policy(5)) that allows what recorded runs did and
 denies the rest: rules per program for the files it read and wrote, the
 programs it executed, the peers it connected to, the ports it listened on and
 the peers it accepted, each with a comment saying which events justify it.
-  --db PATH          database written by `warden run` (default ./warden.db);
+  --db PATH          database written by `warden run` (default: see warden(1), FILES);
                      repeat for replicas of one service; read, never changed
   --run ID           a run of each database (repeatable; default: the last
                      run, or with --from/--to every run with events inside)
@@ -92,7 +93,7 @@ int LearnCommand(const std::vector<std::string>& args) {
   std::string out_path;
   if (auto error = ParseOptions(args, LearnOptions(options, out_path)))
     return Fail(fmt::format("{}\n(see `warden learn --help`)", *error));
-  if (options.selection.dbs.empty()) options.selection.dbs.push_back("warden.db");
+  if (options.selection.dbs.empty()) options.selection.dbs.push_back(DefaultDb());
   if (const char* tmp = std::getenv("TMPDIR"); tmp && *tmp == '/') options.gen.temp_dirs.push_back(tmp);
   auto text = learn::Learn(options);
   if (!text.ok()) return Fail(std::string(text.status().message()));

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/default_db.h"
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "dryrun/dry_run.h"
@@ -115,7 +116,7 @@ struct TestArgs {
 // printing what is wrong.
 std::optional<TestArgs> ParseTestArgs(const std::vector<std::string>& args) {
   TestArgs t;
-  t.dry.db_path = "warden.db";
+  t.dry.db_path = DefaultDb();
   for (size_t i = 1; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a != "--db" && a != "--run" && a != "--format") {

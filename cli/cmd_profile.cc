@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/default_db.h"
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "fmt/format.h"
@@ -24,7 +25,7 @@ count, first and last seen, and the programs that did it), programs run,
 ports listened on, ports and addresses accessed, IP addresses communicated
 with, and the profiling status: "not started" (no process recorded yet),
 "in progress" (the run has not ended) or "finished".
-  --db PATH    database written by `warden run` (default ./warden.db); opened
+  --db PATH    database written by `warden run` (default: see warden(1), FILES); opened
                read-only, never changed
   --run ID     the run (default: the latest run)
   --format F   text (sections of aligned columns; the default) or json (one
@@ -178,7 +179,7 @@ void PrintJson(const forensics::Profile& p, std::ostream& out) {
 }  // namespace
 
 int ProfileCommand(const std::vector<std::string>& args) {
-  std::string db = "warden.db";
+  std::string db = DefaultDb();
   std::optional<int64_t> run;
   bool json = false;
   for (size_t i = 0; i < args.size(); ++i) {

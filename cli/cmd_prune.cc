@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/default_db.h"
 #include "cli/commands.h"
 #include "fmt/format.h"
 #include "forensics/prune.h"
@@ -13,7 +14,7 @@ namespace {
 
 constexpr std::string_view kPruneUsage =
     "usage: warden prune [--db PATH] --older-than DURATION [--vacuum] [--dry-run]\n"
-    "  --db PATH              database written by `warden run` (default ./warden.db)\n"
+    "  --db PATH              database written by `warden run` (default: see warden(1), FILES)\n"
     "  --older-than DURATION  remove the runs that started longer ago than this:\n"
     "                         72h, 30m, 7d, 2w, 1h30m (a run with no end that\n"
     "                         recorded something since is kept: still recording)\n"
@@ -36,7 +37,7 @@ std::string Describe(const forensics::PrunedRun& r) {
 }  // namespace
 
 int PruneCommand(const std::vector<std::string>& args) {
-  std::string db = "warden.db", older;
+  std::string db = DefaultDb(), older;
   forensics::PruneOptions options;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/default_db.h"
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "fmt/format.h"
@@ -19,7 +20,7 @@ namespace warden::cli {
 namespace {
 
 constexpr std::string_view kQueryUsage = R"(usage: warden query [--db PATH] [--run ID] [--format text|json|csv] NAME [ARGS...]
-  --db PATH    database written by `warden run` (default ./warden.db); opened
+  --db PATH    database written by `warden run` (default: see warden(1), FILES); opened
                read-only, never changed
   --run ID     the run to query (default: the latest run); not for sql
   --format F   text (aligned columns; the default), json (an array of
@@ -120,7 +121,7 @@ class TreeText : public forensics::RowSink {
 };
 
 struct Args {
-  std::string db = "warden.db";
+  std::string db = DefaultDb();
   std::optional<int64_t> run;
   forensics::OutputFormat format = forensics::OutputFormat::kText;
   std::vector<std::string> positional;

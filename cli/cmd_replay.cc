@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/default_db.h"
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "fmt/format.h"
@@ -19,7 +20,7 @@ namespace {
 constexpr std::string_view kReplayUsage =
     "usage: warden replay [--db PATH] [--run ID] [--pid P] [--syscall NAME] [--path GLOB]\n"
     "                     [--from T] [--to T] [--time]\n"
-    "  --db PATH       database written by `warden run` (default ./warden.db)\n"
+    "  --db PATH       database written by `warden run` (default: see warden(1), FILES)\n"
     "  --run ID        this run (default: the latest)\n"
     "  --pid P         only the calls of this process (or thread) id\n"
     "  --syscall NAME  only calls of this syscall\n"
@@ -37,7 +38,7 @@ bool ParseNumber(const std::string& s, T& out) {
 }  // namespace
 
 int ReplayCommand(const std::vector<std::string>& args) {
-  std::string db = "warden.db";
+  std::string db = DefaultDb();
   forensics::ReplayOptions options;
   std::shared_ptr<policy::Glob> glob;
   const int64_t now = forensics::NowNs();

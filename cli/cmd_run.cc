@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/default_db.h"
 #include "cli/commands.h"
 #include "cli/version.h"
 #include "fmt/format.h"
@@ -42,7 +43,7 @@ namespace {
 
 constexpr std::string_view kRunUsage =
     "usage: warden run [--db PATH] [--watch CLASSES] [--record-env] [--] CMD [ARGS...]\n"
-    "  --db PATH         SQLite database to append the run to (default ./warden.db)\n"
+    "  --db PATH         SQLite database to append the run to (default: see warden(1), FILES)\n"
     "  --watch CLASSES   syscall classes to stop on, comma-separated\n"
     "                    (default file,exec,network,process; see `warden syscalls`)\n"
     "  --record-env      also record each exec's environment\n"
@@ -76,7 +77,8 @@ const std::vector<std::string_view> kRunOptionNames = {
     "--no-progress", "--help"};
 
 struct RunOptions {
-  std::string db = "warden.db";
+  std::string db = DefaultDb();
+  bool db_given = false;  // --db, or else the default (cli/default_db.h)
   uint32_t watch = supervisor::kDefaultWatch;
   bool record_env = false;
   std::optional<int> pin_cpu;  // -1: the first allowed CPU
@@ -123,6 +125,7 @@ int Parse(const std::vector<std::string>& args, RunOptions& o) {
       auto v = value(a);
       if (!v) return kOwnError;
       o.db = *v;
+      o.db_given = true;
     } else if (a == "--watch") {
       auto v = value(a);
       if (!v) return kOwnError;
@@ -289,6 +292,11 @@ int RunCommand(const std::vector<std::string>& args) {
   RunOptions o;
   if (int rc = Parse(args, o); rc >= 0) return rc;
 
+  if (!o.db_given && !MakeDbDir(o.db)) {
+    fmt::print(stderr, "warden run: cannot make the directory of {}: {}; give --db PATH or set WARDEN_DB\n",
+               o.db, strerror(errno));
+    return kOwnError;
+  }
   std::shared_ptr<const policy::Policy> pol;
   std::string policy_text;
   if (int rc = ReadPolicyOption(o, &pol, &policy_text); rc >= 0) return rc;
@@ -397,6 +405,8 @@ int RunCommand(const std::vector<std::string>& args) {
                "made through a ring are not seen, so not recorded or judged (warden(1), BUGS AND "
                "LIMITS)\n",
                rings, rings == 1 ? "" : "s");
+  if (!o.db_given)  // the default place: say where it is
+    fmt::print(stderr, "warden run: recorded run {} in {}\n", *run_id, o.db);
   return st.exit_code;
 }
 

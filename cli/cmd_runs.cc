@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/default_db.h"
 #include "cli/commands.h"
 #include "fmt/format.h"
 #include "forensics/export.h"
@@ -14,7 +15,7 @@ namespace {
 
 constexpr std::string_view kRunsUsage =
     "usage: warden runs [--db PATH] [--json]\n"
-    "  --db PATH   database written by `warden run` (default ./warden.db)\n"
+    "  --db PATH   database written by `warden run` (default: see warden(1), FILES)\n"
     "  --json      one JSON object per run\n";
 
 // "2026-11-23 17:33:42" in UTC.
@@ -56,7 +57,7 @@ std::string Json(const forensics::RunSummary& r) {
 }  // namespace
 
 int RunsCommand(const std::vector<std::string>& args) {
-  std::string db = "warden.db";
+  std::string db = DefaultDb();
   bool json = false;
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "-h" || args[i] == "--help") {

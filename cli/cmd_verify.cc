@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/default_db.h"
 #include "cli/commands.h"
 #include "cli/option_table.h"
 #include "cli/output.h"
@@ -30,7 +31,7 @@ items, optional ones not counted) overall, per kind and per tag; the
 expected items not observed; the unexpected items observed (matching no
 expected item); the events the runs lost.
   --expect FILE        the expected profile
-  --db PATH            database written by `warden run` (default ./warden.db;
+  --db PATH            database written by `warden run` (default: see warden(1), FILES;
                        repeatable); read, never changed
   --observations FILE  an NDJSON export (`warden export --format ndjson`,
                        gzip or not) instead of a database: the offline flow
@@ -124,7 +125,7 @@ int VerifyCommand(const std::vector<std::string>& args) {
   if (a.expect.empty()) return Fail("--expect FILE is required (an expected profile written by `warden expect`)");
   if (!a.observations.empty() && !a.selection.dbs.empty())
     return Fail("--observations and --db are two sources: give one");
-  if (a.observations.empty() && a.selection.dbs.empty()) a.selection.dbs.push_back("warden.db");
+  if (a.observations.empty() && a.selection.dbs.empty()) a.selection.dbs.push_back(DefaultDb());
   auto profile = verify::ReadExpected(a.expect);
   if (!profile.ok()) return Fail(profile.status());
   auto observed = Observe(a);

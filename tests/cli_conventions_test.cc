@@ -2,6 +2,10 @@
 // -h/--help on every command and subcommand exits 0; --name=value works
 // where --name value does; a mistyped command or option gets "did you
 // mean"; output that cannot be written is an error, never a crash or 0.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -93,6 +97,38 @@ TEST_F(CliConventionsTest, OutputThatCannotBeWrittenIsAnError) {
     EXPECT_EQ(r.exit_code, 1) << command << ": " << r.err;
     EXPECT_THAT(r.err, ::testing::ContainsRegex("writ(e|ing) the output")) << command;
   }
+}
+
+}  // namespace
+}  // namespace warden::itest
+
+namespace warden::itest {
+namespace {
+
+// The default database is never the working directory: $WARDEN_DB, else
+// /var/lib/warden/warden.db for root, else the XDG state directory; run
+// says where it went.
+TEST_F(CliConventionsTest, DefaultDatabaseIsNotTheWorkingDirectory) {
+  const std::string env_db = Path("state/env.db");
+  ExitInfo r = Run({"/usr/bin/env", "WARDEN_DB=" + env_db, WardenBin(), "run", "--", "/bin/true"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("recorded run 1 in " + env_db));
+  EXPECT_TRUE(std::filesystem::exists(env_db));
+  EXPECT_FALSE(std::filesystem::exists(Path("warden.db")));
+  r = Run({"/usr/bin/env", "WARDEN_DB=" + env_db, WardenBin(), "runs"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("[\"/bin/true\"]"));
+  // A non-root user: $HOME/.local/state/warden/warden.db.
+  if (geteuid() != 0 || access("/usr/bin/setpriv", X_OK) != 0) GTEST_SKIP() << "needs root and setpriv";
+  const std::string home = Path("home");
+  std::filesystem::create_directories(home);
+  ASSERT_EQ(chown(home.c_str(), 65534, 65534), 0);
+  ASSERT_EQ(chmod(dir().c_str(), 0755), 0);
+  r = Run({"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/env", "-u",
+           "WARDEN_DB", "-u", "XDG_STATE_HOME", "HOME=" + home, WardenBin(), "run", "--", "/bin/true"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::filesystem::exists(home + "/.local/state/warden/warden.db")) << r.err;
+  EXPECT_THAT(r.err, HasSubstr(home + "/.local/state/warden/warden.db"));
 }
 
 }  // namespace
