@@ -4,27 +4,27 @@
 # programs and talks to a loopback socket, then show what was recorded.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-"$root/packaging/build.sh"
+"$root/packaging/build.sh" warden   # only what the demo needs: the tests build with test.sh
 warden="$root/build/cli/warden"
 db=${WARDEN_DEMO_DB:-/tmp/warden-demo.db}
 rm -f "$db" "$db-wal" "$db-shm"
 "$warden" run --db "$db" -- sh -c 'cat /etc/hostname >/dev/null; ls /etc | head -n 3; python3 -c "import socket; s=socket.socket(); s.bind((\"127.0.0.1\", 0)); s.listen(); c=socket.create_connection(s.getsockname()); print(\"connected to\", s.getsockname())"'
-q() { sqlite3 -header -column "$db" "$1"; }
-echo; echo "=== recorded in $db"
-echo "--- processes (first 12)"
-q "select pid, ppid, exe, exit_code from processes where is_thread=0 limit 12"
-echo "--- files read or written (first 12)"
-q "select exe, op, path from file_events where result>=0 and op in ('read','write','create','truncate') group by exe, op, path limit 12"
-echo "--- network"
-q "select exe, syscall, family, address, port, direction, result from net_events where address is not null"
-echo "--- the same as NDJSON (warden export), network events only"
-"$warden" export --db "$db" | grep '"kind":"net"' | grep '"addr"' | head -n 3
+echo; echo "=== recorded in $db: warden runs"
+"$warden" runs --db "$db"
+echo "--- warden query tree: the processes (first 15 lines)"
+"$warden" query --db "$db" tree | head -n 15
+echo "--- warden profile: what the run used (first 30 lines)"
+"$warden" profile --db "$db" | head -n 30
+echo "--- warden replay --path '/etc/**': its calls on /etc, as strace would print them"
+"$warden" replay --db "$db" --path '/etc/**' | head -n 8
+echo "--- warden export, network events only (NDJSON)"
+"$warden" export --db "$db" --kind net | head -n 3
 
 echo; echo "=== the same kind of run under a policy: cat may not read /etc/passwd (examples/cat-no-passwd.yaml)"
 "$warden" policy check "$root/examples/cat-no-passwd.yaml"
 "$warden" run --db "$db" --policy "$root/examples/cat-no-passwd.yaml" -- sh -c 'cat /etc/passwd >/dev/null; echo "cat exited with $?"; head -n 1 /etc/passwd' || true
-echo "--- policy hits of that run"
-q "select exe, syscall, action, rule, target, errno from policy_events where run_id=(select max(id) from runs)"
+echo "--- warden query denied: the policy's denials in that run"
+"$warden" query --db "$db" denied
 
 echo; echo "=== learn a policy from the first run, then judge the second run with it, offline"
 learned=${db%.db}-learned.yaml
