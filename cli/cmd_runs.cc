@@ -4,10 +4,11 @@
 #include <string>
 #include <vector>
 
-#include "cli/default_db.h"
 #include "cli/commands.h"
+#include "cli/default_db.h"
 #include "fmt/format.h"
 #include "forensics/export.h"
+#include "forensics/timeparse.h"
 #include "store/json.h"
 
 namespace warden::cli {
@@ -17,16 +18,6 @@ constexpr std::string_view kRunsUsage =
     "usage: warden runs [--db PATH] [--json]\n"
     "  --db PATH   database written by `warden run` (default: see warden(1), FILES)\n"
     "  --json      one JSON object per run\n";
-
-// "2026-11-23 17:33:42" in UTC.
-std::string Utc(int64_t ns) {
-  time_t secs = static_cast<time_t>(ns / 1000000000);
-  tm t{};
-  gmtime_r(&secs, &t);
-  char buf[32];
-  strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &t);
-  return buf;
-}
 
 std::string Status(const forensics::RunSummary& r) {
   if (!r.end_ns) return r.interrupted ? "interrupted" : "running";
@@ -78,7 +69,7 @@ int RunsCommand(const std::vector<std::string>& args) {
     return 2;  // no such database, or not one: bad input, as for every reading command
   }
   if (!json)
-    fmt::print("{:>4}  {:<19}  {:>9}  {:<22}  {:>9}  {:<24}  {}\n", "RUN", "START (UTC)", "SECONDS",
+    fmt::print("{:>4}  {:<24}  {:>9}  {:<22}  {:>9}  {:<24}  {}\n", "RUN", "START", "SECONDS",
                "EXIT", "STOPS", "POLICY", "COMMAND");
   for (const auto& r : *runs) {
     if (json) {
@@ -87,7 +78,8 @@ int RunsCommand(const std::vector<std::string>& args) {
     }
     std::string secs = r.end_ns ? fmt::format("{:.3f}", (*r.end_ns - r.start_ns) / 1e9) : "-";
     std::string stops = r.stops ? std::to_string(*r.stops) : "-";
-    fmt::print("{:>4}  {:<19}  {:>9}  {:<22}  {:>9}  {:<24}  {}\n", r.id, Utc(r.start_ns), secs,
+    // RFC 3339 with milliseconds: the form every --from and --to accepts.
+    fmt::print("{:>4}  {:<24}  {:>9}  {:<22}  {:>9}  {:<24}  {}\n", r.id, forensics::FormatRfc3339Ms(r.start_ns), secs,
                Status(r), stops, Policy(r), r.argv_json);
   }
   return 0;

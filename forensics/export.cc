@@ -15,6 +15,7 @@
 #include "forensics/output.h"
 #include "store/json.h"
 #include "forensics/read_db.h"
+#include "forensics/timeparse.h"
 #include "store/schema.h"
 #include "store/sqlite_util.h"
 
@@ -93,7 +94,7 @@ class ExeIndex {
 // Every field any kind has, in CSV column order (the NDJSON key order of the
 // common fields first).
 constexpr std::string_view kColumns[] = {
-    "run",    "ts",        "pid",       "exe",      "kind",     "op",         "syscall",
+    "run",    "ts",        "time",      "pid",      "exe",      "kind",     "op",         "syscall",
     "abi",    "nr",        "args",      "path",     "path2",    "flags",      "ppid",
     "tgid",   "is_thread", "argv",      "envp",     "argv_truncated",         "cwd",
     "family", "sock_type", "direction", "addr",     "port",     "fd",         "result",
@@ -512,6 +513,9 @@ void FormatEvent(const Cursor& c, int64_t run, const ExeIndex& exes, EventStyle 
   Line l(buf, style, cells);
   l.Int("run", run);
   l.Int("ts", ts);
+  // ts is exact but too big for a double (jq rounds it); time is the same
+  // instant as RFC 3339 text with every digit.
+  l.Str("time", FormatRfc3339(ts, 9));
   // A policy change is the run's, not a process's: no pid, no exe.
   if (!ColumnIsNull(s, kPid)) {
     int pid = sqlite3_column_int(s, kPid);

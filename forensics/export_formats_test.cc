@@ -130,7 +130,7 @@ TEST_F(ExportFormatsTest, NdjsonIsExportNdjson) {
   ASSERT_TRUE(ExportNdjson(db_, 2, one).ok());
   EXPECT_EQ(Run({.run_id = 2}), one.str());
   EXPECT_EQ(one.str(),
-            "{\"run\":2,\"ts\":1100,\"pid\":20,\"exe\":\"/bin/cat\",\"kind\":\"file\","
+            "{\"run\":2,\"ts\":1100,\"time\":\"1970-01-01T00:00:00.000001100Z\",\"pid\":20,\"exe\":\"/bin/cat\",\"kind\":\"file\","
             "\"syscall\":\"openat\",\"path\":\"/etc/hosts\",\"op\":\"read\",\"result\":3,"
             "\"errno\":0,\"action\":\"allow\"}\n");
 }

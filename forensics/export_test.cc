@@ -164,8 +164,10 @@ TEST_F(ExportTest, EveryLineHasTheCommonFieldsFirst) {
   RecordTwoRuns();
   for (const Json& l : ParseLines(Export(std::nullopt))) {
     auto keys = Keys(l);
-    ASSERT_GE(keys.size(), 4u);
-    EXPECT_THAT(std::vector<std::string>(keys.begin(), keys.begin() + 3), ElementsAre("run", "ts", "pid"));
+    ASSERT_GE(keys.size(), 5u);
+    // ts: integer nanoseconds, exact; time: the same instant as RFC 3339.
+    EXPECT_THAT(std::vector<std::string>(keys.begin(), keys.begin() + 4),
+                ElementsAre("run", "ts", "time", "pid"));
     EXPECT_TRUE(l.Has("kind"));
   }
 }
@@ -174,7 +176,7 @@ TEST_F(ExportTest, FieldsPerKind) {
   RecordTwoRuns();
   std::string text = Export(1);
   // Exact text for one line, to pin the format down.
-  EXPECT_THAT(text, HasSubstr(R"({"run":1,"ts":400,"pid":11,"exe":"/bin/ls","kind":"file",)"
+  EXPECT_THAT(text, HasSubstr(R"({"run":1,"ts":400,"time":"1970-01-01T00:00:00.000000400Z","pid":11,"exe":"/bin/ls","kind":"file",)"
                               R"("syscall":"newfstatat","path":"/nope","op":"stat","errno":2,)"
                               R"("errno_name":"ENOENT","action":"allow"})"
                               "\n"));
@@ -261,14 +263,14 @@ TEST_F(ExportTest, PolicyFieldsPerKind) {
   RecordPolicyRun();
   std::string text = Export(1);
   // Exact text for the hit and the refused change, to pin the format down.
-  EXPECT_THAT(text, HasSubstr(R"({"run":1,"ts":50,"pid":30,"exe":"/bin/sh","kind":"policy",)"
+  EXPECT_THAT(text, HasSubstr(R"({"run":1,"ts":50,"time":"1970-01-01T00:00:00.000000050Z","pid":30,"exe":"/bin/sh","kind":"policy",)"
                               R"("abi":"x86_64","nr":257,"syscall":"openat",)"
                               R"("args":"AT_FDCWD, \"/etc/shadow\", O_RDONLY","action":"deny",)"
                               R"("rule":"default:file","mode":"active","enforced":true,)"
                               R"("category":"file-read","target":"/etc/shadow","errno":13,)"
                               R"("errno_name":"EACCES"})"
                               "\n"));
-  EXPECT_THAT(text, HasSubstr(R"({"run":1,"ts":35,"kind":"policy_change","source":"/w/ci.yaml",)"
+  EXPECT_THAT(text, HasSubstr(R"({"run":1,"ts":35,"time":"1970-01-01T00:00:00.000000035Z","kind":"policy_change","source":"/w/ci.yaml",)"
                               R"("accepted":false,"message":"line 2: unknown category 'files'"})"
                               "\n"));
   auto lines = ParseLines(text);

@@ -19,7 +19,7 @@ constexpr int64_t kMinSecs = std::numeric_limits<int64_t>::min() / kNsPerSec;
 absl::Status BadTime(std::string_view text, std::string_view why = "") {
   return absl::InvalidArgumentError(fmt::format(
       "bad time '{}'{}{}; use RFC 3339 (2026-11-23T10:00:00Z, 2026-11-23T11:00:00.5+01:00), "
-      "a relative time (now, 90s ago, 5m ago, 1h ago, 2d ago) or nanoseconds since the epoch",
+      "a relative time (now, 90s ago, 5m ago, 1h ago, 2d ago, or 1h alone) or nanoseconds since the epoch",
       text, why.empty() ? "" : ": ", why));
 }
 
@@ -177,10 +177,16 @@ std::optional<absl::StatusOr<int64_t>> ParseRelative(std::string_view text, int6
   for (char c : text) lower.push_back(static_cast<char>(tolower(static_cast<unsigned char>(c))));
   if (lower == "now") return now_ns;
   std::string_view s = lower;
+  // "1h" alone means "1h ago": a duration back from now. It must start with
+  // a digit and end with a letter, so that nothing else is taken for one.
   constexpr std::string_view kAgo = "ago";
-  if (s.size() <= kAgo.size() || s.substr(s.size() - kAgo.size()) != kAgo) return std::nullopt;
-  s = Trim(s.substr(0, s.size() - kAgo.size()));
-  if (s.empty()) return BadTime(text, "expected an amount before 'ago'");
+  if (s.size() > kAgo.size() && s.substr(s.size() - kAgo.size()) == kAgo) {
+    s = Trim(s.substr(0, s.size() - kAgo.size()));
+    if (s.empty()) return BadTime(text, "expected an amount before 'ago'");
+  } else if (s.empty() || !isdigit(static_cast<unsigned char>(s.front())) ||
+             !isalpha(static_cast<unsigned char>(s.back()))) {
+    return std::nullopt;
+  }
   Scanner sc(s);
   int64_t total = 0;
   while (!sc.Done()) {

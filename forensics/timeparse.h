@@ -18,7 +18,8 @@ namespace warden::forensics {
 //     digits are used, further digits are dropped), or a bare date
 //     "2026-11-23" (midnight UTC);
 //   - relative to `now_ns`: "now", "90s ago", "5m ago", "1h ago", "2d ago",
-//     "1w ago", "1h30m ago" (units: ms, s, m, h, d, w and their long forms
+//     "1w ago", "1h30m ago", or a duration alone ("1h", "30m", "7d": that
+//     long ago) (units: ms, s, m, h, d, w and their long forms
 //     sec/second(s), min/minute(s), hour(s), day(s), week(s));
 //   - nanoseconds since the epoch: "1795465469006954192".
 // Anything else (or an impossible date such as 2026-02-30) is an

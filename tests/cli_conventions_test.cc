@@ -105,6 +105,33 @@ TEST_F(CliConventionsTest, OutputThatCannotBeWrittenIsAnError) {
 namespace warden::itest {
 namespace {
 
+// A time warden prints is a time --from and --to accept: runs' START, the
+// export's time field; durations alone ("1h") too.
+TEST_F(CliConventionsTest, EveryPrintedTimeIsAcceptedByFrom) {
+  ASSERT_EQ(RunWarden({"/bin/cat", "/etc/hostname"}).exit_code, 0);
+  ExitInfo runs = Run({WardenBin(), "runs", "--db", db()});
+  ASSERT_EQ(runs.exit_code, 0);
+  std::istringstream lines(runs.out);
+  std::string header, row, id, start;
+  std::getline(lines, header);
+  std::getline(lines, row);
+  std::istringstream(row) >> id >> start;
+  ASSERT_THAT(start, ::testing::MatchesRegex("[0-9-]+T[0-9:.]+Z")) << runs.out;
+  for (const std::string& from : {start, std::string("1h"), std::string("30m ago")}) {
+    ExitInfo e = Run({WardenBin(), "export", "--db", db(), "--kind", "file", "--from", from});
+    EXPECT_EQ(e.exit_code, 0) << from << ": " << e.err;
+    EXPECT_THAT(e.out, HasSubstr("/etc/hostname")) << from;
+  }
+  // The NDJSON time field, fed back: the event it came from is included.
+  ExitInfo all = Run({WardenBin(), "export", "--db", db(), "--kind", "file"});
+  const size_t at = all.out.find("\"time\":\"");
+  ASSERT_NE(at, std::string::npos) << all.out;
+  const std::string time = all.out.substr(at + 8, all.out.find('"', at + 8) - at - 8);
+  ExitInfo e = Run({WardenBin(), "export", "--db", db(), "--kind", "file", "--from", time, "--to", time});
+  EXPECT_EQ(e.exit_code, 0) << time << ": " << e.err;
+  EXPECT_THAT(e.out, HasSubstr("\"time\":\"" + time + "\"")) << time;
+}
+
 // The default database is never the working directory: $WARDEN_DB, else
 // /var/lib/warden/warden.db for root, else the XDG state directory; run
 // says where it went.

@@ -55,7 +55,7 @@ TEST_F(ExportCliTest, CsvHasAHeaderAndOneRowPerEvent) {
   std::vector<std::string> rows = Lines(csv.out);
   ASSERT_EQ(rows.size(), Lines(nd.out).size() + 1);
   EXPECT_THAT(rows, Each(testing::EndsWith("\r")));
-  EXPECT_THAT(rows[0], StartsWith("run,ts,pid,exe,kind,op,syscall,"));
+  EXPECT_THAT(rows[0], StartsWith("run,ts,time,pid,exe,kind,op,syscall,"));
   EXPECT_THAT(csv.out, HasSubstr(",file,create,openat,"));
   EXPECT_THAT(csv.out, HasSubstr(Path("out")));
   // argv is a JSON array in one quoted field.

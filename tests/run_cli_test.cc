@@ -137,7 +137,7 @@ TEST_F(RunCliTest, RunsListsEveryRunWithItsStatus) {
   EXPECT_EQ(Words(lines[1])[0], "1");
   EXPECT_NE(lines[1].find(R"(["/bin/true"])"), std::string::npos) << r.out;
   EXPECT_EQ(Words(lines[2])[0], "2");
-  EXPECT_EQ(Words(lines[2])[4], "5") << r.out;  // RUN DATE TIME SECONDS EXIT
+  EXPECT_EQ(Words(lines[2])[3], "5") << r.out;  // RUN START SECONDS EXIT
   r = Run({WardenBin(), "runs", "--db", db(), "--json"});
   ASSERT_EQ(r.exit_code, 0);
   auto second = ParseJsonObject(Lines(r.out).at(1));
