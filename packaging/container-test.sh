@@ -4,8 +4,10 @@
 # files with `docker import`, its stub made with `warden stub`, and the stub
 # run by dockerd as root and as a non-root user, under Docker's default
 # capabilities and seccomp profile and with --cap-add SYS_PTRACE, with
-# --read-only, and stopped with `docker stop`; each time the database on the
-# volume is checked (exit status, the programs and files recorded).
+# --read-only, with no capabilities at all (what examples/kubernetes asks
+# for), built from examples/container/Dockerfile, and stopped with `docker
+# stop`; each time the database on the volume is checked (exit status, the
+# programs and files recorded).
 #
 #   packaging/container-test.sh        # WARDEN=path/to/warden to choose the binary
 #
@@ -147,6 +149,27 @@ if [[ -n $engine ]]; then
   run_case cap-sys-ptrace --cap-add SYS_PTRACE
   run_case read-only --read-only
   run_case non-root-read-only --user 1000:1000 --read-only
+  # What examples/kubernetes asks for: non-root, no capabilities at all, no
+  # privilege escalation, a read-only root.
+  run_case no-caps --user 1000:1000 --cap-drop ALL --security-opt no-new-privileges --read-only
+
+  # examples/container/Dockerfile: the bundle COPY'd into the image.
+  ctx=$work/ctx
+  mkdir -p "$ctx"
+  cp "$root/examples/container/Dockerfile" "$ctx/"
+  echo "CMD [\"/bin/sh\", \"-c\", \"$job\"]" >>"$ctx/Dockerfile"  # the image's CMD, as the example says
+  "$WARDEN" stub --bundle "$ctx/bundle" >/dev/null
+  if docker build -q --network none --build-arg APP_IMAGE="$image" -t warden-ctest:1-df "$ctx" >"$work/build.log" 2>&1; then
+    vol=$work/vol-dockerfile
+    mkdir -p "$vol" && chmod 1777 "$vol"
+    rc=0
+    out=$(docker run --rm --network none -v "$vol:/var/lib/warden" warden-ctest:1-df 2>"$work/df.err") || rc=$?
+    docker rmi -f warden-ctest:1-df >/dev/null 2>&1 || true
+    if [[ $rc -ne 3 || $out != *job-ok* ]]; then fail "dockerfile: exit $rc (want 3); $(tail -3 "$work/df.err")"
+    else check_db dockerfile "$vol/warden.db" 3; fi
+  else
+    fail "dockerfile: docker build failed: $(tail -5 "$work/build.log")"
+  fi
 
   # docker stop: SIGTERM reaches the program, whose status comes back.
   vol=$work/vol-stop
