@@ -21,6 +21,7 @@
 #include "cli/commands.h"
 #include "cli/version.h"
 #include "fmt/format.h"
+#include "log/log.h"
 #include "policy/compile.h"
 #include "policy/parser.h"
 #include "policy/rule_paths.h"
@@ -259,9 +260,9 @@ void OnPolicyChange(const RunOptions& o, const std::set<int>& traced,
   if (refusal.empty()) {
     change.name = (*p)->name;
     tracer->gate().Replace(*p);
-    fmt::print(stderr, "warden run: policy reloaded from {}: '{}'\n", o.policy_file, (*p)->name);
+    log::Log(log::Level::kInfo, "run", "policy reloaded from {}: '{}'", o.policy_file, (*p)->name);
   } else {
-    fmt::print(stderr, "warden run: policy reload refused, the previous version stays:\n{}\n",
+    log::Log(log::Level::kWarn, "run", "policy reload refused, the previous version stays:\n{}",
                refusal);
   }
   store->Submit(std::move(change));
@@ -273,12 +274,12 @@ int ReadPolicyOption(const RunOptions& o, std::shared_ptr<const policy::Policy>*
                      std::string* text) {
   if (o.policy_file.empty()) return -1;
   if (!ReadFile(o.policy_file, text)) {
-    fmt::print(stderr, "warden run: cannot read policy {}: {}\n", o.policy_file, strerror(errno));
+    log::Log(log::Level::kError, "run", "cannot read policy {}: {}", o.policy_file, strerror(errno));
     return kOwnError;
   }
   auto loaded = LoadPolicy(o.policy_file, *text);
   if (!loaded.ok()) {
-    fmt::print(stderr, "warden run: invalid policy, not starting:\n{}\n",
+    log::Log(log::Level::kError, "run", "invalid policy, not starting:\n{}",
                std::string(loaded.status().message()));
     return kOwnError;
   }
@@ -293,7 +294,7 @@ int RunCommand(const std::vector<std::string>& args) {
   if (int rc = Parse(args, o); rc >= 0) return rc;
 
   if (!o.db_given && !MakeDbDir(o.db)) {
-    fmt::print(stderr, "warden run: cannot make the directory of {}: {}; give --db PATH or set WARDEN_DB\n",
+    log::Log(log::Level::kError, "run", "cannot make the directory of {}: {}; give --db PATH or set WARDEN_DB",
                o.db, strerror(errno));
     return kOwnError;
   }
@@ -309,17 +310,17 @@ int RunCommand(const std::vector<std::string>& args) {
                                                          pol ? &compiled : nullptr, colocate);
   auto filter = seccomp::Filter::Build(spec);
   if (!filter.ok()) {
-    fmt::print(stderr, "warden run: {}\n", std::string(filter.status().message()));
+    log::Log(log::Level::kError, "run", "{}", std::string(filter.status().message()));
     return kOwnError;
   }
   if (auto old = store::Store::OlderSchemaVersion(o.db))
-    fmt::print(stderr,
-               "warden run: upgrading '{}' from database schema version {} to {} (once; "
-               "a big file takes a while)\n",
+    log::Log(log::Level::kInfo, "run",
+               "upgrading '{}' from database schema version {} to {} (once; "
+               "a big file takes a while)",
                o.db, *old, store::kSchemaVersion);
   auto store = store::Store::Open(o.db);
   if (!store.ok()) {
-    fmt::print(stderr, "warden run: {}\n", std::string(store.status().message()));
+    log::Log(log::Level::kError, "run", "{}", std::string(store.status().message()));
     // Not a warden database, corrupt, locked, too new: the user's input.
     const auto code = store.status().code();
     const bool bad_input = code == absl::StatusCode::kInvalidArgument ||
@@ -332,14 +333,14 @@ int RunCommand(const std::vector<std::string>& args) {
       o.argv, cwd, Host(), WARDEN_VERSION, supervisor::NowNs(), pol ? pol->name : "",
       pol ? std::string(policy::ModeName(pol->mode)) : ""});
   if (!run_id.ok()) {
-    fmt::print(stderr, "warden run: {}\n", std::string(run_id.status().message()));
+    log::Log(log::Level::kError, "run", "{}", std::string(run_id.status().message()));
     return kOwnError;
   }
   if (o.pin_cpu) {
     // After BeginRun: the writer thread keeps every CPU; children of this
     // thread inherit the single one.
     if (absl::Status s = supervisor::PinCallingThread(*o.pin_cpu); !s.ok()) {
-      fmt::print(stderr, "warden run: {}\n", std::string(s.message()));
+      log::Log(log::Level::kError, "run", "{}", std::string(s.message()));
       (void)(*store)->FinishRun(store::RunEnd{supervisor::NowNs(), 125, 0, 0});
       return kOwnError;
     }
@@ -363,7 +364,7 @@ int RunCommand(const std::vector<std::string>& args) {
           OnPolicyChange(o, traced, &tracer, s, text);
         });
     if (!r.ok()) {
-      fmt::print(stderr, "warden run: {}\n", std::string(r.status().message()));
+      log::Log(log::Level::kError, "run", "{}", std::string(r.status().message()));
       (void)(*store)->FinishRun(store::RunEnd{supervisor::NowNs(), 125, 0, 0});
       return kOwnError;
     }
@@ -373,7 +374,7 @@ int RunCommand(const std::vector<std::string>& args) {
   supervisor::InstallSignalForwarding();
   auto pid = supervisor::Launch(o.argv, *filter);
   if (!pid.ok()) {
-    fmt::print(stderr, "warden run: {}\n", std::string(pid.status().message()));
+    log::Log(log::Level::kError, "run", "{}", std::string(pid.status().message()));
     (void)(*store)->FinishRun(store::RunEnd{supervisor::NowNs(), 125, 0, 0});
     return kOwnError;
   }
@@ -388,7 +389,11 @@ int RunCommand(const std::vector<std::string>& args) {
                                               counting.submitted(),
                                               c.denials.load(std::memory_order_relaxed)};
         });
+  log::Log(log::Level::kDebug, "run", "run {} in {}: pid {} started, {} trace rules in the filter, policy {}", *run_id,
+           o.db, *pid, spec.trace.size(), pol ? pol->name : "none");
   supervisor::ExitStatus st = tracer.Run(*pid, cwd, o.argv);
+  log::Log(log::Level::kDebug, "run", "run {} ended: status {}{}, {} stops", *run_id, st.exit_code,
+           st.signal ? fmt::format(" (signal {})", st.signal) : "", tracer.stops());
   status_line.reset();  // erased before anything else is printed
   reloader.reset();
 
@@ -396,17 +401,17 @@ int RunCommand(const std::vector<std::string>& args) {
   absl::Status finished = (*store)->FinishRun(end);
   uint64_t lost = (*store)->lost_events();
   if (!finished.ok())
-    fmt::print(stderr, "warden run: {}\n", std::string(finished.message()));
+    log::Log(log::Level::kError, "run", "{}", std::string(finished.message()));
   if (lost > 0)
-    fmt::print(stderr, "warden run: {} events could not be stored in {}\n", lost, o.db);
+    log::Log(log::Level::kWarn, "run", "{} events could not be stored in {}", lost, o.db);
   if (uint64_t rings = tracer.io_uring_rings(); rings > 0)
-    fmt::print(stderr,
-               "warden run: the program set up io_uring ({} ring{}): files opened and connections "
+    log::Log(log::Level::kWarn, "run",
+               "the program set up io_uring ({} ring{}): files opened and connections "
                "made through a ring are not seen, so not recorded or judged (warden(1), BUGS AND "
-               "LIMITS)\n",
+               "LIMITS)",
                rings, rings == 1 ? "" : "s");
   if (!o.db_given)  // the default place: say where it is
-    fmt::print(stderr, "warden run: recorded run {} in {}\n", *run_id, o.db);
+    log::Log(log::Level::kInfo, "run", "recorded run {} in {}", *run_id, o.db);
   return st.exit_code;
 }
 

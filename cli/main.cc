@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -12,6 +13,7 @@
 #include "cli/commands.h"
 #include "cli/version.h"
 #include "fmt/format.h"
+#include "log/log.h"
 #include "syscalls/closest.h"
 
 namespace {
@@ -120,14 +122,60 @@ std::vector<std::string> SplitNameValue(const std::vector<std::string>& args) {
   return out;
 }
 
+// --log-level L and --log-file PATH (also --name=value), for every
+// command, before a "--": taken out of `args`; WARDEN_LOG_LEVEL and
+// WARDEN_LOG_FILE otherwise (log/log.h). 0, or the exit code of a bad one.
+int ConfigureLog(std::string_view cmd, std::vector<std::string>& args) {
+  std::optional<std::string> level, file;
+  std::vector<std::string> kept;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--") {
+      kept.insert(kept.end(), args.begin() + static_cast<long>(i), args.end());
+      break;
+    }
+    std::optional<std::string>* target = a.starts_with("--log-level") ? &level
+                                         : a.starts_with("--log-file") ? &file
+                                                                       : nullptr;
+    const std::string name = a.substr(0, a.find('='));
+    if (target == nullptr || (name != "--log-level" && name != "--log-file")) {
+      kept.push_back(a);
+      continue;
+    }
+    if (a.size() > name.size()) {
+      *target = a.substr(name.size() + 1);
+    } else if (i + 1 < args.size()) {
+      *target = args[++i];
+    } else {
+      fmt::print(stderr, "warden {}: {} needs a value\n", cmd, name);
+      return cmd == "run" ? 125 : 2;
+    }
+  }
+  args = std::move(kept);
+  if (absl::Status s = warden::log::Configure(level, file); !s.ok()) {
+    fmt::print(stderr, "warden {}: {}\n", cmd, std::string(s.message()));
+    return cmd == "run" ? 125 : 2;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
+  // Log options may come before the command too: warden --log-level debug run ...
+  std::vector<std::string> all(argv + 1, argv + argc), log_options;
+  size_t at = 0;
+  while (at < all.size() && (all[at].starts_with("--log-level") || all[at].starts_with("--log-file"))) {
+    log_options.push_back(all[at]);
+    if (all[at].find('=') == std::string::npos && at + 1 < all.size()) log_options.push_back(all[++at]);
+    ++at;
+  }
+  if (at >= all.size()) {
     fmt::print(stderr, "{}", kUsage);
     return 2;
   }
-  std::string_view cmd = argv[1];
+  const std::string cmd_name = all[at];
+  std::string_view cmd = cmd_name;
   if (cmd == "-h" || cmd == "--help" || cmd == "help") {
     fmt::print("{}", kUsage);
     return Finish(0);
@@ -136,7 +184,9 @@ int main(int argc, char** argv) {
     fmt::print("warden {}\n", WARDEN_VERSION);
     return Finish(0);
   }
-  std::vector<std::string> rest(argv + 2, argv + argc);
+  std::vector<std::string> rest = log_options;
+  rest.insert(rest.end(), all.begin() + static_cast<long>(at) + 1, all.end());
+  if (int rc = ConfigureLog(cmd, rest); rc != 0) return rc;
   if (cmd != "run") rest = SplitNameValue(rest);
   for (const auto& c : kCommands) {
     if (c.name != cmd) continue;

@@ -132,6 +132,35 @@ TEST_F(CliConventionsTest, EveryPrintedTimeIsAcceptedByFrom) {
   EXPECT_THAT(e.out, HasSubstr("\"time\":\"" + time + "\"")) << time;
 }
 
+// warden's own diagnostics go through one log: by level, to a file, by
+// option or environment, for any command and before it.
+TEST_F(CliConventionsTest, LogLevelsAndLogFile) {
+  ExitInfo r = RunWarden({"/bin/true"}, {"--log-level", "debug"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("warden run: [debug] run 1 ended: status 0"));
+  r = RunWarden({"/bin/true"});
+  EXPECT_THAT(r.err, ::testing::Not(HasSubstr("[debug]")));
+  const std::string log = Path("w.log");
+  r = Run({WardenBin(), "--log-level=debug", "--log-file", log, "run", "--db", db(), "--", "/bin/true"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_THAT(ReadFile(log), ::testing::ContainsRegex("Z warden\\[[0-9]+\\] debug run: run 3 ended"));
+  // The environment, and a level that hides the default place's notice.
+  r = Run({"/usr/bin/env", "WARDEN_DB=" + Path("e.db"), "WARDEN_LOG_LEVEL=warn", WardenBin(), "run", "--",
+           "/bin/true"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  r = Run({"/usr/bin/env", "WARDEN_DB=" + Path("e.db"), WardenBin(), "run", "--", "/bin/true"});
+  EXPECT_THAT(r.err, HasSubstr("recorded run 2 in"));
+  // Bad values: run's own error (125), another command's usage error (2).
+  r = Run({WardenBin(), "run", "--log-level", "loud", "--", "/bin/true"});
+  EXPECT_EQ(r.exit_code, 125);
+  EXPECT_THAT(r.err, HasSubstr("trace, debug, info, warn, error, fatal, panic"));
+  r = Run({WardenBin(), "runs", "--db", db(), "--log-file", Path("no/dir/x.log")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("x.log"));
+}
+
 // The default database is never the working directory: $WARDEN_DB, else
 // /var/lib/warden/warden.db for root, else the XDG state directory; run
 // says where it went.
