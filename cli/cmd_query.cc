@@ -12,6 +12,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "fmt/format.h"
+#include "policy/glob.h"
 #include "policy/cidr.h"
 #include "forensics/query.h"
 #include "forensics/timeparse.h"
@@ -35,8 +36,8 @@ queries:
                         --kind keeps some: process, exec, file, net, syscall,
                         policy
   who GLOB              which processes touched a path matching GLOB (file
-                        events), and how: op, count, first and last seen,
-                        result
+                        events; * within a name, ** across /, as policies),
+                        and how: op, count, first and last seen, result
   net [--addr CIDR] [--port N]
                         network events; --addr keeps those whose address
                         (the peer, or the local address of bind and listen)
@@ -296,6 +297,10 @@ int QueryCommand(const std::vector<std::string>& args) {
   } else if (name == "timeline") {
     s = (*db)->Timeline(*run, timeline, *writer);
   } else if (name == "who") {
+    if (absl::Status bad = policy::ValidateGlob(a.positional[1]); !bad.ok()) {
+      fmt::print(stderr, "warden query who: {}\n", std::string(bad.message()));
+      return 2;
+    }
     s = (*db)->Who(*run, a.positional[1], *writer);
   } else if (name == "net") {
     if (net) {

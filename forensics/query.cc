@@ -15,6 +15,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "fmt/format.h"
 #include "syscalls/decode.h"
+#include "policy/glob.h"
 #include "store/calls.h"
 #include "forensics/event_reader.h"
 #include "forensics/export.h"
@@ -509,7 +510,31 @@ std::string WhoV4Sql() {
       fmt::arg("calls", RunRows(4, "calls", "?1")));
 }
 
-absl::StatusOr<std::string> QueryDb::ExplainWho(int64_t run, std::string_view glob) {
+// The policy glob dialect (policy/glob.h, one for every path filter) as an
+// SQLite GLOB that matches at least as much: "*" and "**" both become "*"
+// (SQLite's crosses '/'), "[!" becomes "[^", "\x" becomes "[x]". The rows
+// it selects are then matched exactly.
+std::string CoarseSqlGlob(std::string_view glob) {
+  std::string out;
+  for (size_t i = 0; i < glob.size(); ++i) {
+    const char c = glob[i];
+    if (c == '*') {
+      while (i + 1 < glob.size() && glob[i + 1] == '*') ++i;
+      out += '*';
+    } else if (c == '[' && i + 1 < glob.size() && glob[i + 1] == '!') {
+      out += "[^";
+      ++i;
+    } else if (c == '\\' && i + 1 < glob.size()) {
+      out += fmt::format("[{}]", glob[++i]);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<std::string> QueryDb::ExplainWho(int64_t run, std::string_view pattern) {
+  const std::string glob = CoarseSqlGlob(pattern);
   ReadTxn txn(db_);
   absl::StatusOr<bool> by_path = false;
   if (version_ < 4) by_path = UsePathIndex(db_, run, glob);
@@ -530,17 +555,20 @@ absl::StatusOr<std::string> QueryDb::ExplainWho(int64_t run, std::string_view gl
 
 absl::Status QueryDb::Who(int64_t run, std::string_view glob, RowSink& sink) {
   ReadTxn txn(db_);
+  const policy::Glob exact{std::string(glob)};
+  const std::string coarse = CoarseSqlGlob(glob);
   absl::StatusOr<bool> by_path = false;
-  if (version_ < 4) by_path = UsePathIndex(db_, run, glob);
+  if (version_ < 4) by_path = UsePathIndex(db_, run, coarse);
   if (!by_path.ok()) return by_path.status();
   auto stmt = Prepare(db_, version_ >= 4 ? WhoV4Sql() : WhoSql(*by_path));
   if (!stmt.ok()) return stmt.status();
   sqlite3_bind_int64(stmt->get(), 1, run);
-  sqlite3_bind_text(stmt->get(), 2, glob.data(), static_cast<int>(glob.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_text(stmt->get(), 2, coarse.data(), static_cast<int>(coarse.size()), SQLITE_TRANSIENT);
   if (auto s = sink.Begin({"pid", "exe", "op", "path", "count", "first_seen", "last_seen", "result", "action"});
       !s.ok())
     return s;
   if (auto s = ForEachRow(db_, stmt->get(), [&](sqlite3_stmt* st) {
+        if (!exact.Match(ColumnText(st, 3))) return absl::OkStatus();
         int err = sqlite3_column_int(st, 7);
         return sink.Row({Cell::Int(sqlite3_column_int64(st, 0)), Cell::TextOrNull(Str(st, 1)),
                          Cell::Text(Str(st, 2)), Cell::Text(Str(st, 3)),

@@ -533,12 +533,18 @@ TEST_F(QueryTest, WhoGroupsByProcessAndOperation) {
   ASSERT_TRUE(db->Who(1, "/etc/[ms]*", glob).ok());
   EXPECT_THAT(glob.Column("path"), ElementsAre("/etc/missing", "/etc/shadow"));
   EXPECT_THAT(glob.Column("result"), ElementsAre("ENOENT", "EACCES"));
-  // GLOB is case-sensitive, and * crosses '/'.
-  Capture upper, deep;
+  // The policy glob dialect, as replay --path and policies: case-sensitive,
+  // * stays within a name, ** crosses '/'.
+  Capture upper, deep, shallow;
   ASSERT_TRUE(db->Who(1, "/ETC/*", upper).ok());
   EXPECT_THAT(upper.rows(), IsEmpty());
-  ASSERT_TRUE(db->Who(1, "*hosts", deep).ok());
+  ASSERT_TRUE(db->Who(1, "**hosts", deep).ok());
   EXPECT_EQ(deep.rows().size(), 3u);
+  ASSERT_TRUE(db->Who(1, "*hosts", shallow).ok());
+  EXPECT_THAT(shallow.rows(), IsEmpty());
+  Capture escaped;
+  ASSERT_TRUE(db->Who(1, "/etc/host\\s", escaped).ok());
+  EXPECT_EQ(escaped.rows().size(), 3u);
   // Only the run asked for.
   Capture other_run;
   ASSERT_TRUE(db->Who(2, "/etc/*", other_run).ok());
@@ -573,10 +579,10 @@ TEST_F(QueryTest, WhoReadsOnlyTheRunsRows) {
     EXPECT_THAT(*plan, Not(HasSubstr("SCAN c"))) << *plan;
   }
   // The plan does not change the answer.
-  for (const char* g : {"/etc/*", "/usr/*", "*passwd"}) {
+  for (const char* g : {"/etc/*", "/usr/**", "**passwd"}) {
     Capture w1, w2;
     ASSERT_TRUE(db->Who(1, g, w1).ok());
-    EXPECT_EQ(w1.rows().size(), std::string_view(g) == "/usr/*" ? 300u : 1u) << g;
+    EXPECT_EQ(w1.rows().size(), std::string_view(g) == "/usr/**" ? 300u : 1u) << g;
     ASSERT_TRUE(db->Who(2, g, w2).ok());
     EXPECT_EQ(w2.rows().size(), 1u) << g;
     EXPECT_THAT(w2.Column("exe"), ElementsAre("/bin/ls")) << g;
