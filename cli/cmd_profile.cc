@@ -70,7 +70,10 @@ void Section(std::ostream& out, std::string_view title, const std::vector<std::s
     return;
   }
   std::ostringstream table;
-  auto w = forensics::MakeRowWriter(forensics::OutputFormat::kText, table);
+  // Indented by two: two columns fewer for the table.
+  const size_t width = forensics::TerminalWidth();
+  auto w = forensics::MakeRowWriter(forensics::OutputFormat::kText, table,
+                                    {.max_width = width > 2 ? width - 2 : 0});
   w->Begin(columns).IgnoreError();
   for (const auto& r : rows) w->Row(r).IgnoreError();
   w->End().IgnoreError();
@@ -87,7 +90,11 @@ std::string RunStatus(const forensics::Profile& p) {
 }
 
 void PrintText(const forensics::Profile& p, std::ostream& out) {
-  out << fmt::format("run {}: {}\n", p.run, forensics::PrintableText(forensics::ArgvWords(p.argv_json)));
+  std::string head = fmt::format("run {}: {}", p.run, forensics::PrintableText(forensics::ArgvWords(p.argv_json)));
+  // On a terminal, a long command ends in "..." (--format json has it whole).
+  if (const size_t width = forensics::TerminalWidth(); width > 10 && head.size() > width)
+    head = head.substr(0, width - 3) + "...";
+  out << head << '\n';
   out << fmt::format("status:    {}\n", RunStatus(p));
   out << fmt::format("started:   {}\n", Time(p.start_ns));
   out << fmt::format("ended:     {}\n", p.end_ns ? Time(*p.end_ns) : "-");

@@ -99,7 +99,9 @@ class CidrFilter : public forensics::RowSink {
 // under its parent like `ps f`.
 class TreeText : public forensics::RowSink {
  public:
-  explicit TreeText(std::ostream& out) : next_(forensics::MakeRowWriter(forensics::OutputFormat::kText, out)) {}
+  explicit TreeText(std::ostream& out)
+      : next_(forensics::MakeRowWriter(forensics::OutputFormat::kText, out,
+                                       {.max_width = forensics::TerminalWidth()})) {}
   absl::Status Begin(const std::vector<std::string>& columns) override {
     for (size_t i = 0; i < columns.size(); ++i) col_[columns[i]] = i;
     return next_->Begin({"pid", "ppid", "duration_ms", "status", "command"});
@@ -278,7 +280,8 @@ int QueryCommand(const std::vector<std::string>& args) {
 
   auto db = forensics::QueryDb::Open(a.db);
   if (!db.ok()) return Fail(db.status());
-  auto writer = forensics::MakeRowWriter(a.format, std::cout, {.hide = spec->hide});
+  auto writer = forensics::MakeRowWriter(a.format, std::cout,
+                                         {.hide = spec->hide, .max_width = forensics::TerminalWidth()});
   absl::Status s;
   if (name == "sql") {
     s = (*db)->Sql(a.positional[1], *writer);

@@ -1,6 +1,9 @@
 #include "forensics/output.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -118,6 +121,7 @@ class TextWriter : public RowSink {
     for (size_t k = 0; k < visible_.size(); ++k) widths_[k] = Width(header_[k]);
     for (const auto& r : buffer_)
       for (size_t k = 0; k < r.size(); ++k) widths_[k] = std::max(widths_[k], Width(r[k]));
+    FitWidth();
     // A header over a right-aligned number column is right-aligned too.
     Line(header_);
     for (const auto& r : buffer_) Line(r);
@@ -125,7 +129,41 @@ class TextWriter : public RowSink {
     flushed_ = true;
   }
 
-  void Line(const std::vector<std::string>& texts) {
+  // Narrows the widest text column, one character at a time, until the
+  // line fits max_width (no column below kMinColumn; a table that cannot
+  // fit so is left wider).
+  void FitWidth() {
+    static constexpr size_t kMinColumn = 24;  // an RFC 3339 time with ms: never cut
+    if (options_.max_width == 0) return;
+    auto total = [&] {
+      size_t t = widths_.empty() ? 0 : 2 * (widths_.size() - 1);
+      for (size_t w : widths_) t += w;
+      return t;
+    };
+    while (total() > options_.max_width) {
+      size_t widest = widths_.size();
+      for (size_t k = 0; k < widths_.size(); ++k)
+        if (!numeric_[k] && widths_[k] > kMinColumn && (widest == widths_.size() || widths_[k] > widths_[widest]))
+          widest = k;
+      if (widest == widths_.size()) return;  // nothing left to narrow
+      --widths_[widest];
+    }
+    fitted_ = true;
+  }
+
+  // "/usr/lib/x86_64-linux-gnu/libfoo.so" in 20: "/usr/lib/x...ibfoo.so".
+  static std::string Shorten(const std::string& text, size_t width) {
+    if (text.size() <= width || width < 5) return text;
+    for (unsigned char c : text)
+      if (c >= 0x80) return text;  // not cut inside a multi-byte character
+    const size_t tail = (width - 3) / 2, head = width - 3 - tail;
+    return text.substr(0, head) + "..." + text.substr(text.size() - tail);
+  }
+
+  void Line(const std::vector<std::string>& given) {
+    std::vector<std::string> texts = given;
+    if (fitted_)
+      for (size_t k = 0; k < texts.size(); ++k) texts[k] = Shorten(texts[k], widths_[k]);
     std::string line;
     for (size_t k = 0; k < texts.size(); ++k) {
       const bool last = k + 1 == texts.size();
@@ -150,6 +188,7 @@ class TextWriter : public RowSink {
 
   std::ostream& out_;
   TextOptions options_;
+  bool fitted_ = false;  // max_width narrowed a column: values are shortened
   std::vector<size_t> visible_;
   std::vector<std::string> header_;
   std::vector<bool> numeric_, typed_;
@@ -262,6 +301,15 @@ std::optional<OutputFormat> ParseOutputFormat(std::string_view name) {
   if (name == "json") return OutputFormat::kJson;
   if (name == "csv") return OutputFormat::kCsv;
   return std::nullopt;
+}
+
+size_t TerminalWidth() {
+  if (!isatty(STDOUT_FILENO)) return 0;
+  winsize ws{};
+  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+  const char* columns = getenv("COLUMNS");
+  const int n = columns != nullptr ? atoi(columns) : 0;
+  return n > 0 ? static_cast<size_t>(n) : 80;
 }
 
 std::unique_ptr<RowSink> MakeRowWriter(OutputFormat format, std::ostream& out, TextOptions text) {

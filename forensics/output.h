@@ -58,7 +58,16 @@ struct TextOptions {
   // Rows buffered to size the columns; later rows are written as they come
   // (a longer value then shifts its line, nothing is cut).
   size_t buffer_rows = 2000;
+  // Lines no wider than this (0: no limit; the commands pass a terminal's
+  // width): the widest text columns are narrowed, and a value wider than
+  // its column is shortened in the middle with "..." (a path keeps its
+  // head and its file name).
+  size_t max_width = 0;
 };
+
+// The width of the terminal standard output is, or 0 when it is not one
+// ($COLUMNS when the terminal does not say).
+size_t TerminalWidth();
 
 // text: aligned columns under an upper-case header (numbers right-aligned,
 // NULL as "-", JSON arrays of strings as shell words); "(no rows)" when
