@@ -78,7 +78,7 @@ TEST_F(CliConventionsTest, NameEqualsValueWorksWhereNameValueDoes) {
         {"query", "--db=" + db(), "--format=csv", "tree"},
         {"replay", "--db=" + db(), "--path=/etc/hostname"},
         {"syscalls", "openat", "--abi=i386"},
-        {"harden", "--db=" + db(), "--from-root=/", "--dry-run", "--format=json"}}) {
+        {"harden", "--db=" + db(), "--from-root=" + dir(), "--dry-run", "--format=json"}}) {
     std::vector<std::string> cmd = {WardenBin()};
     cmd.insert(cmd.end(), args.begin(), args.end());
     ExitInfo r = Run(cmd);

@@ -63,7 +63,11 @@ class StubTest : public IntegrationTest {
     auto root = image::UnpackImage(archive, scratch);
     EXPECT_TRUE(root.ok()) << root.status();
     rootfs_ = root.ok() ? *root : "";
-    std::vector<std::string> argv = {"/usr/sbin/chroot", rootfs_};
+    // As an engine sets a container up: a mount namespace with /proc.
+    fs::create_directories(rootfs_ + "/proc");
+    std::vector<std::string> argv = {"/usr/bin/unshare", "--mount", "/bin/sh", "-c",
+                                     "mount -t proc proc \"$0/proc\" && exec /usr/sbin/chroot \"$0\" \"$@\"",
+                                     rootfs_};
     for (const auto* part : {&config["config"]["Entrypoint"], &config["config"]["Cmd"]})
       for (const Json& a : *part) argv.push_back(a);
     return Run(argv);
