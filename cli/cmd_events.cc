@@ -13,6 +13,7 @@
 #include "cli/default_db.h"
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/option_table.h"
 #include "cli/output.h"
 #include "fmt/format.h"
 #include "forensics/export.h"
@@ -41,46 +42,25 @@ void OnStopSignal(int) { g_stop.store(true); }
 int EventsCommand(const std::vector<std::string>& args) {
   std::string db = DefaultDb();
   forensics::FollowOptions options;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "-h" || a == "--help") {
-      fmt::print("{}", kEventsUsage);
-      return 0;
-    }
-    if (a == "--follow" || a == "-f") {
-      options.follow = true;
-      continue;
-    }
-    if (a != "--db" && a != "--run" && a != "--kind" && a != "--format") {
-      fmt::print(stderr, "warden events: unknown argument '{}'\n{}", a, kEventsUsage);
-      return 2;
-    }
-    if (i + 1 >= args.size()) {
-      fmt::print(stderr, "warden events: {} needs a value\n{}", a, kEventsUsage);
-      return 2;
-    }
-    const std::string& v = args[++i];
-    if (a == "--db") {
-      db = v;
-    } else if (a == "--run") {
-      options.run_id = ParsePositive(v);
-      if (!options.run_id) {
-        fmt::print(stderr, "warden events: {}\n", BadRunId(v));
-        return 2;
-      }
-    } else if (a == "--kind") {
-      auto kinds = forensics::ParseKinds(v);
-      if (!kinds.ok()) {
-        fmt::print(stderr, "warden events: --kind: {}\n", std::string(kinds.status().message()));
-        return 2;
-      }
-      options.kinds.insert(options.kinds.end(), kinds->begin(), kinds->end());
-    } else if (v == "ndjson" || v == "text") {
-      options.format = v == "text" ? forensics::EventsFormat::kText : forensics::EventsFormat::kNdjson;
-    } else {
-      fmt::print(stderr, "warden events: unknown format '{}'; supported: ndjson, text\n", v);
-      return 2;
-    }
+  bool help = false;
+  std::vector<Option> table = {
+      SetOption("--db", db), RunIdOption(options.run_id), FlagOption("--follow", options.follow),
+      FlagOption("-f", options.follow), KindsOption(options.kinds),
+      {"--format", true,
+       [&options](const std::string& v) -> std::optional<std::string> {
+         if (v != "ndjson" && v != "text") return fmt::format("unknown format '{}'; supported: ndjson, text", v);
+         options.format = v == "text" ? forensics::EventsFormat::kText : forensics::EventsFormat::kNdjson;
+         return std::nullopt;
+       }},
+  };
+  for (Option& o : HelpOptions(help)) table.push_back(std::move(o));
+  if (auto error = ParseOptions(args, table)) {
+    fmt::print(stderr, "warden events: {} (warden events --help)\n", *error);
+    return 2;
+  }
+  if (help) {
+    fmt::print("{}", kEventsUsage);
+    return 0;
   }
   // Ctrl-C (or SIGTERM) ends a follow cleanly: what was read is printed
   // whole. A reader that goes away (`| head`) ends it quietly.

@@ -8,6 +8,7 @@
 #include "cli/default_db.h"
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/option_table.h"
 #include "cli/output.h"
 #include "fmt/format.h"
 #include "forensics/export.h"
@@ -31,10 +32,6 @@ constexpr std::string_view kExportUsage =
     "                 policy_change\n"
     "  -o FILE        write to FILE (replaced only once complete) instead of stdout\n";
 
-int Usage(std::string_view msg) {
-  fmt::print(stderr, "warden export: {}\n{}", msg, kExportUsage);
-  return 2;
-}
 
 }  // namespace
 
@@ -43,54 +40,28 @@ int ExportCommand(const std::vector<std::string>& args) {
   forensics::ExportOptions options;
   bool gzip = false;
   const int64_t now = forensics::NowNs();
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "-h" || a == "--help") {
-      fmt::print("{}", kExportUsage);
-      return 0;
-    }
-    if (a == "--gzip") {
-      gzip = true;
-      continue;
-    }
-    if (a != "--db" && a != "--run" && a != "--format" && a != "--from" && a != "--to" &&
-        a != "--kind" && a != "-o" && a != "--output")
-      return Usage(fmt::format("unknown argument '{}'", a));
-    if (i + 1 >= args.size()) return Usage(fmt::format("{} needs a value", a));
-    const std::string& v = args[++i];
-    if (a == "--db") {
-      db = v;
-    } else if (a == "--run") {
-      options.run_id = ParsePositive(v);
-      if (!options.run_id) {
-        fmt::print(stderr, "warden export: {}\n", BadRunId(v));
-        return 2;
-      }
-    } else if (a == "--format") {
-      if (v == "ndjson") options.format = forensics::ExportFormat::kNdjson;
-      else if (v == "json") options.format = forensics::ExportFormat::kJson;
-      else if (v == "csv") options.format = forensics::ExportFormat::kCsv;
-      else {
-        fmt::print(stderr, "warden export: unknown format '{}'; supported: ndjson, json, csv\n", v);
-        return 2;
-      }
-    } else if (a == "--from" || a == "--to") {
-      auto t = forensics::ParseTimeNs(v, now);
-      if (!t.ok()) {
-        fmt::print(stderr, "warden export: {}: {}\n", a, std::string(t.status().message()));
-        return 2;
-      }
-      (a == "--from" ? options.from_ns : options.to_ns) = *t;
-    } else if (a == "--kind") {
-      auto kinds = forensics::ParseKinds(v);
-      if (!kinds.ok()) {
-        fmt::print(stderr, "warden export: --kind: {}\n", std::string(kinds.status().message()));
-        return 2;
-      }
-      options.kinds.insert(options.kinds.end(), kinds->begin(), kinds->end());
-    } else {
-      out_path = v;
-    }
+  bool help = false;
+  std::vector<Option> table = {
+      SetOption("--db", db), RunIdOption(options.run_id), FlagOption("--gzip", gzip),
+      TimeOption("--from", options.from_ns, now), TimeOption("--to", options.to_ns, now),
+      KindsOption(options.kinds), SetOption("-o", out_path), SetOption("--output", out_path),
+      {"--format", true,
+       [&options](const std::string& v) -> std::optional<std::string> {
+         if (v == "ndjson") options.format = forensics::ExportFormat::kNdjson;
+         else if (v == "json") options.format = forensics::ExportFormat::kJson;
+         else if (v == "csv") options.format = forensics::ExportFormat::kCsv;
+         else return fmt::format("unknown format '{}'; supported: ndjson, json, csv", v);
+         return std::nullopt;
+       }},
+  };
+  for (Option& o : HelpOptions(help)) table.push_back(std::move(o));
+  if (auto error = ParseOptions(args, table)) {
+    fmt::print(stderr, "warden export: {} (warden export --help)\n", *error);
+    return 2;
+  }
+  if (help) {
+    fmt::print("{}", kExportUsage);
+    return 0;
   }
   auto out = Output::Open(out_path, gzip);
   if (!out.ok()) {

@@ -11,6 +11,7 @@
 #include "cli/default_db.h"
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/option_table.h"
 #include "fmt/format.h"
 #include "store/json.h"
 #include "forensics/query.h"
@@ -189,32 +190,21 @@ int ProfileCommand(const std::vector<std::string>& args) {
   std::string db = DefaultDb();
   std::optional<int64_t> run;
   bool json = false;
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string a = args[i];
-    if (a == "-h" || a == "--help") {
-      fmt::print("{}", kProfileUsage);
-      return 0;
-    }
-    std::optional<std::string> value;
-    if (size_t eq = a.find('='); a.starts_with("--") && eq != std::string::npos) {
-      value = a.substr(eq + 1);
-      a = a.substr(0, eq);
-    }
-    if (a != "--db" && a != "--run" && a != "--format") return Usage(fmt::format("unexpected argument '{}'", args[i]));
-    if (!value) {
-      if (i + 1 >= args.size()) return Usage(fmt::format("{} needs a value", a));
-      value = args[++i];
-    }
-    if (a == "--db") {
-      db = *value;
-    } else if (a == "--run") {
-      run = ParsePositive(*value);
-      if (!run) return Usage(BadRunId(*value));
-    } else if (*value == "json" || *value == "text") {
-      json = *value == "json";
-    } else {
-      return Usage(fmt::format("unknown format '{}'; formats: text, json", *value));
-    }
+  bool help = false;
+  std::vector<Option> table = {
+      SetOption("--db", db), RunIdOption(run),
+      {"--format", true,
+       [&json](const std::string& v) -> std::optional<std::string> {
+         if (v != "json" && v != "text") return fmt::format("unknown format '{}'; formats: text, json", v);
+         json = v == "json";
+         return std::nullopt;
+       }},
+  };
+  for (Option& o : HelpOptions(help)) table.push_back(std::move(o));
+  if (auto error = ParseOptions(args, table)) return Usage(*error);
+  if (help) {
+    fmt::print("{}", kProfileUsage);
+    return 0;
   }
   auto fail = [](const absl::Status& s) {
     fmt::print(stderr, "warden profile: {}\n", std::string(s.message()));

@@ -5,6 +5,7 @@
 
 #include "cli/default_db.h"
 #include "cli/commands.h"
+#include "cli/option_table.h"
 #include "fmt/format.h"
 #include "forensics/prune.h"
 #include "forensics/timeparse.h"
@@ -39,27 +40,20 @@ std::string Describe(const forensics::PrunedRun& r) {
 int PruneCommand(const std::vector<std::string>& args) {
   std::string db = DefaultDb(), older;
   forensics::PruneOptions options;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "-h" || a == "--help") {
-      fmt::print("{}", kPruneUsage);
-      return 0;
-    } else if (a == "--vacuum") {
-      options.vacuum = true;
-    } else if (a == "--dry-run") {
-      options.dry_run = true;
-    } else if ((a == "--db" || a == "--older-than") && i + 1 < args.size()) {
-      (a == "--db" ? db : older) = args[++i];
-    } else {
-      fmt::print(stderr, "warden prune: {}\n{}",
-                 a == "--db" || a == "--older-than" ? fmt::format("{} needs a value", a)
-                                                     : fmt::format("unknown argument '{}'", a),
-                 kPruneUsage);
-      return 2;
-    }
+  bool help = false;
+  std::vector<Option> table = {SetOption("--db", db), SetOption("--older-than", older),
+                               FlagOption("--vacuum", options.vacuum), FlagOption("--dry-run", options.dry_run)};
+  for (Option& o : HelpOptions(help)) table.push_back(std::move(o));
+  if (auto error = ParseOptions(args, table)) {
+    fmt::print(stderr, "warden prune: {} (warden prune --help)\n", *error);
+    return 2;
+  }
+  if (help) {
+    fmt::print("{}", kPruneUsage);
+    return 0;
   }
   if (older.empty()) {
-    fmt::print(stderr, "warden prune: --older-than DURATION is required\n{}", kPruneUsage);
+    fmt::print(stderr, "warden prune: --older-than DURATION is required (warden prune --help)\n");
     return 2;
   }
   const int64_t now = forensics::NowNs();

@@ -9,6 +9,7 @@
 #include "cli/default_db.h"
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/option_table.h"
 #include "fmt/format.h"
 #include "policy/glob.h"
 #include "forensics/replay.h"
@@ -42,58 +43,34 @@ int ReplayCommand(const std::vector<std::string>& args) {
   forensics::ReplayOptions options;
   std::shared_ptr<policy::Glob> glob;
   const int64_t now = forensics::NowNs();
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "-h" || a == "--help") {
-      fmt::print("{}", kReplayUsage);
-      return 0;
-    }
-    if (a == "--time") {
-      options.time = true;
-      continue;
-    }
-    if (a != "--db" && a != "--run" && a != "--pid" && a != "--syscall" && a != "--path" &&
-        a != "--from" && a != "--to") {
-      fmt::print(stderr, "warden replay: unknown argument '{}'\n{}", a, kReplayUsage);
-      return 2;
-    }
-    if (i + 1 >= args.size()) {
-      fmt::print(stderr, "warden replay: {} needs a value\n{}", a, kReplayUsage);
-      return 2;
-    }
-    const std::string& v = args[++i];
-    if (a == "--db") {
-      db = v;
-    } else if (a == "--run") {
-      options.run_id = ParsePositive(v);
-      if (!options.run_id) {
-        fmt::print(stderr, "warden replay: {}\n", BadRunId(v));
-        return 2;
-      }
-    } else if (a == "--pid") {
-      int pid = 0;
-      if (!ParseNumber(v, pid)) {
-        fmt::print(stderr, "warden replay: --pid wants a process id, got '{}'\n", v);
-        return 2;
-      }
-      options.pid = pid;
-    } else if (a == "--syscall") {
-      options.syscall = v;
-    } else if (a == "--path") {
-      if (auto s = policy::ValidateGlob(v); !s.ok()) {
-        fmt::print(stderr, "warden replay: --path: {}\n", std::string(s.message()));
-        return 2;
-      }
-      glob = std::make_shared<policy::Glob>(v);
-      options.path_match = [glob](std::string_view path) { return glob->Match(path); };
-    } else {
-      auto t = forensics::ParseTimeNs(v, now);
-      if (!t.ok()) {
-        fmt::print(stderr, "warden replay: {}: {}\n", a, std::string(t.status().message()));
-        return 2;
-      }
-      (a == "--from" ? options.from_ns : options.to_ns) = *t;
-    }
+  bool help = false;
+  std::vector<Option> table = {
+      SetOption("--db", db), RunIdOption(options.run_id), FlagOption("--time", options.time),
+      SetOption("--syscall", options.syscall), TimeOption("--from", options.from_ns, now),
+      TimeOption("--to", options.to_ns, now),
+      {"--pid", true,
+       [&options](const std::string& v) -> std::optional<std::string> {
+         int pid = 0;
+         if (!ParseNumber(v, pid)) return fmt::format("--pid wants a process id, got '{}'", v);
+         options.pid = pid;
+         return std::nullopt;
+       }},
+      {"--path", true,
+       [&options, &glob](const std::string& v) -> std::optional<std::string> {
+         if (auto s = policy::ValidateGlob(v); !s.ok()) return fmt::format("--path: {}", std::string(s.message()));
+         glob = std::make_shared<policy::Glob>(v);
+         options.path_match = [glob](std::string_view path) { return glob->Match(path); };
+         return std::nullopt;
+       }},
+  };
+  for (Option& o : HelpOptions(help)) table.push_back(std::move(o));
+  if (auto error = ParseOptions(args, table)) {
+    fmt::print(stderr, "warden replay: {} (warden replay --help)\n", *error);
+    return 2;
+  }
+  if (help) {
+    fmt::print("{}", kReplayUsage);
+    return 0;
   }
   absl::Status s = forensics::Replay(db, options, std::cout);
   std::cout.flush();

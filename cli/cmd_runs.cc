@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/default_db.h"
+#include "cli/option_table.h"
 #include "fmt/format.h"
 #include "forensics/export.h"
 #include "forensics/timeparse.h"
@@ -49,19 +50,16 @@ std::string Json(const forensics::RunSummary& r) {
 
 int RunsCommand(const std::vector<std::string>& args) {
   std::string db = DefaultDb();
-  bool json = false;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "-h" || args[i] == "--help") {
-      fmt::print("{}", kRunsUsage);
-      return 0;
-    } else if (args[i] == "--json") {
-      json = true;
-    } else if (args[i] == "--db" && i + 1 < args.size()) {
-      db = args[++i];
-    } else {
-      fmt::print(stderr, "warden runs: unexpected argument '{}'\n{}", args[i], kRunsUsage);
-      return 2;
-    }
+  bool json = false, help = false;
+  std::vector<Option> table = {SetOption("--db", db), FlagOption("--json", json)};
+  for (Option& o : HelpOptions(help)) table.push_back(std::move(o));
+  if (auto error = ParseOptions(args, table)) {
+    fmt::print(stderr, "warden runs: {} (warden runs --help)\n", *error);
+    return 2;
+  }
+  if (help) {
+    fmt::print("{}", kRunsUsage);
+    return 0;
   }
   auto runs = forensics::ListRuns(db);
   if (!runs.ok()) {

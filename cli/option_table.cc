@@ -4,6 +4,7 @@
 
 #include "cli/args.h"
 #include "fmt/format.h"
+#include "forensics/export.h"
 #include "forensics/timeparse.h"
 #include "syscalls/closest.h"
 
@@ -57,6 +58,34 @@ Option AppendOption(std::string_view name, std::vector<std::string>& list) {
             return std::nullopt;
           }};
 }
+
+Option RunIdOption(std::optional<int64_t>& run) {
+  return {"--run", true, [&run](const std::string& v) -> std::optional<std::string> {
+            run = ParsePositive(v);
+            if (!run) return BadRunId(v);
+            return std::nullopt;
+          }};
+}
+
+Option TimeOption(std::string_view name, std::optional<int64_t>& ns, int64_t now_ns) {
+  return {name, true, [name, &ns, now_ns](const std::string& v) -> std::optional<std::string> {
+            auto t = forensics::ParseTimeNs(v, now_ns);
+            if (!t.ok()) return fmt::format("{}: {}", name, std::string(t.status().message()));
+            ns = *t;
+            return std::nullopt;
+          }};
+}
+
+Option KindsOption(std::vector<std::string>& kinds) {
+  return {"--kind", true, [&kinds](const std::string& v) -> std::optional<std::string> {
+            auto parsed = forensics::ParseKinds(v);
+            if (!parsed.ok()) return fmt::format("--kind: {}", std::string(parsed.status().message()));
+            kinds.insert(kinds.end(), parsed->begin(), parsed->end());
+            return std::nullopt;
+          }};
+}
+
+std::vector<Option> HelpOptions(bool& help) { return {FlagOption("--help", help), FlagOption("-h", help)}; }
 
 void AddSelectionOptions(std::vector<Option>& table, learn::Selection& selection, int64_t now_ns) {
   table.push_back({"--db", true, [&selection](const std::string& v) -> std::optional<std::string> {

@@ -34,6 +34,14 @@ std::optional<std::string> ParseOptions(const std::vector<std::string>& args, co
 Option SetOption(std::string_view name, std::string& field);
 Option FlagOption(std::string_view name, bool& field);
 Option AppendOption(std::string_view name, std::vector<std::string>& list);
+// --run ID (a positive number; BadRunId's message otherwise).
+Option RunIdOption(std::optional<int64_t>& run);
+// --from T / --to T (forensics/timeparse.h, relative to `now_ns`).
+Option TimeOption(std::string_view name, std::optional<int64_t>& ns, int64_t now_ns);
+// --kind K,... (forensics/export.h's kinds), appended.
+Option KindsOption(std::vector<std::string>& kinds);
+// -h / --help.
+std::vector<Option> HelpOptions(bool& help);
 
 // --db PATH (repeatable), --run ID (repeatable), --from T, --to T
 // (store/timeparse.h, relative to `now_ns`).
