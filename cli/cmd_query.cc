@@ -8,9 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_split.h"
 #include "cli/default_db.h"
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/option_table.h"
 #include "fmt/format.h"
 #include "policy/glob.h"
 #include "policy/cidr.h"
@@ -137,74 +139,43 @@ struct Args {
 
 // 0: parsed; -1: printed help; else the exit code.
 int Parse(const std::vector<std::string>& args, Args& a) {
-  static const std::set<std::string> kWithValue = {"--db",   "--run", "--format", "--pid", "--from",
-                                                   "--to",   "--kind", "--addr",  "--port"};
-  static const std::set<std::string> kFlags = {"--threads", "--all"};
-  bool options_done = false;
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string arg = args[i];
-    if (options_done || arg.size() < 2 || arg[0] != '-' || arg == "-") {
-      a.positional.push_back(arg);
-      continue;
-    }
-    if (arg == "--") {
-      options_done = true;
-      continue;
-    }
-    if (arg == "-h" || arg == "--help") {
-      fmt::print("{}", kQueryUsage);
-      return -1;
-    }
-    std::optional<std::string> value;
-    if (size_t eq = arg.find('='); arg.starts_with("--") && eq != std::string::npos) {
-      value = arg.substr(eq + 1);
-      arg = arg.substr(0, eq);
-    }
-    if (kFlags.contains(arg)) {
-      if (value) return Usage(fmt::format("{} takes no value", arg));
-      a.given.insert(arg);
-      (arg == "--threads" ? a.threads : a.all) = true;
-      continue;
-    }
-    if (!kWithValue.contains(arg)) return Usage(fmt::format("unknown option '{}'", args[i]));
-    if (!value) {
-      if (i + 1 >= args.size()) return Usage(fmt::format("{} needs a value", arg));
-      value = args[++i];
-    }
-    a.given.insert(arg);
-    const std::string& v = *value;
-    int64_t n = 0;
-    if (arg == "--db") {
-      a.db = v;
-    } else if (arg == "--run") {
-      if (!ParseInt(v, n) || n <= 0) return Usage(BadRunId(v));
-      a.run = n;
-    } else if (arg == "--format") {
-      auto f = forensics::ParseOutputFormat(v);
-      if (!f) return Usage(fmt::format("unknown format '{}'; formats: text, json, csv", v));
-      a.format = *f;
-    } else if (arg == "--pid") {
-      if (!ParseInt(v, n) || n <= 0 || n > INT32_MAX) return Usage(fmt::format("--pid wants a process id, got '{}'", v));
-      a.pid = static_cast<int>(n);
-    } else if (arg == "--port") {
-      if (!ParseInt(v, n) || n < 0 || n > 65535) return Usage(fmt::format("--port wants a port (0-65535), got '{}'", v));
-      a.port = static_cast<int>(n);
-    } else if (arg == "--from") {
-      a.from = v;
-    } else if (arg == "--to") {
-      a.to = v;
-    } else if (arg == "--addr") {
-      a.addr = v;
-    } else if (arg == "--kind") {
-      size_t start = 0;
-      for (;;) {
-        size_t comma = v.find(',', start);
-        std::string k = v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        if (!k.empty()) a.kinds.push_back(k);
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-      }
-    }
+  auto number = [](std::string_view name, int64_t low, int64_t high, std::string_view what, auto& field) {
+    return Option{name, true, [name, low, high, what, &field](const std::string& v) -> std::optional<std::string> {
+                    int64_t n = 0;
+                    if (!ParseInt(v, n) || n < low || n > high) return fmt::format("{} wants {}, got '{}'", name, what, v);
+                    field = static_cast<int>(n);
+                    return std::nullopt;
+                  }};
+  };
+  bool help = false;
+  std::vector<Option> table = {
+      SetOption("--db", a.db), RunIdOption(a.run), SetOption("--from", a.from), SetOption("--to", a.to),
+      SetOption("--addr", a.addr), FlagOption("--threads", a.threads), FlagOption("--all", a.all),
+      number("--pid", 1, INT32_MAX, "a process id", a.pid), number("--port", 0, 65535, "a port (0-65535)", a.port),
+      {"--format", true,
+       [&a](const std::string& v) -> std::optional<std::string> {
+         auto f = forensics::ParseOutputFormat(v);
+         if (!f) return fmt::format("unknown format '{}'; formats: text, json, csv", v);
+         a.format = *f;
+         return std::nullopt;
+       }},
+      {"--kind", true,
+       [&a](const std::string& v) -> std::optional<std::string> {
+         for (absl::string_view k : absl::StrSplit(v, ',', absl::SkipEmpty())) a.kinds.emplace_back(k);
+         return std::nullopt;
+       }},
+  };
+  // Which options were given: each query checks they fit it.
+  for (Option& o : table)
+    o.apply = [&a, name = std::string(o.name), apply = o.apply](const std::string& v) {
+      a.given.insert(name);
+      return apply(v);
+    };
+  for (Option& o : HelpOptions(help)) table.push_back(std::move(o));
+  if (auto error = ParseOptions(args, table, &a.positional)) return Usage(*error);
+  if (help) {
+    fmt::print("{}", kQueryUsage);
+    return -1;
   }
   return 0;
 }

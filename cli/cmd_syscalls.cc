@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/option_table.h"
 #include "fmt/format.h"
 #include "store/json.h"
 #include "syscalls/syscall_table.h"
@@ -78,34 +79,35 @@ void PrintTable(Abi abi) {
 
 // Returns 0 on success, -1 after printing the help, or the exit code for a
 // usage error.
-int ParseOptions(const std::vector<std::string>& args, Options& o) {
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "-h" || a == "--help") {
-      fmt::print("usage: warden syscalls [NAME|NUMBER] [--abi x86_64|i386] [--json]\n"
-                 "Print the syscall table of the ABI (default x86_64), or one entry.\n");
-      return -1;
-    } else if (a == "--json") {
-      o.json = true;
-    } else if (a == "--abi" || a.rfind("--abi=", 0) == 0) {
-      std::string v = a == "--abi" ? (i + 1 < args.size() ? args[++i] : "") : a.substr(6);
-      auto abi = syscalls::ParseAbi(v);
-      if (!abi) {
-        fmt::print(stderr, "warden syscalls: unknown ABI '{}'; use --abi x86_64 or --abi i386\n", v);
-        return 2;
-      }
-      o.abi = *abi;
-    } else if (!a.empty() && a[0] == '-' && a != "-") {
-      fmt::print(stderr, "warden syscalls: unknown option '{}'\n"
-                 "usage: warden syscalls [NAME|NUMBER] [--abi x86_64|i386] [--json]\n", a);
-      return 2;
-    } else if (o.query.empty()) {
-      o.query = a;
-    } else {
-      fmt::print(stderr, "warden syscalls: only one NAME or NUMBER, got '{}' and '{}'\n", o.query, a);
-      return 2;
-    }
+int Parse(const std::vector<std::string>& args, Options& o) {
+  bool help = false;
+  std::vector<Option> table = {
+      FlagOption("--json", o.json),
+      {"--abi", true,
+       [&o](const std::string& v) -> std::optional<std::string> {
+         auto abi = syscalls::ParseAbi(v);
+         if (!abi) return fmt::format("unknown ABI '{}'; use --abi x86_64 or --abi i386", v);
+         o.abi = *abi;
+         return std::nullopt;
+       }},
+  };
+  for (Option& opt : HelpOptions(help)) table.push_back(std::move(opt));
+  std::vector<std::string> positional;
+  if (auto error = ParseOptions(args, table, &positional)) {
+    fmt::print(stderr, "warden syscalls: {}\nusage: warden syscalls [NAME|NUMBER] [--abi x86_64|i386] [--json]\n",
+               *error);
+    return 2;
   }
+  if (help) {
+    fmt::print("usage: warden syscalls [NAME|NUMBER] [--abi x86_64|i386] [--json]\n"
+               "Print the syscall table of the ABI (default x86_64), or one entry.\n");
+    return -1;
+  }
+  if (positional.size() > 1) {
+    fmt::print(stderr, "warden syscalls: only one NAME or NUMBER, got '{}' and '{}'\n", positional[0], positional[1]);
+    return 2;
+  }
+  if (!positional.empty()) o.query = positional[0];
   return 0;
 }
 
@@ -121,7 +123,7 @@ const SyscallDef* Lookup(const Options& o) {
 
 int SyscallsCommand(const std::vector<std::string>& args) {
   Options o;
-  if (int rc = ParseOptions(args, o); rc != 0) return rc < 0 ? 0 : rc;
+  if (int rc = Parse(args, o); rc != 0) return rc < 0 ? 0 : rc;
   if (o.query.empty()) {
     if (o.json) {
       fmt::print("[\n");

@@ -10,9 +10,18 @@
 
 namespace warden::cli {
 
-std::optional<std::string> ParseOptions(const std::vector<std::string>& args, const std::vector<Option>& table) {
+std::optional<std::string> ParseOptions(const std::vector<std::string>& args, const std::vector<Option>& table,
+                                        std::vector<std::string>* positional) {
   for (size_t i = 0; i < args.size(); ++i) {
     std::string name = args[i];
+    if (positional != nullptr && name == "--") {
+      positional->insert(positional->end(), args.begin() + static_cast<long>(i) + 1, args.end());
+      break;
+    }
+    if (positional != nullptr && (name.size() < 2 || name[0] != '-')) {
+      positional->push_back(name);
+      continue;
+    }
     std::optional<std::string> value;
     if (size_t eq = name.find('='); name.starts_with("--") && eq != std::string::npos) {
       value = name.substr(eq + 1);

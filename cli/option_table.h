@@ -27,7 +27,11 @@ struct Option {
 // "--name VALUE", "--name=VALUE" and flags, in any order; a value may be
 // given again (repeatable options append). The first problem as a message
 // (an unknown argument, a missing value, what `apply` said), or nullopt.
-std::optional<std::string> ParseOptions(const std::vector<std::string>& args, const std::vector<Option>& table);
+// With `positional`: an argument that is not an option (no leading '-', or
+// "-" alone), and every argument after "--", is appended there instead of
+// being an error.
+std::optional<std::string> ParseOptions(const std::vector<std::string>& args, const std::vector<Option>& table,
+                                        std::vector<std::string>* positional = nullptr);
 
 // The usual ways to apply an option: store its value, set a flag, append
 // the value to a list.
