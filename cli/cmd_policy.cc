@@ -10,6 +10,7 @@
 #include "cli/default_db.h"
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/option_table.h"
 #include "dryrun/dry_run.h"
 #include "dryrun/report.h"
 #include "fmt/format.h"
@@ -117,40 +118,27 @@ struct TestArgs {
 std::optional<TestArgs> ParseTestArgs(const std::vector<std::string>& args) {
   TestArgs t;
   t.dry.db_path = DefaultDb();
-  for (size_t i = 1; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a != "--db" && a != "--run" && a != "--format") {
-      if (!t.policy_file.empty() || a.starts_with("-")) {
-        fmt::print(stderr, "warden policy test: unknown argument '{}'\n{}", a, kPolicyUsage);
-        return std::nullopt;
-      }
-      t.policy_file = a;
-      continue;
-    }
-    if (i + 1 >= args.size()) {
-      fmt::print(stderr, "warden policy test: {} needs a value\n{}", a, kPolicyUsage);
-      return std::nullopt;
-    }
-    const std::string& v = args[++i];
-    if (a == "--db") {
-      t.dry.db_path = v;
-    } else if (a == "--run") {
-      t.dry.run = ParsePositive(v);
-      if (!t.dry.run) {
-        fmt::print(stderr, "warden policy test: {}\n", BadRunId(v));
-        return std::nullopt;
-      }
-    } else if (v == "text" || v == "ndjson") {
-      t.ndjson = v == "ndjson";
-    } else {
-      fmt::print(stderr, "warden policy test: --format is text or ndjson, not '{}'\n", v);
-      return std::nullopt;
-    }
-  }
-  if (t.policy_file.empty()) {
-    fmt::print(stderr, "warden policy test: which policy file?\n{}", kPolicyUsage);
+  std::vector<Option> table = {
+      SetOption("--db", t.dry.db_path), RunIdOption(t.dry.run),
+      {"--format", true,
+       [&t](const std::string& v) -> std::optional<std::string> {
+         if (v != "text" && v != "ndjson") return fmt::format("--format is text or ndjson, not '{}'", v);
+         t.ndjson = v == "ndjson";
+         return std::nullopt;
+       }},
+  };
+  std::vector<std::string> positional;
+  const std::vector<std::string> rest(args.begin() + 1, args.end());  // after "test"
+  if (auto error = ParseOptions(rest, table, &positional)) {
+    fmt::print(stderr, "warden policy test: {} (warden policy --help)\n", *error);
     return std::nullopt;
   }
+  if (positional.size() != 1) {
+    fmt::print(stderr, "warden policy test: {} (warden policy --help)\n",
+               positional.empty() ? "which policy file?" : "one policy file, got " + positional[1] + " too");
+    return std::nullopt;
+  }
+  t.policy_file = positional[0];
   return t;
 }
 
