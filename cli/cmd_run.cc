@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "cli/default_db.h"
+#include "cli/option_table.h"
 #include "cli/commands.h"
 #include "cli/version.h"
 #include "fmt/format.h"
@@ -36,7 +37,6 @@
 #include "supervisor/call_recorder.h"
 #include "supervisor/tracer.h"
 #include "supervisor/watch.h"
-#include "syscalls/closest.h"
 #include "syscalls/syscall_table.h"
 
 namespace warden::cli {
@@ -72,10 +72,6 @@ constexpr std::string_view kRunUsage =
 // that they cannot be mistaken for the program's own status.
 constexpr int kOwnError = 125;
 
-const std::vector<std::string_view> kRunOptionNames = {
-    "--db", "--watch", "--record-env", "--pin", "--no-colocate", "--spin-us", "--no-results",
-    "--orphans=kill", "--orphans=wait", "--kill-orphans", "--policy", "--reload", "--progress",
-    "--no-progress", "--help"};
 
 struct RunOptions {
   std::string db = DefaultDb();
@@ -98,93 +94,67 @@ bool ParseInt(const std::string& s, int& out) {
   return ec == std::errc() && p == s.data() + s.size();
 }
 
-// Returns -1 when parsing succeeded, else the exit code.
+// Returns -1 when parsing succeeded, else the exit code. Options end at
+// the command (or at "--"): what follows is the command's.
 int Parse(const std::vector<std::string>& args, RunOptions& o) {
-  size_t i = 0;
-  std::optional<std::string> inline_value;  // of --name=value
-  auto value = [&](const std::string& flag) -> const std::string* {
-    if (inline_value) return &*inline_value;
-    if (i + 1 >= args.size()) {
-      fmt::print(stderr, "warden run: {} needs a value (warden run --help)\n", flag);
-      return nullptr;
-    }
-    return &args[++i];
+  bool help = false, progress = false, no_progress = false, kill_orphans = false, no_colocate = false,
+       no_results = false;
+  std::vector<Option> table = {
+      {"--db", true,
+       [&o](const std::string& v) -> std::optional<std::string> {
+         o.db = v;
+         o.db_given = true;
+         return std::nullopt;
+       }},
+      {"--watch", true,
+       [&o](const std::string& v) -> std::optional<std::string> {
+         auto mask = syscalls::ParseClasses(v);
+         if (!mask.ok()) return fmt::format("--watch: {}", std::string(mask.status().message()));
+         o.watch = *mask;
+         return std::nullopt;
+       }},
+      SetOption("--policy", o.policy_file), FlagOption("--reload", o.reload), FlagOption("--progress", progress),
+      FlagOption("--no-progress", no_progress), FlagOption("--no-colocate", no_colocate),
+      FlagOption("--no-results", no_results), FlagOption("--kill-orphans", kill_orphans),
+      FlagOption("--record-env", o.record_env),
+      {"--orphans", true,
+       [&o](const std::string& v) -> std::optional<std::string> {
+         if (v != "kill" && v != "wait") return "--orphans takes kill or wait, as --orphans=kill";
+         o.kill_orphans = v == "kill";
+         return std::nullopt;
+       }},
+      {"--pin", false,
+       [&o](const std::string& v) -> std::optional<std::string> {
+         int cpu = -1;
+         if (!v.empty() && !ParseInt(v, cpu)) return fmt::format("--pin=CPU wants a CPU number, got '{}'", v);
+         o.pin_cpu = cpu;
+         return std::nullopt;
+       },
+       /*optional_value=*/true},
+      {"--spin-us", true,
+       [&o](const std::string& v) -> std::optional<std::string> {
+         if (!ParseInt(v, o.spin_us) || o.spin_us < 0)
+           return fmt::format("--spin-us wants microseconds (0 or more), got '{}'", v);
+         return std::nullopt;
+       }},
   };
-  for (; i < args.size(); ++i) {
-    std::string a = args[i];
-    inline_value.reset();
-    if (const size_t eq = a.find('='); a.starts_with("--") && eq != std::string::npos) {
-      const std::string name = a.substr(0, eq);
-      if (name == "--db" || name == "--watch" || name == "--policy" || name == "--spin-us") {
-        inline_value = a.substr(eq + 1);
-        a = name;
-      }
-    }
-    if (a == "--") { ++i; break; }
-    if (a == "-h" || a == "--help") { fmt::print("{}", kRunUsage); return 0; }
-    if (a == "--db") {
-      auto v = value(a);
-      if (!v) return kOwnError;
-      o.db = *v;
-      o.db_given = true;
-    } else if (a == "--watch") {
-      auto v = value(a);
-      if (!v) return kOwnError;
-      auto mask = syscalls::ParseClasses(*v);
-      if (!mask.ok()) {
-        fmt::print(stderr, "warden run: --watch: {}\n", std::string(mask.status().message()));
-        return kOwnError;
-      }
-      o.watch = *mask;
-    } else if (a == "--policy") {
-      auto v = value(a);
-      if (!v) return kOwnError;
-      o.policy_file = *v;
-    } else if (a == "--reload") {
-      o.reload = true;
-    } else if (a == "--progress" || a == "--no-progress") {
-      o.progress = a == "--progress";
-    } else if (a == "--no-colocate") {
-      o.colocate = false;
-    } else if (a == "--no-results") {
-      o.want_results = false;
-    } else if (a == "--kill-orphans" || a == "--orphans=kill") {
-      o.kill_orphans = true;
-    } else if (a == "--orphans=wait") {
-      o.kill_orphans = false;
-    } else if (a == "--orphans" || a.rfind("--orphans=", 0) == 0) {
-      fmt::print(stderr, "warden run: --orphans takes kill or wait, as --orphans=kill\n");
-      return kOwnError;
-    } else if (a == "--record-env") {
-      o.record_env = true;
-    } else if (a == "--pin" || a.rfind("--pin=", 0) == 0) {
-      int cpu = -1;
-      if (a != "--pin" && !ParseInt(a.substr(6), cpu)) {
-        fmt::print(stderr, "warden run: --pin=CPU wants a CPU number, got '{}'\n", a.substr(6));
-        return kOwnError;
-      }
-      o.pin_cpu = cpu;
-    } else if (a == "--spin-us") {
-      auto v = value(a);
-      if (!v) return kOwnError;
-      if (!ParseInt(*v, o.spin_us) || o.spin_us < 0) {
-        fmt::print(stderr, "warden run: --spin-us wants microseconds (0 or more), got '{}'\n", *v);
-        return kOwnError;
-      }
-    } else if (a.size() > 1 && a[0] == '-') {
-      const auto close = syscalls::Closest(a.substr(0, a.find('=')), kRunOptionNames, 1);
-      fmt::print(stderr, "warden run: unknown option '{}'{} (warden run --help lists them)\n", a,
-                 close.empty() ? "" : fmt::format("; did you mean '{}'?", close[0]));
-      return kOwnError;
-    } else {
-      break;
-    }
+  for (Option& opt : HelpOptions(help)) table.push_back(std::move(opt));
+  if (auto error = ParseOptions(args, table, &o.argv, /*stop_at_positional=*/true)) {
+    fmt::print(stderr, "warden run: {} (warden run --help lists the options)\n", *error);
+    return kOwnError;
   }
+  if (help) {
+    fmt::print("{}", kRunUsage);
+    return 0;
+  }
+  if (progress || no_progress) o.progress = progress && !no_progress;
+  if (kill_orphans) o.kill_orphans = true;
+  if (no_colocate) o.colocate = false;
+  if (no_results) o.want_results = false;
   if (o.reload && o.policy_file.empty()) {
     fmt::print(stderr, "warden run: --reload needs --policy FILE\n");
     return kOwnError;
   }
-  o.argv.assign(args.begin() + static_cast<long>(i), args.end());
   if (o.argv.empty()) {
     fmt::print(stderr, "warden run: no command given\n{}", kRunUsage);
     return kOwnError;

@@ -11,7 +11,7 @@
 namespace warden::cli {
 
 std::optional<std::string> ParseOptions(const std::vector<std::string>& args, const std::vector<Option>& table,
-                                        std::vector<std::string>* positional) {
+                                        std::vector<std::string>* positional, bool stop_at_positional) {
   for (size_t i = 0; i < args.size(); ++i) {
     std::string name = args[i];
     if (positional != nullptr && name == "--") {
@@ -19,6 +19,10 @@ std::optional<std::string> ParseOptions(const std::vector<std::string>& args, co
       break;
     }
     if (positional != nullptr && (name.size() < 2 || name[0] != '-')) {
+      if (stop_at_positional) {
+        positional->insert(positional->end(), args.begin() + static_cast<long>(i), args.end());
+        break;
+      }
       positional->push_back(name);
       continue;
     }
@@ -37,7 +41,7 @@ std::optional<std::string> ParseOptions(const std::vector<std::string>& args, co
       if (!close.empty()) return fmt::format("unknown option '{}'; did you mean '{}'?", args[i], close[0]);
       return fmt::format("unexpected argument '{}'", args[i]);
     }
-    if (!option->takes_value && value) return fmt::format("{} takes no value", name);
+    if (!option->takes_value && !option->optional_value && value) return fmt::format("{} takes no value", name);
     if (option->takes_value && !value) {
       if (i + 1 >= args.size()) return fmt::format("{} needs a value", name);
       value = args[++i];

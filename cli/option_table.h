@@ -22,6 +22,8 @@ struct Option {
   bool takes_value;
   // Applies the value ("" for a flag); returns an error message, or nullopt.
   std::function<std::optional<std::string>(const std::string&)> apply;
+  // A flag that may carry a value only as --name=VALUE (run --pin[=CPU]).
+  bool optional_value = false;
 };
 
 // "--name VALUE", "--name=VALUE" and flags, in any order; a value may be
@@ -30,8 +32,11 @@ struct Option {
 // With `positional`: an argument that is not an option (no leading '-', or
 // "-" alone), and every argument after "--", is appended there instead of
 // being an error.
+// `stop_at_positional`: the first positional argument ends the options;
+// it and all after it are positional, options or not (run's CMD ARGS).
 std::optional<std::string> ParseOptions(const std::vector<std::string>& args, const std::vector<Option>& table,
-                                        std::vector<std::string>* positional = nullptr);
+                                        std::vector<std::string>* positional = nullptr,
+                                        bool stop_at_positional = false);
 
 // The usual ways to apply an option: store its value, set a flag, append
 // the value to a list.
