@@ -100,28 +100,6 @@ int Finish(int rc) {
   return rc;
 }
 
-// "--name=value" as "--name" "value", for every command's parser, up to a
-// "--" (what follows it is a command's own argv). `warden run` splits its
-// own, only for its options with a value, since its CMD follows directly.
-std::vector<std::string> SplitNameValue(const std::vector<std::string>& args) {
-  std::vector<std::string> out;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "--") {
-      out.insert(out.end(), args.begin() + static_cast<long>(i), args.end());
-      break;
-    }
-    const size_t eq = a.find('=');
-    if (a.starts_with("--") && eq != std::string::npos && eq > 2) {
-      out.push_back(a.substr(0, eq));
-      out.push_back(a.substr(eq + 1));
-    } else {
-      out.push_back(a);
-    }
-  }
-  return out;
-}
-
 // --log-level L and --log-file PATH (also --name=value), for every
 // command, before a "--": taken out of `args`; WARDEN_LOG_LEVEL and
 // WARDEN_LOG_FILE otherwise (log/log.h). 0, or the exit code of a bad one.
@@ -187,7 +165,6 @@ int main(int argc, char** argv) {
   std::vector<std::string> rest = log_options;
   rest.insert(rest.end(), all.begin() + static_cast<long>(at) + 1, all.end());
   if (int rc = ConfigureLog(cmd, rest); rc != 0) return rc;
-  if (cmd != "run") rest = SplitNameValue(rest);
   for (const auto& c : kCommands) {
     if (c.name != cmd) continue;
     try {
