@@ -42,7 +42,6 @@ void OnStopSignal(int) { g_stop.store(true); }
 int EventsCommand(const std::vector<std::string>& args) {
   std::string db = DefaultDb();
   forensics::FollowOptions options;
-  bool help = false;
   std::vector<Option> table = {
       SetOption("--db", db), RunIdOption(options.run_id), FlagOption("--follow", options.follow),
       FlagOption("-f", options.follow), KindsOption(options.kinds),
@@ -53,15 +52,7 @@ int EventsCommand(const std::vector<std::string>& args) {
          return std::nullopt;
        }},
   };
-  for (Option& o : HelpOptions(help)) table.push_back(std::move(o));
-  if (auto error = ParseOptions(args, table)) {
-    fmt::print(stderr, "warden events: {} (warden events --help)\n", *error);
-    return 2;
-  }
-  if (help) {
-    fmt::print("{}", kEventsUsage);
-    return 0;
-  }
+  if (auto rc = ParseCommandLine("events", args, std::move(table), kEventsUsage)) return *rc;
   // Ctrl-C (or SIGTERM) ends a follow cleanly: what was read is printed
   // whole. A reader that goes away (`| head`) ends it quietly.
   struct sigaction sa{};

@@ -40,7 +40,6 @@ int ExportCommand(const std::vector<std::string>& args) {
   forensics::ExportOptions options;
   bool gzip = false;
   const int64_t now = forensics::NowNs();
-  bool help = false;
   std::vector<Option> table = {
       SetOption("--db", db), RunIdOption(options.run_id), FlagOption("--gzip", gzip),
       TimeOption("--from", options.from_ns, now), TimeOption("--to", options.to_ns, now),
@@ -54,15 +53,7 @@ int ExportCommand(const std::vector<std::string>& args) {
          return std::nullopt;
        }},
   };
-  for (Option& o : HelpOptions(help)) table.push_back(std::move(o));
-  if (auto error = ParseOptions(args, table)) {
-    fmt::print(stderr, "warden export: {} (warden export --help)\n", *error);
-    return 2;
-  }
-  if (help) {
-    fmt::print("{}", kExportUsage);
-    return 0;
-  }
+  if (auto rc = ParseCommandLine("export", args, std::move(table), kExportUsage)) return *rc;
   auto out = Output::Open(out_path, gzip);
   if (!out.ok()) {
     fmt::print(stderr, "warden export: {}\n", std::string(out.status().message()));

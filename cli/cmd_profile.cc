@@ -44,11 +44,6 @@ Exit status: 0; 2 for a usage error, or a database that is missing, not a
 warden database or without the run; 1 when the output cannot be written.
 )";
 
-int Usage(std::string_view message) {
-  fmt::print(stderr, "warden profile: {}\n(see `warden profile --help`)\n", message);
-  return 2;
-}
-
 std::string Time(int64_t ns) { return forensics::FormatRfc3339Ms(ns); }
 
 std::string Programs(const std::vector<std::string>& programs) { return fmt::format("{}", fmt::join(programs, ", ")); }
@@ -190,7 +185,6 @@ int ProfileCommand(const std::vector<std::string>& args) {
   std::string db = DefaultDb();
   std::optional<int64_t> run;
   bool json = false;
-  bool help = false;
   std::vector<Option> table = {
       SetOption("--db", db), RunIdOption(run),
       {"--format", true,
@@ -200,12 +194,7 @@ int ProfileCommand(const std::vector<std::string>& args) {
          return std::nullopt;
        }},
   };
-  for (Option& o : HelpOptions(help)) table.push_back(std::move(o));
-  if (auto error = ParseOptions(args, table)) return Usage(*error);
-  if (help) {
-    fmt::print("{}", kProfileUsage);
-    return 0;
-  }
+  if (auto rc = ParseCommandLine("profile", args, std::move(table), kProfileUsage)) return *rc;
   auto fail = [](const absl::Status& s) {
     fmt::print(stderr, "warden profile: {}\n", std::string(s.message()));
     return 2;

@@ -40,18 +40,9 @@ std::string Describe(const forensics::PrunedRun& r) {
 int PruneCommand(const std::vector<std::string>& args) {
   std::string db = DefaultDb(), older;
   forensics::PruneOptions options;
-  bool help = false;
   std::vector<Option> table = {SetOption("--db", db), SetOption("--older-than", older),
                                FlagOption("--vacuum", options.vacuum), FlagOption("--dry-run", options.dry_run)};
-  for (Option& o : HelpOptions(help)) table.push_back(std::move(o));
-  if (auto error = ParseOptions(args, table)) {
-    fmt::print(stderr, "warden prune: {} (warden prune --help)\n", *error);
-    return 2;
-  }
-  if (help) {
-    fmt::print("{}", kPruneUsage);
-    return 0;
-  }
+  if (auto rc = ParseCommandLine("prune", args, std::move(table), kPruneUsage)) return *rc;
   if (older.empty()) {
     fmt::print(stderr, "warden prune: --older-than DURATION is required (warden prune --help)\n");
     return 2;

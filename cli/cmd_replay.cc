@@ -43,7 +43,6 @@ int ReplayCommand(const std::vector<std::string>& args) {
   forensics::ReplayOptions options;
   std::shared_ptr<policy::Glob> glob;
   const int64_t now = forensics::NowNs();
-  bool help = false;
   std::vector<Option> table = {
       SetOption("--db", db), RunIdOption(options.run_id), FlagOption("--time", options.time),
       SetOption("--syscall", options.syscall), TimeOption("--from", options.from_ns, now),
@@ -63,15 +62,7 @@ int ReplayCommand(const std::vector<std::string>& args) {
          return std::nullopt;
        }},
   };
-  for (Option& o : HelpOptions(help)) table.push_back(std::move(o));
-  if (auto error = ParseOptions(args, table)) {
-    fmt::print(stderr, "warden replay: {} (warden replay --help)\n", *error);
-    return 2;
-  }
-  if (help) {
-    fmt::print("{}", kReplayUsage);
-    return 0;
-  }
+  if (auto rc = ParseCommandLine("replay", args, std::move(table), kReplayUsage)) return *rc;
   absl::Status s = forensics::Replay(db, options, std::cout);
   std::cout.flush();
   if (!s.ok()) {

@@ -97,7 +97,7 @@ bool ParseInt(const std::string& s, int& out) {
 // Returns -1 when parsing succeeded, else the exit code. Options end at
 // the command (or at "--"): what follows is the command's.
 int Parse(const std::vector<std::string>& args, RunOptions& o) {
-  bool help = false, progress = false, no_progress = false, kill_orphans = false, no_colocate = false,
+  bool progress = false, no_progress = false, kill_orphans = false, no_colocate = false,
        no_results = false;
   std::vector<Option> table = {
       {"--db", true,
@@ -138,15 +138,9 @@ int Parse(const std::vector<std::string>& args, RunOptions& o) {
          return std::nullopt;
        }},
   };
-  for (Option& opt : HelpOptions(help)) table.push_back(std::move(opt));
-  if (auto error = ParseOptions(args, table, &o.argv, /*stop_at_positional=*/true)) {
-    fmt::print(stderr, "warden run: {} (warden run --help lists the options)\n", *error);
-    return kOwnError;
-  }
-  if (help) {
-    fmt::print("{}", kRunUsage);
-    return 0;
-  }
+  if (auto rc = ParseCommandLine("run", args, std::move(table), kRunUsage, &o.argv, /*stop_at_positional=*/true,
+                                  kOwnError))
+    return *rc;
   if (progress || no_progress) o.progress = progress && !no_progress;
   if (kill_orphans) o.kill_orphans = true;
   if (no_colocate) o.colocate = false;

@@ -50,17 +50,9 @@ std::string Json(const forensics::RunSummary& r) {
 
 int RunsCommand(const std::vector<std::string>& args) {
   std::string db = DefaultDb();
-  bool json = false, help = false;
+  bool json = false;
   std::vector<Option> table = {SetOption("--db", db), FlagOption("--json", json)};
-  for (Option& o : HelpOptions(help)) table.push_back(std::move(o));
-  if (auto error = ParseOptions(args, table)) {
-    fmt::print(stderr, "warden runs: {} (warden runs --help)\n", *error);
-    return 2;
-  }
-  if (help) {
-    fmt::print("{}", kRunsUsage);
-    return 0;
-  }
+  if (auto rc = ParseCommandLine("runs", args, std::move(table), kRunsUsage)) return *rc;
   auto runs = forensics::ListRuns(db);
   if (!runs.ok()) {
     fmt::print(stderr, "warden runs: {}\n", std::string(runs.status().message()));

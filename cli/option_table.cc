@@ -100,6 +100,23 @@ Option KindsOption(std::vector<std::string>& kinds) {
 
 std::vector<Option> HelpOptions(bool& help) { return {FlagOption("--help", help), FlagOption("-h", help)}; }
 
+std::optional<int> ParseCommandLine(std::string_view command, const std::vector<std::string>& args,
+                                    std::vector<Option> table, std::string_view usage,
+                                    std::vector<std::string>* positional, bool stop_at_positional,
+                                    int error_code) {
+  bool help = false;
+  for (Option& o : HelpOptions(help)) table.push_back(std::move(o));
+  if (auto error = ParseOptions(args, table, positional, stop_at_positional)) {
+    fmt::print(stderr, "warden {}: {} (warden {} --help)\n", command, *error, command);
+    return error_code;
+  }
+  if (help) {
+    fmt::print("{}", usage);
+    return 0;
+  }
+  return std::nullopt;
+}
+
 void AddSelectionOptions(std::vector<Option>& table, learn::Selection& selection, int64_t now_ns) {
   table.push_back({"--db", true, [&selection](const std::string& v) -> std::optional<std::string> {
                      selection.dbs.push_back(v);

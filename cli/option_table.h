@@ -52,6 +52,14 @@ Option KindsOption(std::vector<std::string>& kinds);
 // -h / --help.
 std::vector<Option> HelpOptions(bool& help);
 
+// A command's whole command line: `table` plus -h/--help. nullopt: go on;
+// else the exit code to return: 0 after printing `usage` for --help, or
+// `error_code` after "warden COMMAND: ERROR (warden COMMAND --help)".
+std::optional<int> ParseCommandLine(std::string_view command, const std::vector<std::string>& args,
+                                    std::vector<Option> table, std::string_view usage,
+                                    std::vector<std::string>* positional = nullptr,
+                                    bool stop_at_positional = false, int error_code = 2);
+
 // --db PATH (repeatable), --run ID (repeatable), --from T, --to T
 // (store/timeparse.h, relative to `now_ns`).
 void AddSelectionOptions(std::vector<Option>& table, learn::Selection& selection, int64_t now_ns);
