@@ -2,8 +2,6 @@
 #include <limits.h>
 #include <sched.h>
 #include <stdlib.h>
-#include <sched.h>
-#include <stdlib.h>
 #include <unistd.h>
 
 #include <errno.h>
@@ -27,6 +25,7 @@
 #include "policy/parser.h"
 #include "policy/rule_paths.h"
 #include "seccomp/filter.h"
+#include "store/run_identity.h"
 #include "store/schema.h"
 #include "store/store.h"
 #include "supervisor/affinity.h"
@@ -48,6 +47,8 @@ constexpr std::string_view kRunUsage =
     "  --watch CLASSES   syscall classes to stop on, comma-separated\n"
     "                    (default file,exec,network,process; see `warden syscalls`)\n"
     "  --record-env      also record each exec's environment\n"
+    "  --label K=V       label the run (repeatable; with host, pod, namespace,\n"
+    "                    container, image from the environment: warden(1), LABELS)\n"
     "  --pin[=CPU]       run warden and the traced program on one CPU (fastest\n"
     "                    stops; the program sees a single CPU)\n"
     "  --no-colocate     do not move a busy traced task to warden's CPU (by\n"
@@ -86,8 +87,16 @@ struct RunOptions {
   std::string policy_file;
   bool reload = false;
   std::optional<bool> progress;  // --progress / --no-progress; unset: on a terminal
+  std::vector<std::string> labels;  // --label K=V, in order
+  store::Labels run_labels;         // with host and the environment's (run_identity.h)
   std::vector<std::string> argv;
 };
+
+std::string Host() {
+  char buf[256] = {};
+  gethostname(buf, sizeof buf - 1);
+  return buf;
+}
 
 bool ParseInt(const std::string& s, int& out) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
@@ -117,6 +126,12 @@ int Parse(const std::vector<std::string>& args, RunOptions& o) {
       FlagOption("--no-progress", no_progress), FlagOption("--no-colocate", no_colocate),
       FlagOption("--no-results", no_results), FlagOption("--kill-orphans", kill_orphans),
       FlagOption("--record-env", o.record_env),
+      {"--label", true,
+       [&o](const std::string& v) -> std::optional<std::string> {
+         if (auto kv = store::ParseLabel(v); !kv.ok()) return std::string(kv.status().message());
+         o.labels.push_back(v);
+         return std::nullopt;
+       }},
       {"--orphans", true,
        [&o](const std::string& v) -> std::optional<std::string> {
          if (v != "kill" && v != "wait") return "--orphans takes kill or wait, as --orphans=kill";
@@ -153,18 +168,20 @@ int Parse(const std::vector<std::string>& args, RunOptions& o) {
     fmt::print(stderr, "warden run: no command given\n{}", kRunUsage);
     return kOwnError;
   }
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) env.emplace_back(*e);
+  auto labels = store::RunLabels(Host(), env, o.labels);
+  if (!labels.ok()) {
+    fmt::print(stderr, "warden run: {}\n", std::string(labels.status().message()));
+    return kOwnError;
+  }
+  o.run_labels = std::move(*labels);
   return -1;
 }
 
 std::string Cwd() {
   char buf[PATH_MAX];
   return getcwd(buf, sizeof buf) ? buf : "/";
-}
-
-std::string Host() {
-  char buf[256] = {};
-  gethostname(buf, sizeof buf - 1);
-  return buf;
 }
 
 // The policy as warden enforces it: parsed, validated, implicit rules added.
@@ -295,7 +312,7 @@ int RunCommand(const std::vector<std::string>& args) {
   const std::string cwd = Cwd();
   auto run_id = (*store)->BeginRun(store::RunInfo{
       o.argv, cwd, Host(), WARDEN_VERSION, supervisor::NowNs(), pol ? pol->name : "",
-      pol ? std::string(policy::ModeName(pol->mode)) : ""});
+      pol ? std::string(policy::ModeName(pol->mode)) : "", "", o.run_labels});
   if (!run_id.ok()) {
     log::Log(log::Level::kError, "run", "{}", std::string(run_id.status().message()));
     return kOwnError;

@@ -41,9 +41,9 @@ std::string Json(const forensics::RunSummary& r) {
   std::string mode = r.policy_mode.empty() ? "null" : store::JsonQuote(r.policy_mode);
   std::string stops = r.stops ? std::to_string(*r.stops) : "null";
   const char* state = r.end_ns ? "finished" : r.interrupted ? "interrupted" : "running";
-  return fmt::format(R"({{"run":{},"argv":{},"start":{},"end":{},"state":"{}","exit_code":{},"exit_signal":{},"lost_events":{},"policy":{},"policy_mode":{},"stops":{}}})",
+  return fmt::format(R"({{"run":{},"argv":{},"start":{},"end":{},"state":"{}","exit_code":{},"exit_signal":{},"lost_events":{},"policy":{},"policy_mode":{},"stops":{},"uuid":"{}","labels":{}}})",
                      r.id, r.argv_json, r.start_ns, end, state, code, sig, r.lost_events, policy, mode,
-                     stops);
+                     stops, r.uuid, r.labels_json);
 }
 
 }  // namespace

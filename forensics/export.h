@@ -29,6 +29,11 @@ struct RunSummary {
   // No end, and no warden holds the run's lock (store/run_lock.h): warden
   // was killed, or its machine or container went away.
   bool interrupted = false;
+  std::string host, cwd, warden_version;
+  // The run's identity (store/run_identity.h); before schema 7, the UUID
+  // and labels the upgrade gives it.
+  std::string uuid;
+  std::string labels_json;  // {"host":...,...}
 };
 
 // All runs in the file, oldest first.

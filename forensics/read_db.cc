@@ -1,5 +1,7 @@
 #include "forensics/read_db.h"
 
+#include "store/run_identity.h"
+
 #include <string.h>
 #include <sys/stat.h>
 
@@ -193,12 +195,13 @@ absl::StatusOr<ReadDb> OpenExisting(const std::string& path) {
 }
 
 absl::StatusOr<std::vector<RunSummary>> ReadRuns(sqlite3* db, int version) {
-  // Version 1 files have no policy columns: read them as NULL.
-  auto stmt = Prepare(db, version >= 2
-                              ? "SELECT id, argv, start_ns, end_ns, exit_code, exit_signal, "
-                                "lost_events, policy, policy_mode, stops FROM runs ORDER BY id"
-                              : "SELECT id, argv, start_ns, end_ns, exit_code, exit_signal, "
-                                "lost_events, NULL, NULL, NULL FROM runs ORDER BY id");
+  // Version 1 files have no policy columns, versions before 7 no identity:
+  // read them as NULL.
+  auto stmt = Prepare(db, fmt::format("SELECT id, argv, start_ns, end_ns, exit_code, exit_signal, "
+                                      "lost_events, {}, {}, host, cwd, warden_version FROM runs "
+                                      "ORDER BY id",
+                                      version >= 2 ? "policy, policy_mode, stops" : "NULL, NULL, NULL",
+                                      version >= 7 ? "uuid, labels" : "NULL, NULL"));
   if (!stmt.ok()) return stmt.status();
   std::vector<RunSummary> runs;
   const char* file = sqlite3_db_filename(db, "main");
@@ -214,6 +217,14 @@ absl::StatusOr<std::vector<RunSummary>> ReadRuns(sqlite3* db, int version) {
     r.policy = std::string(ColumnText(st, 7));
     r.policy_mode = std::string(ColumnText(st, 8));
     if (auto v = ColumnOptInt(st, 9)) r.stops = static_cast<uint64_t>(*v);
+    r.host = std::string(ColumnText(st, 12));
+    r.cwd = std::string(ColumnText(st, 13));
+    r.warden_version = std::string(ColumnText(st, 14));
+    // A run recorded before version 7: named as the upgrade would name it.
+    r.uuid = ColumnIsNull(st, 10) ? store::DerivedRunUuid(r.host, r.start_ns, r.argv_json, r.id)
+                                  : std::string(ColumnText(st, 10));
+    r.labels_json = ColumnIsNull(st, 11) ? store::LabelsJson({{"host", r.host}})
+                                         : std::string(ColumnText(st, 11));
     r.interrupted = !r.end_ns && file != nullptr && *file &&
                     store::RunWriter(file, r.id) == store::Writer::kGone;
     runs.push_back(std::move(r));

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <map>
 #include <string>
 #include <variant>
 #include <vector>
@@ -24,6 +25,8 @@ struct RunInfo {
   int64_t start_ns = 0;
   std::string policy;        // policy name, "" without --policy
   std::string policy_mode;   // active / permissive / inactive, "" without
+  std::string uuid;          // "": BeginRun makes one (run_identity.h)
+  std::map<std::string, std::string> labels;  // run_identity.h; host added when missing
 };
 
 struct RunEnd {

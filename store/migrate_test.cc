@@ -11,6 +11,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "store/calls.h"
+#include "forensics/export.h"
+#include "store/run_identity.h"
 #include "store/schema.h"
 #include "store/store.h"
 #include "store/test_util.h"
@@ -222,6 +224,14 @@ constexpr char kEventRows[] =
 // What the conversion must not touch.
 constexpr const char* kOtherTables[] = {"runs", "processes", "exec_events", "policy_events",
                                         "policy_changes"};
+// The rows of an other table as a version-3 file has them (version 7 gave
+// runs columns of their own, tested in Version6FileGainsRunIdentity).
+std::string SelectOther(const char* table) {
+  if (std::string_view(table) == "runs")
+    return "SELECT id, argv, cwd, host, warden_version, start_ns, end_ns, exit_code, exit_signal, "
+           "lost_events, policy, policy_mode, stops FROM runs";
+  return std::string("SELECT * FROM ") + table;
+}
 // The old network rows, all columns but the renumbered id (a view since
 // version 5).
 constexpr const char* kNetRows =
@@ -401,7 +411,7 @@ class MigrateTest : public ::testing::Test {
     s.push_back(Query(path, "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name"));
     s.push_back(Query(path, FileRows()));
     s.push_back(Query(path, SyscallRows()));
-    for (const char* t : kOtherTables) s.push_back(Query(path, std::string("SELECT * FROM ") + t));
+    for (const char* t : kOtherTables) s.push_back(Query(path, SelectOther(t)));
     s.push_back(Query(path, kNetRows));
     return s;
   }
@@ -426,7 +436,7 @@ TEST_F(MigrateTest, Version3FileIsConvertedExactly) {
   ASSERT_EQ(old_events.size(), size_t{6 + kOldFileRows + kOldSyscallRows});
   std::vector<std::vector<Row>> others;
   for (const char* t : kOtherTables)
-    others.push_back(Query(db_, std::string("SELECT * FROM ") + t));
+    others.push_back(Query(db_, SelectOther(t)));
   const auto old_nets = Query(db_, kNetRows);
   ASSERT_EQ(old_nets.size(), 1u);
 
@@ -445,7 +455,7 @@ TEST_F(MigrateTest, Version3FileIsConvertedExactly) {
   EXPECT_EQ(Query(db_, SyscallRows()), old_calls);
   EXPECT_EQ(Query(db_, kEventRows), old_events);
   for (size_t i = 0; i < std::size(kOtherTables); ++i)
-    EXPECT_EQ(Query(db_, std::string("SELECT * FROM ") + kOtherTables[i]), others[i])
+    EXPECT_EQ(Query(db_, SelectOther(kOtherTables[i])), others[i])
         << kOtherTables[i];
   EXPECT_EQ(Query(db_, kNetRows), old_nets);
   EXPECT_EQ(QueryOne(db_, "SELECT count(*) FROM nets"), "1");
@@ -695,6 +705,44 @@ TEST_F(MigrateTest, Version5FileGainsTheNamedColumn) {
   EXPECT_EQ(Query(db_, "SELECT path, named FROM file_events ORDER BY id"),
             (std::vector<Row>{{"/etc/hosts", std::nullopt},
                               {"/usr/share/zoneinfo/Etc/UTC", "/etc/localtime"}}));
+}
+
+// Version 7: runs of an older file get the UUID `warden ship` gives them
+// when it reads the file unupgraded (the same before and after), and the
+// host label; a new run gets a random one.
+TEST_F(MigrateTest, Version6FileGainsRunIdentity) {
+  {
+    auto store = Store::Open(db_);
+    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_TRUE(
+        (*store)->BeginRun(RunInfo{.argv = {"cat"}, .cwd = "/", .host = "box", .start_ns = 100}).ok());
+    ASSERT_TRUE((*store)->FinishRun({.end_ns = 110}).ok());
+  }
+  ASSERT_EQ(Exec(db_, "DROP INDEX runs_uuid; ALTER TABLE runs DROP COLUMN labels; "
+                      "ALTER TABLE runs DROP COLUMN uuid; PRAGMA user_version = 6;"),
+            "");
+  const std::string derived = DerivedRunUuid("box", 100, R"(["cat"])", 1);
+  auto before = forensics::ListRuns(db_);
+  ASSERT_TRUE(before.ok()) << before.status();
+  ASSERT_EQ(before->size(), 1u);
+  EXPECT_EQ((*before)[0].uuid, derived);
+  EXPECT_EQ((*before)[0].labels_json, R"({"host":"box"})");
+
+  auto store = Store::Open(db_);
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_EQ(QueryOne(db_, "PRAGMA user_version"), std::to_string(kSchemaVersion));
+  EXPECT_EQ(Query(db_, "SELECT uuid, labels FROM runs"),
+            (std::vector<Row>{{derived, R"({"host":"box"})"}}));
+  ASSERT_TRUE((*store)->BeginRun(RunInfo{.argv = {"cat"}, .cwd = "/", .host = "box", .start_ns = 200,
+                                         .labels = {{"app", "shop"}}})
+                  .ok());
+  ASSERT_TRUE((*store)->FinishRun({.end_ns = 210}).ok());
+  auto rows = Query(db_, "SELECT uuid, labels FROM runs WHERE id = 2");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_NE(*rows[0][0], derived);
+  EXPECT_EQ(rows[0][0]->size(), 36u);
+  EXPECT_EQ((*rows[0][0])[14], '4');  // version 4: random
+  EXPECT_EQ(rows[0][1], R"({"app":"shop","host":"box"})");
 }
 
 }  // namespace

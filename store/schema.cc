@@ -7,6 +7,7 @@
 #include "fmt/format.h"
 #include "store/calls.h"
 #include "store/events.h"
+#include "store/run_identity.h"
 #include "store/sqlite_util.h"
 
 namespace warden::store {
@@ -79,7 +80,9 @@ CREATE TABLE IF NOT EXISTS runs (
   lost_events    INTEGER NOT NULL DEFAULT 0,
   policy         TEXT,              -- policy name; NULL without --policy
   policy_mode    TEXT,              -- active, permissive, inactive; NULL without
-  stops          INTEGER            -- tracee stops in warden; NULL until the run ends
+  stops          INTEGER,           -- tracee stops in warden; NULL until the run ends
+  uuid           TEXT,              -- version 7: the run's name wherever it is shipped
+  labels         TEXT               -- version 7: JSON object of label -> value
 );
 
 CREATE TABLE IF NOT EXISTS processes (
@@ -257,6 +260,9 @@ constexpr AddedColumn kAddedColumns[] = {
     {"net_events", "rule", "TEXT"},
     // version 6
     {"calls", "named", "INTEGER"},
+    // version 7
+    {"runs", "uuid", "TEXT"},
+    {"runs", "labels", "TEXT"},
 };
 
 // Whether `table` exists (*exists) and has `column` (*has).
@@ -287,6 +293,31 @@ absl::Status AddMissingColumns(sqlite3* db) {
       return absl::InternalError(fmt::format("upgrading the database ({}): {}", sql,
                                              std::string(s.message())));
   }
+  return absl::OkStatus();
+}
+
+// Version 7: runs recorded before had no UUID or labels. Each gets the
+// UUID `warden ship` gives such a run in an older file it reads
+// (DerivedRunUuid), so that shipping before and after the upgrade names
+// the run alike, and the label host.
+absl::Status FillRunIdentity(sqlite3* db) {
+  auto select = PrepareSql(db, "SELECT id, host, start_ns, argv FROM runs WHERE uuid IS NULL");
+  if (!select.ok()) return select.status();
+  auto update = PrepareSql(db, "UPDATE runs SET uuid = ?, labels = ? WHERE id = ?");
+  if (!update.ok()) return update.status();
+  int rc;
+  while ((rc = sqlite3_step(select->get())) == SQLITE_ROW) {
+    sqlite3_stmt* s = select->get();
+    const int64_t id = sqlite3_column_int64(s, 0);
+    const std::string host(ColumnText(s, 1));
+    const std::string uuid =
+        DerivedRunUuid(host, sqlite3_column_int64(s, 2), ColumnText(s, 3), id);
+    sqlite3_reset(update->get());
+    const std::string labels = LabelsJson({{"host", host}});  // bound without a copy
+    Binder(update->get()).Text(uuid).Text(labels).Int(id);
+    if (sqlite3_step(update->get()) != SQLITE_DONE) return absl::InternalError(sqlite3_errmsg(db));
+  }
+  if (rc != SQLITE_DONE) return absl::InternalError(sqlite3_errmsg(db));
   return absl::OkStatus();
 }
 
@@ -422,6 +453,10 @@ absl::Status CreateTables(sqlite3* db) {
   const std::string schema = fmt::format("{}{}{}", kSchema, CallViewsSql(), kEventsView);
   if (auto s = ExecSql(db, schema.c_str()); !s.ok())
     return absl::InternalError(fmt::format("creating tables: {}", std::string(s.message())));
+  if (version < 7)
+    if (auto s = FillRunIdentity(db); !s.ok()) return s;
+  if (auto s = ExecSql(db, "CREATE UNIQUE INDEX IF NOT EXISTS runs_uuid ON runs(uuid)"); !s.ok())
+    return s;
   return ExecSql(db, fmt::format("PRAGMA user_version = {}", kSchemaVersion).c_str());
 }
 

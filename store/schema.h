@@ -18,7 +18,8 @@ namespace warden::store {
 // 3: the events view. 4: file and syscall events in compact `calls` and
 // `strings` tables, read through views of the old names (store/calls.h).
 // 5: network events too (the `nets` table behind the net_events view).
-inline constexpr int kSchemaVersion = 6;
+// 6: calls.named. 7: runs.uuid and runs.labels (store/run_identity.h).
+inline constexpr int kSchemaVersion = 7;
 
 // Creates the tables and indexes if missing and records kSchemaVersion. A file
 // of an older version is upgraded in place (columns added, tables created;

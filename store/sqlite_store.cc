@@ -17,6 +17,7 @@
 #include "store/calls.h"
 #include "store/json.h"
 #include "store/run_lock.h"
+#include "store/run_identity.h"
 #include "store/schema.h"
 #include "store/sqlite_util.h"
 #include "store/store.h"
@@ -94,8 +95,8 @@ absl::Status PrepareAll(sqlite3* db, Statements& s) {
   };
   const Entry entries[] = {
       {&s.insert_run,
-       "INSERT INTO runs(argv, cwd, host, warden_version, start_ns, policy, policy_mode) "
-       "VALUES(?,?,?,?,?,?,?)"},
+       "INSERT INTO runs(argv, cwd, host, warden_version, start_ns, policy, policy_mode, uuid, "
+       "labels) VALUES(?,?,?,?,?,?,?,?,?)"},
       {&s.finish_run,
        "UPDATE runs SET end_ns=?, exit_code=?, exit_signal=?, lost_events=?, stops=? WHERE id=?"},
       {&s.update_lost, "UPDATE runs SET lost_events=? WHERE id=?"},
@@ -205,6 +206,11 @@ absl::StatusOr<int64_t> SqliteStore::BeginRun(const RunInfo& info) {
     return absl::FailedPreconditionError(
         fmt::format("run {} is still open; call FinishRun before BeginRun", run_id_.load()));
   std::string argv = JsonStringArray(info.argv);
+  Labels labels = info.labels;
+  labels.try_emplace("host", info.host);
+  // Bound without a copy: these must outlive the step.
+  const std::string uuid = info.uuid.empty() ? NewRunUuid() : info.uuid;
+  const std::string labels_json = LabelsJson(labels);
   sqlite3_stmt* s = stmts_.insert_run.get();
   Binder(s)
       .Text(argv)
@@ -213,7 +219,9 @@ absl::StatusOr<int64_t> SqliteStore::BeginRun(const RunInfo& info) {
       .Text(info.warden_version)
       .Int(info.start_ns)
       .TextOrNull(info.policy)
-      .TextOrNull(info.policy_mode);
+      .TextOrNull(info.policy_mode)
+      .Text(uuid)
+      .Text(labels_json);
   if (!StepDone(s))
     return absl::InternalError(fmt::format("recording the run: {}", sqlite3_errmsg(db_.get())));
   run_id_ = sqlite3_last_insert_rowid(db_.get());
