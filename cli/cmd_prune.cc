@@ -48,15 +48,9 @@ int PruneCommand(const std::vector<std::string>& args) {
     return 2;
   }
   const int64_t now = forensics::NowNs();
-  // A duration is what "DURATION ago" reads as a relative time.
-  absl::StatusOr<int64_t> cutoff = absl::InvalidArgumentError("");
-  if (isdigit(static_cast<unsigned char>(older[0])) && older.find("ago") == std::string::npos)
-    cutoff = forensics::ParseTimeNs(older + " ago", now);
+  auto cutoff = forensics::ParseDurationAgo(older, now);
   if (!cutoff.ok()) {
-    fmt::print(stderr,
-               "warden prune: --older-than wants a duration such as 72h, 30m, 7d, 2w or 1h30m, "
-               "got '{}'\n",
-               older);
+    fmt::print(stderr, "warden prune: --older-than {}\n", std::string(cutoff.status().message()));
     return 2;
   }
   options.cutoff_ns = *cutoff;

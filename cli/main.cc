@@ -49,6 +49,10 @@ commands:
                       run CMD in the hardened tree and name what it lacks
   stub IMAGE -o OUT [--tag TAG] [--policy FILE] [--db-dir DIR]
                       an image archive that starts under warden (docker load -i OUT)
+  ship [--db PATH] --to URL [--run ID]... [--follow]
+                      copy runs into PostgreSQL for fleet reads (exactly once, resumable)
+  ship --to URL --prune-older-than DURATION
+                      drop the day partitions of events older than DURATION
   expect [--db PATH]... [--run ID]... [--from T] [--to T] [--service NAME] [--min-rate R]
          [--tag NAME=GLOB]... [--collapse N] [--exact] [-o FILE]
                       write an expected profile (warden-expect(5)) of recorded runs
@@ -84,6 +88,7 @@ constexpr Command kCommands[] = {
     {"verify", warden::cli::VerifyCommand},
     {"harden", warden::cli::HardenCommand},
     {"stub", warden::cli::StubCommand},
+    {"ship", warden::cli::ShipCommand},
 };
 
 // Output that could not be written is an error (`warden runs > /dev/full`

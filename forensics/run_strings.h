@@ -28,6 +28,8 @@ class RunStrings {
   std::string_view Text(int64_t n) const;
   // The path string n, put together in `buf` when it has a directory.
   std::string_view Path(int64_t n, std::string& buf) const;
+  // One more than the highest string number loaded (a live run adds more).
+  size_t count() const { return rows_.size(); }
 
  private:
   struct Row {

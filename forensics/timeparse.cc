@@ -252,3 +252,19 @@ std::string FormatRfc3339(int64_t ns, int digits) {
 }
 
 }  // namespace warden::forensics
+
+namespace warden::forensics {
+
+absl::StatusOr<int64_t> ParseDurationAgo(std::string_view duration, int64_t now_ns) {
+  // A duration is what "DURATION ago" reads as a relative time.
+  absl::StatusOr<int64_t> t = absl::InvalidArgumentError("");
+  if (!duration.empty() && isdigit(static_cast<unsigned char>(duration[0])) &&
+      duration.find("ago") == std::string_view::npos)
+    t = ParseTimeNs(std::string(duration) + " ago", now_ns);
+  if (!t.ok())
+    return absl::InvalidArgumentError(fmt::format(
+        "wants a duration such as 72h, 30m, 7d, 2w or 1h30m, got '{}'", duration));
+  return t;
+}
+
+}  // namespace warden::forensics

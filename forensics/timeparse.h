@@ -26,6 +26,10 @@ namespace warden::forensics {
 // InvalidArgument error that shows the accepted forms.
 absl::StatusOr<int64_t> ParseTimeNs(std::string_view text, int64_t now_ns);
 
+// A duration ("72h", "30m", "7d", "2w", "1h30m") as the time that long
+// before `now_ns` (--older-than); InvalidArgument with the accepted forms.
+absl::StatusOr<int64_t> ParseDurationAgo(std::string_view duration, int64_t now_ns);
+
 // CLOCK_REALTIME in nanoseconds.
 int64_t NowNs();
 

@@ -1,0 +1,240 @@
+#include "fleet/ship.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <map>
+#include <thread>
+
+#include "fleet/pg.h"
+#include "fleet/pg_schema.h"
+#include "fleet/run_rows.h"
+#include "fmt/format.h"
+#include "forensics/read_db.h"
+#include "forensics/timeparse.h"
+
+namespace warden::fleet {
+namespace {
+
+constexpr Stream kStreams[] = {Stream::kProcesses, Stream::kExec, Stream::kCalls, Stream::kPolicy,
+                               Stream::kPolicyChanges};
+
+std::string Host() {
+  char buf[256] = {};
+  gethostname(buf, sizeof buf - 1);
+  return buf;
+}
+
+// The run's row (inserted, or brought up to date); its key.
+absl::StatusOr<int64_t> UpsertRun(PgConn& conn, const forensics::RunSummary& r,
+                                  const std::string& source) {
+  auto opt = [](const std::optional<int64_t>& v) -> std::optional<std::string> {
+    if (!v) return std::nullopt;
+    return std::to_string(*v);
+  };
+  auto text = [](const std::string& v) -> std::optional<std::string> {
+    if (v.empty()) return std::nullopt;
+    return ValidUtf8(v);
+  };
+  auto res = conn.Query(
+      "INSERT INTO runs (uuid, labels, host, argv, cwd, warden_version, start_ns, end_ns, "
+      "exit_code, exit_signal, lost_events, policy, policy_mode, stops, interrupted, source, "
+      "shipped_ns) VALUES ($1, $2::jsonb, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
+      "$14, $15, $16, $17) ON CONFLICT (uuid) DO UPDATE SET end_ns = EXCLUDED.end_ns, "
+      "exit_code = EXCLUDED.exit_code, exit_signal = EXCLUDED.exit_signal, "
+      "lost_events = EXCLUDED.lost_events, stops = EXCLUDED.stops, "
+      "interrupted = EXCLUDED.interrupted, shipped_ns = EXCLUDED.shipped_ns RETURNING key",
+      {r.uuid, ValidUtf8(r.labels_json, true), ValidUtf8(r.host), ValidUtf8(r.argv_json, true),
+       ValidUtf8(r.cwd), ValidUtf8(r.warden_version), std::to_string(r.start_ns), opt(r.end_ns),
+       opt(r.exit_code ? std::optional<int64_t>(*r.exit_code) : std::nullopt),
+       opt(r.exit_signal ? std::optional<int64_t>(*r.exit_signal) : std::nullopt),
+       std::to_string(r.lost_events), text(r.policy), text(r.policy_mode),
+       opt(r.stops ? std::optional<int64_t>(static_cast<int64_t>(*r.stops)) : std::nullopt),
+       r.interrupted ? "true" : "false", ValidUtf8(source), std::to_string(forensics::NowNs())});
+  if (!res.ok()) return res.status();
+  return res->Int(0, 0);
+}
+
+absl::StatusOr<std::map<int, int64_t>> Cursors(PgConn& conn, int64_t key) {
+  auto res = conn.Query("SELECT stream, last_seq FROM ship_cursors WHERE run = $1",
+                        {std::to_string(key)});
+  if (!res.ok()) return res.status();
+  std::map<int, int64_t> out;
+  for (int i = 0; i < res->rows(); ++i) out[static_cast<int>(res->Int(i, 0))] = res->Int(i, 1);
+  return out;
+}
+
+// One batch and its cursor, in one transaction.
+absl::Status SendBatch(PgConn& conn, Stream stream, int64_t key, const Batch& b, int64_t cursor) {
+  absl::Status s = conn.Exec("BEGIN");
+  if (s.ok() && stream == Stream::kProcesses) {
+    s = conn.Exec(
+        "CREATE TEMP TABLE IF NOT EXISTS ship_processes (LIKE processes) ON COMMIT DELETE ROWS");
+    if (s.ok()) s = conn.Copy(fmt::format("COPY ship_processes ({}) FROM STDIN", kProcessColumns), b.copy);
+    if (s.ok())
+      s = conn.Exec(
+          "INSERT INTO processes SELECT * FROM ship_processes ON CONFLICT (run, seq) DO UPDATE SET "
+          "exe = EXCLUDED.exe, argv = EXCLUDED.argv, end_ns = EXCLUDED.end_ns, "
+          "exit_code = EXCLUDED.exit_code, term_signal = EXCLUDED.term_signal");
+  } else if (s.ok()) {
+    s = EnsurePartitions(conn, b.min_ts, b.max_ts);
+    if (s.ok()) s = conn.Copy(fmt::format("COPY events ({}) FROM STDIN", kEventColumns), b.copy);
+  }
+  if (s.ok()) {
+    auto r = conn.Query(
+        "INSERT INTO ship_cursors (run, stream, last_seq) VALUES ($1, $2, $3) ON CONFLICT (run, "
+        "stream) DO UPDATE SET last_seq = EXCLUDED.last_seq",
+        {std::to_string(key), std::to_string(static_cast<int>(stream)), std::to_string(cursor)});
+    s = r.status();
+  }
+  if (s.ok()) s = conn.Exec("COMMIT");
+  if (!s.ok() && conn.Ok()) conn.Exec("ROLLBACK").IgnoreError();
+  return s;
+}
+
+struct RunProgress {
+  int64_t sent = 0;      // rows sent this round
+  bool done = false;     // ended and nothing left
+};
+
+class Shipper {
+ public:
+  Shipper(const ShipOptions& o, ShipReport& report, forensics::ReadDb& db, PgConn& conn)
+      : o_(o), report_(report), db_(db), conn_(conn), source_(fmt::format("{}:{}", Host(), o.db)) {}
+
+  // One pass over one run; `first`: count what was shipped before.
+  absl::StatusOr<RunProgress> ShipRun(const forensics::RunSummary& run, bool first) {
+    auto key = UpsertRun(conn_, run, source_);
+    if (!key.ok()) return key.status();
+    auto cursors = Cursors(conn_, *key);
+    if (!cursors.ok()) return cursors.status();
+    RunRows rows(db_.db.get(), db_.version, run.id, run.start_ns, *key);
+    const bool live = !run.end_ns && !run.interrupted;
+    RunProgress p;
+    for (Stream stream : kStreams) {
+      const int64_t start = (*cursors)[static_cast<int>(stream)];
+      if (first && start > 0) {
+        auto all = rows.CountAfter(stream, 0), left = rows.CountAfter(stream, start);
+        if (!all.ok()) return all.status();
+        if (!left.ok()) return left.status();
+        report_.already += *all - *left;
+      }
+      int64_t pos = start, first_open = -1;
+      for (;;) {
+        auto batch = rows.Read(stream, pos, o_.batch_rows);
+        if (!batch.ok()) return batch.status();
+        if (batch->rows == 0) break;
+        if (live && first_open < 0) first_open = batch->first_open_seq;
+        // Processes still running are sent again when they end.
+        const int64_t cursor = first_open >= 0 ? first_open - 1 : batch->last_seq;
+        if (auto s = SendBatch(conn_, stream, *key, *batch, cursor); !s.ok()) {
+          auto left = rows.CountAfter(stream, start == pos ? start : pos);
+          report_.unshipped += left.ok() ? *left : 0;
+          failed_run_ = run.id;
+          failed_stream_ = stream;
+          return s;
+        }
+        (stream == Stream::kProcesses ? report_.processes : report_.events) += batch->rows;
+        p.sent += batch->rows;
+        pos = batch->last_seq;
+      }
+    }
+    p.done = !live;
+    return p;
+  }
+
+  int64_t failed_run_ = 0;
+  Stream failed_stream_ = Stream::kProcesses;
+
+ private:
+  const ShipOptions& o_;
+  ShipReport& report_;
+  forensics::ReadDb& db_;
+  PgConn& conn_;
+  std::string source_;
+};
+
+absl::StatusOr<std::vector<forensics::RunSummary>> Selected(forensics::ReadDb& db,
+                                                            const std::vector<int64_t>& ids) {
+  auto runs = forensics::ReadRuns(db.db.get(), db.version);
+  if (!runs.ok()) return runs.status();
+  if (ids.empty()) return runs;
+  std::vector<forensics::RunSummary> out;
+  for (int64_t id : ids) {
+    auto it = std::find_if(runs->begin(), runs->end(), [id](const auto& r) { return r.id == id; });
+    if (it == runs->end()) return forensics::UnknownRun(db.path, id, *runs);
+    out.push_back(*it);
+  }
+  return out;
+}
+
+// What is left of `runs` after run `failed` (exclusive) failed: every row of
+// the runs after it (some may be in PostgreSQL already: "up to").
+int64_t RowsOfRunsAfter(forensics::ReadDb& db, const std::vector<forensics::RunSummary>& runs,
+                        int64_t failed) {
+  int64_t n = 0;
+  bool after = false;
+  for (const auto& r : runs) {
+    if (after) {
+      RunRows rows(db.db.get(), db.version, r.id, r.start_ns, 0);
+      for (Stream s : kStreams)
+        if (auto c = rows.CountAfter(s, 0); c.ok()) n += *c;
+    }
+    if (r.id == failed) after = true;
+  }
+  return n;
+}
+
+}  // namespace
+
+absl::Status Ship(const ShipOptions& o, ShipReport& report,
+                  const std::function<void(const std::string&)>& progress) {
+  auto db = forensics::OpenReadOnly(o.db);
+  if (!db.ok()) return db.status();
+  if (db->version < kOldestShippedVersion)
+    return absl::FailedPreconditionError(fmt::format(
+        "'{}' has database schema version {}; ship reads version {} and later: record one run "
+        "into it with this warden (`warden run --db {} -- true`) to upgrade it",
+        o.db, db->version, kOldestShippedVersion, o.db));
+  auto conn = PgConn::Connect(o.url);
+  if (!conn.ok()) return conn.status();
+  if (auto s = EnsureSchema(**conn); !s.ok()) return s;
+  Shipper shipper(o, report, *db, **conn);
+  std::map<int64_t, int64_t> sent_per_run;
+  for (bool first = true;; first = false) {
+    // One snapshot per round: a live run's rows stay consistent.
+    if (auto s = forensics::ExecSql(db->db.get(), "BEGIN"); !s.ok()) return s;
+    auto runs = Selected(*db, o.runs);
+    if (!runs.ok()) {
+      forensics::ExecSql(db->db.get(), "COMMIT").IgnoreError();
+      return runs.status();
+    }
+    bool all_done = true;
+    int64_t round = 0;
+    for (const auto& run : *runs) {
+      auto p = shipper.ShipRun(run, first);
+      if (!p.ok()) {
+        report.unshipped += RowsOfRunsAfter(*db, *runs, shipper.failed_run_);
+        forensics::ExecSql(db->db.get(), "COMMIT").IgnoreError();
+        return absl::Status(p.status().code(),
+                            fmt::format("run {}: {}", run.id, std::string(p.status().message())));
+      }
+      round += p->sent;
+      sent_per_run[run.id] += p->sent;
+      all_done = all_done && p->done;
+      if (first) ++report.runs;
+    }
+    forensics::ExecSql(db->db.get(), "COMMIT").IgnoreError();
+    if (!o.follow) {
+      for (const auto& run : *runs)
+        if (progress)
+          progress(fmt::format("run {} ({}): {} rows sent", run.id, run.uuid, sent_per_run[run.id]));
+      return absl::OkStatus();
+    }
+    if (!o.runs.empty() && all_done && round == 0) return absl::OkStatus();
+    if (o.stop != nullptr && o.stop->load() && round == 0) return absl::OkStatus();
+    if (round == 0) std::this_thread::sleep_for(std::chrono::milliseconds(o.poll_ms));
+  }
+}
+
+}  // namespace warden::fleet
