@@ -19,7 +19,10 @@
 #include "cli/option_table.h"
 #include "cli/commands.h"
 #include "cli/version.h"
+#include "fleet/background.h"
+#include "fleet/pg.h"
 #include "fmt/format.h"
+#include "forensics/timeparse.h"
 #include "log/log.h"
 #include "policy/compile.h"
 #include "policy/parser.h"
@@ -47,6 +50,9 @@ constexpr std::string_view kRunUsage =
     "  --watch CLASSES   syscall classes to stop on, comma-separated\n"
     "                    (default file,exec,network,process; see `warden syscalls`)\n"
     "  --record-env      also record each exec's environment\n"
+    "  --ship URL        ship the run to PostgreSQL while it records (warden ship;\n"
+    "                    from a thread of warden: the program never waits on it)\n"
+    "  --ship-wait D     after the run, wait up to D (default 30s) for the rest\n"
     "  --label K=V       label the run (repeatable; with host, pod, namespace,\n"
     "                    container, image from the environment: warden(1), LABELS)\n"
     "  --pin[=CPU]       run warden and the traced program on one CPU (fastest\n"
@@ -88,6 +94,8 @@ struct RunOptions {
   bool reload = false;
   std::optional<bool> progress;  // --progress / --no-progress; unset: on a terminal
   std::vector<std::string> labels;  // --label K=V, in order
+  std::string ship_url;             // --ship URL
+  int64_t ship_wait_ms = 30000;     // --ship-wait
   store::Labels run_labels;         // with host and the environment's (run_identity.h)
   std::vector<std::string> argv;
 };
@@ -130,6 +138,15 @@ int Parse(const std::vector<std::string>& args, RunOptions& o) {
        [&o](const std::string& v) -> std::optional<std::string> {
          if (auto kv = store::ParseLabel(v); !kv.ok()) return std::string(kv.status().message());
          o.labels.push_back(v);
+         return std::nullopt;
+       }},
+      SetOption("--ship", o.ship_url),
+      {"--ship-wait", true,
+       [&o](const std::string& v) -> std::optional<std::string> {
+         const int64_t now = forensics::NowNs();
+         auto t = forensics::ParseDurationAgo(v, now);
+         if (!t.ok()) return fmt::format("--ship-wait {}", std::string(t.status().message()));
+         o.ship_wait_ms = (now - *t) / 1000000;
          return std::nullopt;
        }},
       {"--orphans", true,
@@ -270,6 +287,22 @@ int ReadPolicyOption(const RunOptions& o, std::shared_ptr<const policy::Policy>*
 
 }  // namespace
 
+// What --ship did: a line, and how to finish when something is left.
+void ReportShipping(const fleet::BackgroundShipper::Outcome& out, const RunOptions& o, int64_t run) {
+  const auto& r = out.report;
+  if (out.status.ok() && !out.timed_out) {
+    log::Log(log::Level::kInfo, "run", "shipped run {} to {}: {} events, {} process rows", run,
+             fleet::RedactUrl(o.ship_url), r.events, r.processes);
+    return;
+  }
+  log::Log(log::Level::kWarn, "run",
+           "run {} not wholly shipped to {} ({}{}): {} events sent so far; ship the rest with "
+           "`warden ship --db {} --to URL --run {}` (nothing is sent twice)",
+           run, fleet::RedactUrl(o.ship_url), out.timed_out ? "--ship-wait ran out" : "",
+           out.status.ok() ? "" : fmt::format("{}{}", out.timed_out ? ": " : "", std::string(out.status.message())),
+           r.events, o.db, run);
+}
+
 int RunCommand(const std::vector<std::string>& args) {
   RunOptions o;
   if (int rc = Parse(args, o); rc >= 0) return rc;
@@ -317,6 +350,10 @@ int RunCommand(const std::vector<std::string>& args) {
     log::Log(log::Level::kError, "run", "{}", std::string(run_id.status().message()));
     return kOwnError;
   }
+  // Before the pin: the shipper's thread keeps every CPU, at a lower priority.
+  std::unique_ptr<fleet::BackgroundShipper> shipper;
+  if (!o.ship_url.empty())
+    shipper = std::make_unique<fleet::BackgroundShipper>(o.db, o.ship_url, *run_id);
   if (o.pin_cpu) {
     // After BeginRun: the writer thread keeps every CPU; children of this
     // thread inherit the single one.
@@ -391,6 +428,7 @@ int RunCommand(const std::vector<std::string>& args) {
                "made through a ring are not seen, so not recorded or judged (warden(1), BUGS AND "
                "LIMITS)",
                rings, rings == 1 ? "" : "s");
+  if (shipper) ReportShipping(shipper->Finish(std::chrono::milliseconds(o.ship_wait_ms)), o, *run_id);
   if (!o.db_given)  // the default place: say where it is
     log::Log(log::Level::kInfo, "run", "recorded run {} in {}", *run_id, o.db);
   return st.exit_code;

@@ -82,6 +82,8 @@ absl::StatusOr<std::unique_ptr<PgConn>> PgConn::Connect(const std::string& url) 
   PQconninfoFree(parsed);
   PGconn* c = PQconnectdb(url.c_str());
   if (PQstatus(c) == CONNECTION_OK) {
+    // NOTICEs (IF NOT EXISTS skipping, ...) are not for warden's users.
+    PQsetNoticeProcessor(c, [](void*, const char*) {}, nullptr);
     auto conn = std::unique_ptr<PgConn>(new PgConn(c));
     // Ship and read in UTC and UTF-8 whatever the server's defaults.
     if (auto s = conn->Exec("SET client_encoding = 'UTF8'; SET TimeZone = 'UTC'"); !s.ok()) return s;

@@ -99,14 +99,15 @@ struct RunProgress {
 
 class Shipper {
  public:
-  Shipper(const ShipOptions& o, ShipReport& report, forensics::ReadDb& db, PgConn& conn)
-      : o_(o), report_(report), db_(db), conn_(conn), source_(fmt::format("{}:{}", Host(), o.db)) {}
+  Shipper(const ShipOptions& o, ShipReport& report, forensics::ReadDb& db)
+      : o_(o), report_(report), db_(db), source_(fmt::format("{}:{}", Host(), o.db)) {}
+  void Use(PgConn& conn) { conn_ = &conn; }
 
   // One pass over one run; `first`: count what was shipped before.
   absl::StatusOr<RunProgress> ShipRun(const forensics::RunSummary& run, bool first) {
-    auto key = UpsertRun(conn_, run, source_);
+    auto key = UpsertRun(*conn_, run, source_);
     if (!key.ok()) return key.status();
-    auto cursors = Cursors(conn_, *key);
+    auto cursors = Cursors(*conn_, *key);
     if (!cursors.ok()) return cursors.status();
     RunRows rows(db_.db.get(), db_.version, run.id, run.start_ns, *key);
     const bool live = !run.end_ns && !run.interrupted;
@@ -127,14 +128,21 @@ class Shipper {
         if (live && first_open < 0) first_open = batch->first_open_seq;
         // Processes still running are sent again when they end.
         const int64_t cursor = first_open >= 0 ? first_open - 1 : batch->last_seq;
-        if (auto s = SendBatch(conn_, stream, *key, *batch, cursor); !s.ok()) {
+        if (auto s = SendBatch(*conn_, stream, *key, *batch, cursor); !s.ok()) {
           auto left = rows.CountAfter(stream, start == pos ? start : pos);
           report_.unshipped += left.ok() ? *left : 0;
           failed_run_ = run.id;
           failed_stream_ = stream;
           return s;
         }
-        (stream == Stream::kProcesses ? report_.processes : report_.events) += batch->rows;
+        if (stream == Stream::kProcesses) {
+          // Rows sent again (a process that was running then) count once.
+          int64_t& high = process_high_[run.id];
+          report_.processes += std::max<int64_t>(0, batch->last_seq - std::max(high, pos));
+          high = std::max(high, batch->last_seq);
+        } else {
+          report_.events += batch->rows;
+        }
         p.sent += batch->rows;
         pos = batch->last_seq;
       }
@@ -150,8 +158,9 @@ class Shipper {
   const ShipOptions& o_;
   ShipReport& report_;
   forensics::ReadDb& db_;
-  PgConn& conn_;
+  PgConn* conn_ = nullptr;
   std::string source_;
+  std::map<int64_t, int64_t> process_high_;  // by run: the highest process row sent
 };
 
 absl::StatusOr<std::vector<forensics::RunSummary>> Selected(forensics::ReadDb& db,
@@ -185,6 +194,25 @@ int64_t RowsOfRunsAfter(forensics::ReadDb& db, const std::vector<forensics::RunS
   return n;
 }
 
+// Follow: the server went away. Waits (1 s, doubling to 30 s) and connects
+// again until it answers or `stop` is set; the cursors say where to resume.
+absl::StatusOr<std::unique_ptr<PgConn>> Reconnect(const ShipOptions& o, const absl::Status& why) {
+  fmt::print(stderr, "warden ship: {}; retrying\n", std::string(why.message()));
+  for (int64_t wait_ms = 1000;; wait_ms = std::min<int64_t>(wait_ms * 2, 30000)) {
+    for (int64_t t = 0; t < wait_ms; t += 100) {
+      if (o.stop != nullptr && o.stop->load()) return why;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    auto conn = PgConn::Connect(o.url);
+    if (conn.ok()) {
+      if (auto s = EnsureSchema(**conn); !s.ok()) return s;
+      fmt::print(stderr, "warden ship: connected again to {}\n", RedactUrl(o.url));
+      return conn;
+    }
+    if (conn.status().code() != absl::StatusCode::kUnavailable) return conn.status();
+  }
+}
+
 }  // namespace
 
 absl::Status Ship(const ShipOptions& o, ShipReport& report,
@@ -199,7 +227,8 @@ absl::Status Ship(const ShipOptions& o, ShipReport& report,
   auto conn = PgConn::Connect(o.url);
   if (!conn.ok()) return conn.status();
   if (auto s = EnsureSchema(**conn); !s.ok()) return s;
-  Shipper shipper(o, report, *db, **conn);
+  Shipper shipper(o, report, *db);
+  shipper.Use(**conn);
   std::map<int64_t, int64_t> sent_per_run;
   for (bool first = true;; first = false) {
     // One snapshot per round: a live run's rows stay consistent.
@@ -211,13 +240,14 @@ absl::Status Ship(const ShipOptions& o, ShipReport& report,
     }
     bool all_done = true;
     int64_t round = 0;
+    absl::Status failed;
     for (const auto& run : *runs) {
       auto p = shipper.ShipRun(run, first);
       if (!p.ok()) {
         report.unshipped += RowsOfRunsAfter(*db, *runs, shipper.failed_run_);
-        forensics::ExecSql(db->db.get(), "COMMIT").IgnoreError();
-        return absl::Status(p.status().code(),
-                            fmt::format("run {}: {}", run.id, std::string(p.status().message())));
+        failed = absl::Status(p.status().code(),
+                              fmt::format("run {}: {}", run.id, std::string(p.status().message())));
+        break;
       }
       round += p->sent;
       sent_per_run[run.id] += p->sent;
@@ -225,6 +255,15 @@ absl::Status Ship(const ShipOptions& o, ShipReport& report,
       if (first) ++report.runs;
     }
     forensics::ExecSql(db->db.get(), "COMMIT").IgnoreError();
+    if (!failed.ok()) {
+      if (!o.follow || failed.code() != absl::StatusCode::kUnavailable) return failed;
+      auto again = Reconnect(o, failed);
+      if (!again.ok()) return again.status();
+      *conn = std::move(*again);
+      shipper.Use(**conn);
+      report.unshipped = 0;  // counted again when it fails again
+      continue;
+    }
     if (!o.follow) {
       for (const auto& run : *runs)
         if (progress)
