@@ -33,7 +33,8 @@ CREATE TABLE runs (
   policy_mode    text,
   stops          bigint,
   interrupted    boolean NOT NULL DEFAULT false,
-  source         text NOT NULL,           -- the file it was shipped from
+  source         text NOT NULL,           -- the file it was shipped from, as named to ship
+  source_run     bigint NOT NULL,         -- its id in that file
   shipped_ns     bigint NOT NULL          -- last shipped, ns since the epoch
 );
 CREATE INDEX runs_labels ON runs USING gin (labels jsonb_path_ops);

@@ -19,12 +19,6 @@ namespace {
 constexpr Stream kStreams[] = {Stream::kProcesses, Stream::kExec, Stream::kCalls, Stream::kPolicy,
                                Stream::kPolicyChanges};
 
-std::string Host() {
-  char buf[256] = {};
-  gethostname(buf, sizeof buf - 1);
-  return buf;
-}
-
 // The run's row (inserted, or brought up to date); its key.
 absl::StatusOr<int64_t> UpsertRun(PgConn& conn, const forensics::RunSummary& r,
                                   const std::string& source) {
@@ -39,8 +33,8 @@ absl::StatusOr<int64_t> UpsertRun(PgConn& conn, const forensics::RunSummary& r,
   auto res = conn.Query(
       "INSERT INTO runs (uuid, labels, host, argv, cwd, warden_version, start_ns, end_ns, "
       "exit_code, exit_signal, lost_events, policy, policy_mode, stops, interrupted, source, "
-      "shipped_ns) VALUES ($1, $2::jsonb, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
-      "$14, $15, $16, $17) ON CONFLICT (uuid) DO UPDATE SET end_ns = EXCLUDED.end_ns, "
+      "shipped_ns, source_run) VALUES ($1, $2::jsonb, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11, "
+      "$12, $13, $14, $15, $16, $17, $18) ON CONFLICT (uuid) DO UPDATE SET end_ns = EXCLUDED.end_ns, "
       "exit_code = EXCLUDED.exit_code, exit_signal = EXCLUDED.exit_signal, "
       "lost_events = EXCLUDED.lost_events, stops = EXCLUDED.stops, "
       "interrupted = EXCLUDED.interrupted, shipped_ns = EXCLUDED.shipped_ns RETURNING key",
@@ -50,7 +44,8 @@ absl::StatusOr<int64_t> UpsertRun(PgConn& conn, const forensics::RunSummary& r,
        opt(r.exit_signal ? std::optional<int64_t>(*r.exit_signal) : std::nullopt),
        std::to_string(r.lost_events), text(r.policy), text(r.policy_mode),
        opt(r.stops ? std::optional<int64_t>(static_cast<int64_t>(*r.stops)) : std::nullopt),
-       r.interrupted ? "true" : "false", ValidUtf8(source), std::to_string(forensics::NowNs())});
+       r.interrupted ? "true" : "false", ValidUtf8(source), std::to_string(forensics::NowNs()),
+       std::to_string(r.id)});
   if (!res.ok()) return res.status();
   return res->Int(0, 0);
 }
@@ -100,7 +95,7 @@ struct RunProgress {
 class Shipper {
  public:
   Shipper(const ShipOptions& o, ShipReport& report, forensics::ReadDb& db)
-      : o_(o), report_(report), db_(db), source_(fmt::format("{}:{}", Host(), o.db)) {}
+      : o_(o), report_(report), db_(db), source_(o.db) {}
   void Use(PgConn& conn) { conn_ = &conn; }
 
   // One pass over one run; `first`: count what was shipped before.

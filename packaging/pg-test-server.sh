@@ -48,7 +48,22 @@ case "$cmd" in
         -A scram-sha-256 -E UTF8 --locale=C --no-sync >"$dir/initdb.log" 2>&1 ||
         { echo "pg-test-server: initdb failed, see $dir/initdb.log:" >&2; tail -5 "$dir/initdb.log" >&2; exit 1; }
     fi
-    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    # The same port as before when it is free (a restarted server keeps its URL).
+    port=$(python3 - "$dir/port" <<'PY'
+import socket, sys
+try:
+    want = int(open(sys.argv[1]).read())
+except Exception:
+    want = 0
+s = socket.socket()
+try:
+    s.bind(("127.0.0.1", want))
+except OSError:
+    s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+PY
+)
+    echo "$port" > "$dir/port"
     touch "$dir/server.log"
     [[ $(id -u) -eq 0 ]] && chown nobody:nogroup "$dir/server.log"
     "${as_owner[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
