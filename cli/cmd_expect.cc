@@ -12,8 +12,8 @@
 #include "cli/output.h"
 #include "cli/version.h"
 #include "fmt/format.h"
+#include "learn/event_source.h"
 #include "learn/items.h"
-#include "learn/observe.h"
 #include "forensics/timeparse.h"
 #include "verify/expect.h"
 
@@ -125,8 +125,10 @@ int ExpectCommand(const std::vector<std::string>& args) {
   if (sel.dbs.empty()) sel.dbs.push_back(DefaultDb());
   if (const char* tmp = std::getenv("TMPDIR"); tmp && *tmp) gen.temp_dirs.push_back(tmp);
   opts.warden_version = WARDEN_VERSION;
+  auto source = learn::OpenDatabases(sel);
+  if (!source.ok()) return Fail(source.status());
   learn::ItemCollector collector(gen);
-  if (auto s = learn::ReadDatabases(sel, collector); !s.ok()) return Fail(s);
+  if (auto s = learn::ReadObservations(**source, sel, collector); !s.ok()) return Fail(s);
   learn::ItemSet set = collector.Finish();
   if (set.items.empty()) fmt::print(stderr, "warden expect: warning: the runs did nothing warden records; the profile expects nothing\n");
   std::string text = verify::WriteExpected(verify::MakeExpected(set, opts));

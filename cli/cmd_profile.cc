@@ -1,7 +1,8 @@
-// `warden profile [--db PATH] [--run ID] [--format text|json]`: the runtime
-// profile of one run (store/query.h): what it read, wrote and executed, the
-// programs it ran, its ports and peers, and whether profiling has finished.
-#include <charconv>
+// `warden profile [--db PATH]... [--run ID]... [--from T] [--to T]
+// [--format text|json]`: the runtime profile of recorded runs
+// (profile/profile.h), read through an event source (learn/event_source.h):
+// what they read, wrote and executed, the programs they ran, their ports
+// and peers, and whether recording has finished. Several runs: their union.
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -13,24 +14,34 @@
 #include "cli/commands.h"
 #include "cli/option_table.h"
 #include "fmt/format.h"
-#include "store/json.h"
-#include "forensics/query.h"
+#include "forensics/output.h"
 #include "forensics/timeparse.h"
+#include "learn/event_source.h"
+#include "profile/profile_builder.h"
+#include "store/json.h"
 
 namespace warden::cli {
 namespace {
 
-constexpr std::string_view kProfileUsage = R"(usage: warden profile [--db PATH] [--run ID] [--format text|json]
-The runtime profile of a run: files read, written and executed (each with a
-count, first and last seen, and the programs that did it), programs run,
-ports listened on, ports and addresses accessed, IP addresses communicated
-with, and the profiling status: "not started" (no process recorded yet),
-"in progress" (the run has not ended) or "finished".
-  --db PATH    database written by `warden run` (default: see warden(1), FILES); opened
-               read-only, never changed
-  --run ID     the run (default: the latest run)
-  --format F   text (sections of aligned columns; the default) or json (one
-               object)
+using profile::Profile;
+
+constexpr std::string_view kProfileUsage =
+    R"usage(usage: warden profile [--db PATH]... [--run ID]... [--from T] [--to T] [--format text|json]
+The runtime profile of recorded runs: files read, written and executed (each
+with a count, first and last seen, and the programs that did it), programs
+run, ports listened on, ports and addresses accessed, IP addresses
+communicated with, and the profiling status: "not started" (no process
+recorded yet), "in progress" (the run has not ended), "interrupted (warden
+died)" or "finished". Of several runs (replicas of one service, restarts),
+the profile of their union: counts summed, first seen the earliest, last seen
+the latest, programs merged; the head lists each run.
+  --db PATH          database written by `warden run` (default: see warden(1), FILES);
+                     repeat for several files; opened read-only, never changed
+  --run ID           a run of each database (repeatable; default: the latest
+                     run, or with --from/--to every run with events inside)
+  --from T, --to T   only events inside the window (RFC 3339, "2h ago", ...)
+  --format F         text (sections of aligned columns; the default) or json
+                     (one object)
 
 Only successful calls count: errno 0 and a result of 0 or more, or no
 result recorded (`warden run --no-results`); a non-blocking connect that
@@ -42,7 +53,7 @@ sendmsg peers. IP addresses: IPv4 and IPv6 peers in either direction.
 Times are RFC 3339 UTC with milliseconds.
 Exit status: 0; 2 for a usage error, or a database that is missing, not a
 warden database or without the run; 1 when the output cannot be written.
-)";
+)usage";
 
 std::string Time(int64_t ns) { return forensics::FormatRfc3339Ms(ns); }
 
@@ -78,20 +89,40 @@ void Section(std::ostream& out, std::string_view title, const std::vector<std::s
   while (std::getline(lines, line)) out << "  " << line << '\n';
 }
 
-std::string RunStatus(const forensics::Profile& p) {
-  if (p.status != "finished") return p.status;
-  if (p.exit_signal) return fmt::format("finished (killed by signal {})", *p.exit_signal);
-  if (p.exit_code) return fmt::format("finished (exit {})", *p.exit_code);
+// A status with the exit of a finished run.
+std::string StatusWithExit(std::string_view status, const std::optional<int64_t>& exit_code,
+                           const std::optional<int64_t>& exit_signal) {
+  if (status != "finished") return std::string(status);
+  if (exit_signal) return fmt::format("finished (killed by signal {})", *exit_signal);
+  if (exit_code) return fmt::format("finished (exit {})", *exit_code);
   return "finished";
 }
 
-void PrintText(const forensics::Profile& p, std::ostream& out) {
-  std::string head = fmt::format("run {}: {}", p.run, forensics::PrintableText(forensics::ArgvWords(p.argv_json)));
-  // On a terminal, a long command ends in "..." (--format json has it whole).
-  if (const size_t width = forensics::TerminalWidth(); width > 10 && head.size() > width)
-    head = head.substr(0, width - 3) + "...";
-  out << head << '\n';
-  out << fmt::format("status:    {}\n", RunStatus(p));
+// On a terminal, a long line ends in "..." (--format json has it whole).
+std::string FitWidth(std::string line) {
+  if (const size_t width = forensics::TerminalWidth(); width > 10 && line.size() > width)
+    line = line.substr(0, width - 3) + "...";
+  return line;
+}
+
+// The head: one run's id and command; of several, each on a line.
+void PrintHead(const Profile& p, std::ostream& out) {
+  if (p.runs.size() == 1) {
+    out << FitWidth(fmt::format("run {}: {}", p.run, forensics::PrintableText(forensics::ArgvWords(p.argv_json))))
+        << '\n';
+    return;
+  }
+  out << fmt::format("runs:      {}\n", p.runs.size());
+  for (const auto& r : p.runs)
+    out << FitWidth(fmt::format("  {} run {}: {}: {}", forensics::PrintableText(r.db), r.run,
+                                StatusWithExit(profile::RunStatus(r), r.exit_code, r.exit_signal),
+                                forensics::PrintableText(forensics::ArgvWords(r.argv_json))))
+        << '\n';
+}
+
+void PrintText(const Profile& p, std::ostream& out) {
+  PrintHead(p, out);
+  out << fmt::format("status:    {}\n", StatusWithExit(p.status, p.exit_code, p.exit_signal));
   out << fmt::format("started:   {}\n", Time(p.start_ns));
   out << fmt::format("ended:     {}\n", p.end_ns ? Time(*p.end_ns) : "-");
   out << fmt::format("processes: {}\n", p.processes);
@@ -100,7 +131,7 @@ void PrintText(const forensics::Profile& p, std::ostream& out) {
                        "are not in this profile\n",
                        p.io_uring_rings, p.io_uring_rings == 1 ? "" : "s");
   using forensics::Cell;
-  auto files = [&](std::string_view title, const std::vector<forensics::FileUse>& list) {
+  auto files = [&](std::string_view title, const std::vector<profile::FileUse>& list) {
     std::vector<forensics::Cells> rows;
     for (const auto& f : list)
       rows.push_back({Cell::Text(f.path), Cell::Int(f.count), Cell::Text(Time(f.first_ns)),
@@ -117,7 +148,7 @@ void PrintText(const forensics::Profile& p, std::ostream& out) {
                       Cell::Text(Time(r.last_ns))});
     Section(out, "programs run", {"program", "count", "first_seen", "last_seen"}, rows);
   }
-  auto net = [&](std::string_view title, const std::vector<forensics::NetUse>& list) {
+  auto net = [&](std::string_view title, const std::vector<profile::NetUse>& list) {
     std::vector<forensics::Cells> rows;
     for (const auto& u : list)
       rows.push_back({Cell::Text(u.address), Cell::OptInt(u.port), Cell::TextOrNull(u.family),
@@ -138,8 +169,8 @@ void PrintText(const forensics::Profile& p, std::ostream& out) {
   }
 }
 
-void PrintJson(const forensics::Profile& p, std::ostream& out) {
-  auto files = [](const std::vector<forensics::FileUse>& list) {
+void PrintJson(const Profile& p, std::ostream& out) {
+  auto files = [](const std::vector<profile::FileUse>& list) {
     std::vector<std::string> items;
     for (const auto& f : list)
       items.push_back(fmt::format(R"({{"path":{},"count":{},"first_seen":{},"last_seen":{},"programs":{}}})",
@@ -147,7 +178,7 @@ void PrintJson(const forensics::Profile& p, std::ostream& out) {
                                   store::JsonQuote(Time(f.last_ns)), JsonPrograms(f.programs)));
     return fmt::format("[{}]", fmt::join(items, ","));
   };
-  auto net = [](const std::vector<forensics::NetUse>& list) {
+  auto net = [](const std::vector<profile::NetUse>& list) {
     std::vector<std::string> items;
     for (const auto& u : list)
       items.push_back(fmt::format(
@@ -167,12 +198,27 @@ void PrintJson(const forensics::Profile& p, std::ostream& out) {
         R"({{"address":{},"outbound":{},"inbound":{},"first_seen":{},"last_seen":{},"programs":{}}})",
         store::JsonQuote(h.address), h.outbound, h.inbound, store::JsonQuote(Time(h.first_ns)),
         store::JsonQuote(Time(h.last_ns)), JsonPrograms(h.programs)));
+  // Several runs: each one's head first; the profile's own run, argv and
+  // exit are null then.
+  const bool several = p.runs.size() > 1;
+  std::string runs;
+  if (several) {
+    std::vector<std::string> items;
+    for (const auto& r : p.runs)
+      items.push_back(fmt::format(
+          R"({{"db":{},"run":{},"argv":{},"status":{},"start":{},"end":{},"exit_code":{},"exit_signal":{},"processes":{},"io_uring_rings":{}}})",
+          store::JsonQuote(r.db), r.run, r.argv_json.empty() ? "null" : r.argv_json,
+          store::JsonQuote(profile::RunStatus(r)), store::JsonQuote(Time(r.start_ns)),
+          r.end_ns ? store::JsonQuote(Time(*r.end_ns)) : "null", JsonOpt(r.exit_code), JsonOpt(r.exit_signal),
+          r.processes, r.io_uring_rings));
+    runs = fmt::format(R"("runs":[{}],)", fmt::join(items, ","));
+  }
   out << fmt::format(
-      R"({{"run":{},"argv":{},"status":{},"start":{},"end":{},"exit_code":{},"exit_signal":{},"processes":{},"io_uring_rings":{},)"
+      R"({{{}"run":{},"argv":{},"status":{},"start":{},"end":{},"exit_code":{},"exit_signal":{},"processes":{},"io_uring_rings":{},)"
       R"("files":{{"read":{},"written":{},"executed":{}}},"programs":{},)"
       R"("ports":{{"listening":{},"accessed":{}}},"addresses":[{}]}})"
       "\n",
-      p.run, p.argv_json.empty() ? "null" : p.argv_json, store::JsonQuote(p.status),
+      runs, several ? "null" : std::to_string(p.run), p.argv_json.empty() ? "null" : p.argv_json, store::JsonQuote(p.status),
       store::JsonQuote(Time(p.start_ns)), p.end_ns ? store::JsonQuote(Time(*p.end_ns)) : "null",
       JsonOpt(p.exit_code), JsonOpt(p.exit_signal), p.processes, p.io_uring_rings, files(p.read), files(p.written),
       files(p.executed), fmt::format("[{}]", fmt::join(programs, ",")), net(p.listening), net(p.accessed),
@@ -182,28 +228,24 @@ void PrintJson(const forensics::Profile& p, std::ostream& out) {
 }  // namespace
 
 int ProfileCommand(const std::vector<std::string>& args) {
-  std::string db = DefaultDb();
-  std::optional<int64_t> run;
+  learn::Selection selection;
   bool json = false;
-  std::vector<Option> table = {
-      SetOption("--db", db), RunIdOption(run),
-      {"--format", true,
-       [&json](const std::string& v) -> std::optional<std::string> {
-         if (v != "json" && v != "text") return fmt::format("unknown format '{}'; formats: text, json", v);
-         json = v == "json";
-         return std::nullopt;
-       }},
-  };
+  std::vector<Option> table;
+  AddSelectionOptions(table, selection, forensics::NowNs());
+  table.push_back({"--format", true, [&json](const std::string& v) -> std::optional<std::string> {
+                     if (v != "json" && v != "text") return fmt::format("unknown format '{}'; formats: text, json", v);
+                     json = v == "json";
+                     return std::nullopt;
+                   }});
   if (auto rc = ParseCommandLine("profile", args, std::move(table), kProfileUsage)) return *rc;
+  if (selection.dbs.empty()) selection.dbs.push_back(DefaultDb());
   auto fail = [](const absl::Status& s) {
     fmt::print(stderr, "warden profile: {}\n", std::string(s.message()));
     return 2;
   };
-  auto qdb = forensics::QueryDb::Open(db);
-  if (!qdb.ok()) return fail(qdb.status());
-  auto id = (*qdb)->ResolveRun(run);
-  if (!id.ok()) return fail(id.status());
-  auto profile = (*qdb)->LoadProfile(*id);
+  auto source = learn::OpenDatabases(selection);
+  if (!source.ok()) return fail(source.status());
+  auto profile = profile::ReadProfile(**source, selection);
   if (!profile.ok()) return fail(profile.status());
   if (json) PrintJson(*profile, std::cout);
   else PrintText(*profile, std::cout);

@@ -11,6 +11,7 @@
 #include "cli/option_table.h"
 #include "cli/output.h"
 #include "fmt/format.h"
+#include "learn/event_source.h"
 #include "learn/items.h"
 #include "learn/observe.h"
 #include "forensics/timeparse.h"
@@ -105,9 +106,13 @@ absl::StatusOr<learn::ItemSet> Observe(const VerifyArgs& a) {
   gen.collapse = std::numeric_limits<int>::max();
   if (const char* tmp = std::getenv("TMPDIR"); tmp && *tmp) gen.temp_dirs.push_back(tmp);
   learn::ItemCollector collector(gen);
-  absl::Status s = a.observations.empty() ? learn::ReadDatabases(a.selection, collector)
-                                          : learn::ReadNdjson(a.observations, a.selection, collector);
-  if (!s.ok()) return s;
+  if (!a.observations.empty()) {
+    if (auto s = learn::ReadNdjson(a.observations, a.selection, collector); !s.ok()) return s;
+    return collector.Finish();
+  }
+  auto source = learn::OpenDatabases(a.selection);
+  if (!source.ok()) return source.status();
+  if (auto s = learn::ReadObservations(**source, a.selection, collector); !s.ok()) return s;
   return collector.Finish();
 }
 

@@ -8,11 +8,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <map>
 #include <tuple>
 #include <unordered_map>
 
-#include "absl/container/flat_hash_map.h"
 #include "fmt/format.h"
 #include "syscalls/decode.h"
 #include "policy/glob.h"
@@ -21,8 +19,6 @@
 #include "forensics/export.h"
 #include "store/json.h"
 #include "forensics/read_db.h"
-#include "forensics/run_strings.h"
-#include "store/run_lock.h"
 #include "store/schema.h"
 #include "store/sqlite_util.h"
 #include "forensics/timeparse.h"
@@ -34,29 +30,11 @@ using store::kSchemaVersion;
 using store::PathSql;
 using store::StringSql;
 
-const char* const kWrittenOps[] = {"write", "create", "truncate", "unlink", "rmdir", "mkdir", "rename",
-                                   "link",  "symlink", "chmod", "chown", "utime", "mknod", nullptr};
-
 namespace {
 
 // Rows the `who` plan probes count at most (see UsePathIndex).
 constexpr int kWhoProbeLimit = 50000;
 
-
-// A successful call: no errno, and a result that is not negative or was not
-// recorded (NULL: --no-results, or the process died inside the call).
-constexpr std::string_view kOk = "errno = 0 AND (result IS NULL OR result >= 0)";
-
-std::string NetOk() {
-  // A non-blocking connect returns EINPROGRESS and still reaches the peer.
-  return fmt::format("(({}) OR (op = 'connect' AND errno = {}))", kOk, EINPROGRESS);
-}
-
-std::string WrittenOpsSql() {
-  std::string out;
-  for (const char* const* op = kWrittenOps; *op; ++op) out += fmt::format("{}'{}'", out.empty() ? "" : ",", *op);
-  return out;
-}
 
 absl::StatusOr<int64_t> QueryInt(sqlite3* db, std::string_view sql, std::optional<int64_t> p1 = {},
                                  std::optional<std::string_view> p2 = {}) {
@@ -115,216 +93,6 @@ absl::StatusOr<int64_t> QueryDb::ResolveRun(std::optional<int64_t> run) {
   auto r = forensics::ResolveRun(read_, run);
   if (!r.ok()) return r.status();
   return r->id;
-}
-
-// ---------------------------------------------------------------------------
-// Profile.
-
-namespace {
-
-// One call, or many with the same key, in a run's profile of files.
-struct FileUseAdder {
-  std::map<std::string, FileUse, std::less<>> classes[3];  // read, written, executed
-
-  void Add(std::string_view op, std::string_view path, std::string_view exe, int64_t count,
-           int64_t first, int64_t last) {
-    int c = op == "read" ? 0 : op == "exec" ? 2 : -1;
-    if (c < 0) {
-      for (const char* const* w = kWrittenOps; *w && c < 0; ++w)
-        if (op == *w) c = 1;
-      if (c < 0) return;  // stat, access, ...: not a use the profile lists
-    }
-    auto& by_path = classes[c];
-    auto it = by_path.find(path);
-    if (it == by_path.end())
-      it = by_path.emplace(std::string(path), FileUse{std::string(path), 0, first, 0, {}}).first;
-    FileUse& f = it->second;
-    f.count += count;
-    f.first_ns = std::min(f.first_ns, first);
-    f.last_ns = std::max(f.last_ns, last);
-    if (!exe.empty()) f.programs.emplace_back(exe);
-  }
-};
-
-// Version 4 and later: the run's successful file calls, aggregated here by
-// their string numbers (no sort of the run's rows, no lookup per row).
-absl::Status AddFileUsesV4(sqlite3* db, int64_t run, int64_t start_ns, FileUseAdder& out) {
-  RunStrings strings;
-  std::string path_buf;
-  if (auto s = strings.Load(db, run); !s.ok()) return s;
-  auto stmt = Prepare(db, fmt::format(
-      "SELECT op, path, exe, ts FROM calls WHERE {} AND path IS NOT NULL AND errno = 0 "
-      "AND (result IS NULL OR result >= 0)",
-      RunRows(4, "calls")));
-  if (!stmt.ok()) return stmt.status();
-  sqlite3_bind_int64(stmt->get(), 1, run);
-  struct Use {
-    int64_t count = 0, first = 0, last = 0;
-  };
-  absl::flat_hash_map<std::tuple<int64_t, int64_t, int64_t>, Use> uses;
-  if (auto s = ForEachRow(db, stmt->get(), [&](sqlite3_stmt* st) {
-        const int64_t ts = sqlite3_column_int64(st, 3);
-        Use& u = uses[{sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
-                       sqlite3_column_int64(st, 2)}];
-        u.first = u.count == 0 ? ts : std::min(u.first, ts);
-        u.last = u.count == 0 ? ts : std::max(u.last, ts);
-        ++u.count;
-        return absl::OkStatus();
-      });
-      !s.ok())
-    return s;
-  for (const auto& [key, u] : uses) {
-    const auto& [op, path, exe] = key;
-    out.Add(strings.Text(op), strings.Path(path, path_buf), strings.Text(exe), u.count, start_ns + u.first,
-            start_ns + u.last);
-  }
-  return absl::OkStatus();
-}
-
-}  // namespace
-
-absl::StatusOr<Profile> QueryDb::LoadProfile(int64_t run) {
-  ReadTxn txn(db_);
-  Profile p;
-  p.run = run;
-  {
-    auto stmt = Prepare(db_, "SELECT argv, start_ns, end_ns, exit_code, exit_signal FROM runs WHERE id = ?1");
-    if (!stmt.ok()) return stmt.status();
-    sqlite3_bind_int64(stmt->get(), 1, run);
-    bool found = false;
-    if (auto s = ForEachRow(db_, stmt->get(), [&](sqlite3_stmt* st) {
-          found = true;
-          p.argv_json = Str(st, 0);
-          p.start_ns = sqlite3_column_int64(st, 1);
-          p.end_ns = ColumnOptInt(st, 2);
-          p.exit_code = ColumnOptInt(st, 3);
-          p.exit_signal = ColumnOptInt(st, 4);
-          return absl::OkStatus();
-        });
-        !s.ok())
-      return s;
-    if (!found) return absl::NotFoundError(fmt::format("no run {} in '{}'", run, path_));
-  }
-  auto procs = QueryInt(db_, "SELECT count(*) FROM processes WHERE run_id = ?1", run);
-  if (!procs.ok()) return procs.status();
-  p.processes = *procs;
-  auto rings = QueryInt(db_,
-                        "SELECT count(*) FROM syscall_events WHERE run_id = ?1 AND "
-                        "name = 'io_uring_setup' AND result >= 0",
-                        run);
-  if (!rings.ok()) return rings.status();
-  p.io_uring_rings = *rings;
-  p.status = p.end_ns                                            ? "finished"
-             : store::RunWriter(path_, run) == store::Writer::kGone ? "interrupted (warden died)"
-             : p.processes == 0                                     ? "not started"
-                                                                    : "in progress";
-
-  // Files: per (op, path, exe), merged per class and path.
-  {
-    FileUseAdder files;
-    if (version_ >= 4) {
-      if (auto s = AddFileUsesV4(db_, run, p.start_ns, files); !s.ok()) return s;
-    } else {
-      auto stmt = Prepare(db_, fmt::format(
-          "SELECT op, path, exe, count(*), min(ts_ns), max(ts_ns) FROM file_events "
-          "WHERE run_id = ?1 AND op IN ('read', 'exec', {}) AND {} GROUP BY op, path, exe",
-          WrittenOpsSql(), kOk));
-      if (!stmt.ok()) return stmt.status();
-      sqlite3_bind_int64(stmt->get(), 1, run);
-      if (auto s = ForEachRow(db_, stmt->get(), [&](sqlite3_stmt* st) {
-            files.Add(ColumnText(st, 0), ColumnText(st, 1), ColumnText(st, 2),
-                      sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4),
-                      sqlite3_column_int64(st, 5));
-            return absl::OkStatus();
-          });
-          !s.ok())
-        return s;
-    }
-    std::vector<FileUse>* lists[] = {&p.read, &p.written, &p.executed};
-    for (int c = 0; c < 3; ++c)
-      for (auto& [path, use] : files.classes[c]) lists[c]->push_back(std::move(use));
-  }
-  // Programs run: successful execs.
-  {
-    auto stmt = Prepare(db_, fmt::format("SELECT path, count(*), min(ts_ns), max(ts_ns) FROM exec_events "
-                                         "WHERE run_id = ?1 AND {} GROUP BY path ORDER BY path",
-                                         kOk));
-    if (!stmt.ok()) return stmt.status();
-    sqlite3_bind_int64(stmt->get(), 1, run);
-    if (auto s = ForEachRow(db_, stmt->get(), [&](sqlite3_stmt* st) {
-          p.programs.push_back(ProgramRun{Str(st, 0), sqlite3_column_int64(st, 1),
-                                          sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3)});
-          return absl::OkStatus();
-        });
-        !s.ok())
-      return s;
-  }
-  // Ports listened on and peers accessed: one row per (socket key, exe).
-  auto net_uses = [&](std::string_view where, std::vector<NetUse>* out) -> absl::Status {
-    std::string sql = fmt::format(
-        "SELECT family, sock_type, address, port, exe, count(*), min(ts_ns), max(ts_ns) "
-        "FROM net_events WHERE {} AND address IS NOT NULL AND address <> '' AND {} AND {} "
-        "GROUP BY family, sock_type, address, port, exe "
-        "ORDER BY port, address, family, sock_type, exe",
-        RunRows(version_, "net_events"), where, NetOk());
-    auto stmt = Prepare(db_, sql);
-    if (!stmt.ok()) return stmt.status();
-    sqlite3_bind_int64(stmt->get(), 1, run);
-    return ForEachRow(db_, stmt->get(), [&](sqlite3_stmt* st) {
-      NetUse key{Str(st, 0), Str(st, 1), Str(st, 2), ColumnOptInt(st, 3), 0, sqlite3_column_int64(st, 6),
-                 0, {}};
-      if (out->empty() || std::tie(out->back().family, out->back().sock_type, out->back().address,
-                                   out->back().port) !=
-                              std::tie(key.family, key.sock_type, key.address, key.port))
-        out->push_back(std::move(key));
-      NetUse& u = out->back();
-      u.count += sqlite3_column_int64(st, 5);
-      u.first_ns = std::min<int64_t>(u.first_ns, sqlite3_column_int64(st, 6));
-      u.last_ns = std::max<int64_t>(u.last_ns, sqlite3_column_int64(st, 7));
-      if (auto exe = ColumnText(st, 4); !exe.empty()) u.programs.emplace_back(exe);
-      return absl::OkStatus();
-    });
-  };
-  if (auto s = net_uses("(op = 'listen' OR (op = 'bind' AND (port IS NULL OR port <> 0)))", &p.listening);
-      !s.ok())
-    return s;
-  if (auto s = net_uses("direction = 'outbound'", &p.accessed); !s.ok()) return s;
-  // Hosts: IP peers either way.
-  {
-    std::string sql = fmt::format(
-        "SELECT address, direction, exe, count(*), min(ts_ns), max(ts_ns) FROM net_events "
-        "WHERE {} AND family IN ('AF_INET', 'AF_INET6') "
-        "AND direction IN ('outbound', 'inbound') AND address IS NOT NULL AND address <> '' AND {} "
-        "GROUP BY address, direction, exe ORDER BY address, direction, exe",
-        RunRows(version_, "net_events"), NetOk());
-    auto stmt = Prepare(db_, sql);
-    if (!stmt.ok()) return stmt.status();
-    sqlite3_bind_int64(stmt->get(), 1, run);
-    if (auto s = ForEachRow(db_, stmt->get(), [&](sqlite3_stmt* st) {
-          std::string_view addr = ColumnText(st, 0);
-          if (p.hosts.empty() || p.hosts.back().address != addr)
-            p.hosts.push_back(HostUse{std::string(addr), 0, 0, sqlite3_column_int64(st, 4), 0, {}});
-          HostUse& h = p.hosts.back();
-          int64_t n = sqlite3_column_int64(st, 3);
-          (ColumnText(st, 1) == "outbound" ? h.outbound : h.inbound) += n;
-          h.first_ns = std::min<int64_t>(h.first_ns, sqlite3_column_int64(st, 4));
-          h.last_ns = std::max<int64_t>(h.last_ns, sqlite3_column_int64(st, 5));
-          if (auto exe = ColumnText(st, 2); !exe.empty()) h.programs.emplace_back(exe);
-          return absl::OkStatus();
-        });
-        !s.ok())
-      return s;
-  }
-  auto tidy = [](std::vector<std::string>& v) {
-    std::sort(v.begin(), v.end());
-    v.erase(std::unique(v.begin(), v.end()), v.end());
-  };
-  for (auto* list : {&p.read, &p.written, &p.executed})
-    for (auto& f : *list) tidy(f.programs);
-  for (auto* list : {&p.listening, &p.accessed})
-    for (auto& u : *list) tidy(u.programs);
-  for (auto& h : p.hosts) tidy(h.programs);
-  return p;
 }
 
 // ---------------------------------------------------------------------------

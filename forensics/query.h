@@ -1,7 +1,7 @@
-// Forensic queries over a recorded database (`warden profile`, `warden
-// query`): the runtime profile of a run, the process tree, a merged
-// timeline, who touched a path, network events, policy hits, counts, and
-// read-only ad-hoc SQL.
+// Forensic queries over a recorded database (`warden query`): the process
+// tree, a merged timeline, who touched a path, network events, policy
+// hits, counts, and read-only ad-hoc SQL. (The runtime profile is
+// profile/profile.h, over any source of runs.)
 //
 // Everything here reads through the documented tables and views
 // (warden-db(5)) with SQL only, on a connection opened read-only: the file
@@ -27,65 +27,6 @@
 struct sqlite3;
 
 namespace warden::forensics {
-
-// ---------------------------------------------------------------------------
-// The runtime profile of one run.
-
-// Only successful calls count: errno 0 and result >= 0 or NULL (NULL: the
-// result was not recorded, as with `warden run --no-results`); a
-// non-blocking connect that returned EINPROGRESS counts as an access.
-struct FileUse {
-  std::string path;
-  int64_t count = 0;
-  int64_t first_ns = 0, last_ns = 0;
-  std::vector<std::string> programs;  // distinct exe values, sorted
-};
-struct ProgramRun {
-  std::string path;  // what was exec'd (exec_events.path)
-  int64_t count = 0;
-  int64_t first_ns = 0, last_ns = 0;
-};
-struct NetUse {
-  std::string family, sock_type, address;
-  std::optional<int64_t> port;  // unset for AF_UNIX and the like
-  int64_t count = 0;
-  int64_t first_ns = 0, last_ns = 0;
-  std::vector<std::string> programs;
-};
-struct HostUse {
-  std::string address;  // an IPv4 or IPv6 peer
-  int64_t outbound = 0, inbound = 0;
-  int64_t first_ns = 0, last_ns = 0;
-  std::vector<std::string> programs;
-};
-struct Profile {
-  int64_t run = 0;
-  std::string argv_json;
-  int64_t start_ns = 0;
-  std::optional<int64_t> end_ns;
-  std::optional<int64_t> exit_code, exit_signal;
-  // "not started" (no process recorded yet), "in progress" (no end yet),
-  // "finished".
-  std::string status;
-  int64_t processes = 0;  // rows in processes (threads included)
-  // Successful io_uring_setup calls: work done through those rings is not
-  // in the profile (warden(1), BUGS AND LIMITS).
-  int64_t io_uring_rings = 0;
-  // file_events by op: read; written (write, create, truncate, unlink,
-  // rmdir, mkdir, rename, link, symlink, chmod, chown, utime, mknod);
-  // executed (exec). Sorted by path.
-  std::vector<FileUse> read, written, executed;
-  std::vector<ProgramRun> programs;  // successful execs, by path
-  // listen, and bind to a port other than 0 (AF_UNIX binds too).
-  std::vector<NetUse> listening;
-  // outbound peers: connect, sendto, sendmsg with an address.
-  std::vector<NetUse> accessed;
-  // IPv4/IPv6 peers in either direction.
-  std::vector<HostUse> hosts;
-};
-
-// The file ops each profile class takes, for SQL and documentation.
-extern const char* const kWrittenOps[];
 
 // ---------------------------------------------------------------------------
 // The database.
@@ -119,8 +60,6 @@ class QueryDb {
   // `run` when the file has it, else the latest run. NotFound naming the
   // file and listing the run ids there are (or saying there are none).
   absl::StatusOr<int64_t> ResolveRun(std::optional<int64_t> run);
-
-  absl::StatusOr<Profile> LoadProfile(int64_t run);
 
   // Columns: depth, pid, ppid, tgid, is_thread, exe, argv (JSON), start,
   // end, duration_ms, exit_code, signal, status. Rows in tree order (each

@@ -300,10 +300,6 @@ TEST_F(QueryTest, ReadsAVersion1DatabaseWithoutChangingIt) {
     auto db = OpenDb();
     ASSERT_TRUE(db);
     EXPECT_EQ(db->schema_version(), 1);
-    auto p = db->LoadProfile(1);
-    ASSERT_TRUE(p.ok()) << p.status();
-    ASSERT_EQ(p->read.size(), 1u);
-    EXPECT_EQ(p->read[0].path, "/src/Makefile");
     Capture denied, who, timeline, stats;
     EXPECT_TRUE(db->Denied(1, true, denied).ok());
     EXPECT_THAT(denied.rows(), IsEmpty());
@@ -317,90 +313,6 @@ TEST_F(QueryTest, ReadsAVersion1DatabaseWithoutChangingIt) {
   EXPECT_EQ(after.content, before.content);
   EXPECT_EQ(after.mtime.tv_nsec, before.mtime.tv_nsec);
   EXPECT_EQ(store::testing::QueryOne(db_, "PRAGMA user_version"), "1");
-}
-
-// ---------------------------------------------------------------------------
-// Profile.
-
-TEST_F(QueryTest, ProfileClassifiesSuccessfulFileCalls) {
-  Record();
-  auto db = OpenDb();
-  ASSERT_TRUE(db);
-  auto p = db->LoadProfile(1);
-  ASSERT_TRUE(p.ok()) << p.status();
-  EXPECT_EQ(p->status, "finished");
-  EXPECT_EQ(p->processes, 5);
-  EXPECT_EQ(p->argv_json, R"(["sh","-c","cat /etc/hosts; curl x"])");
-
-  std::vector<std::string> read;
-  for (const auto& f : p->read) read.push_back(f.path);
-  // Not /etc/missing (ENOENT), not /etc/shadow (denied), not the stat.
-  EXPECT_THAT(read, ElementsAre("/etc/hosts", "/etc/ld.so.cache"));
-  const FileUse& hosts = p->read[0];
-  EXPECT_EQ(hosts.count, 3);  // two by cat (one without a result), one by curl
-  EXPECT_EQ(hosts.first_ns, kT0 + 2 * kSec + 50);
-  EXPECT_EQ(hosts.last_ns, kT0 + 4 * kSec + 40);
-  EXPECT_THAT(hosts.programs, ElementsAre("/bin/cat", "/usr/bin/curl"));
-
-  ASSERT_EQ(p->written.size(), 1u);
-  EXPECT_EQ(p->written[0].path, "/tmp/out");
-  ASSERT_EQ(p->executed.size(), 1u);
-  EXPECT_EQ(p->executed[0].path, "/bin/cat");
-  EXPECT_THAT(p->executed[0].programs, ElementsAre("/bin/sh"));
-
-  std::vector<std::string> programs;
-  for (const auto& r : p->programs) programs.push_back(r.path);
-  EXPECT_THAT(programs, ElementsAre("/bin/cat", "/usr/bin/curl"));  // not the failed /usr/local/bin/cat
-}
-
-TEST_F(QueryTest, ProfileNetwork) {
-  Record();
-  auto db = OpenDb();
-  ASSERT_TRUE(db);
-  auto p = db->LoadProfile(1);
-  ASSERT_TRUE(p.ok()) << p.status();
-  ASSERT_EQ(p->listening.size(), 1u);  // bind + listen on 8080; the bind to port 0 is left out
-  EXPECT_EQ(p->listening[0].address, "0.0.0.0");
-  EXPECT_EQ(p->listening[0].port, 8080);
-  EXPECT_EQ(p->listening[0].count, 2);
-  EXPECT_THAT(p->listening[0].programs, ElementsAre("/usr/bin/curl"));
-
-  std::vector<std::string> accessed;
-  for (const auto& u : p->accessed) accessed.push_back(fmt::format("{} {}:{} x{}", u.family, u.address, *u.port, u.count));
-  // EINPROGRESS counts; ECONNREFUSED does not.
-  EXPECT_THAT(accessed, ElementsAre("AF_INET6 ::1:53 x1", "AF_INET 10.1.2.3:443 x2"));
-
-  std::vector<std::string> hosts;
-  for (const auto& h : p->hosts) hosts.push_back(fmt::format("{} out {} in {}", h.address, h.outbound, h.inbound));
-  EXPECT_THAT(hosts, ElementsAre("10.1.2.3 out 2 in 0", "192.168.0.5 out 0 in 1", "::1 out 1 in 0"));
-}
-
-// A run with no end: in progress while a warden holds its lock (here, the
-// test takes it as warden would), interrupted once nobody does (the store
-// of run 2 was closed without FinishRun); not started without processes.
-TEST_F(QueryTest, ProfileStatusOfRunsWithoutAnEnd) {
-  Record();
-  auto status = [&](int64_t run) {
-    auto db = OpenDb();
-    EXPECT_TRUE(db);
-    auto p = db->LoadProfile(run);
-    EXPECT_TRUE(p.ok()) << p.status();
-    return p.ok() ? p->status : "";
-  };
-  EXPECT_EQ(status(2), "interrupted (warden died)");
-  {
-    auto lock = store::RunLock::Take(db_, 2);
-    ASSERT_TRUE(lock.ok()) << lock.status();
-    EXPECT_EQ(status(2), "in progress");
-  }
-  EXPECT_EQ(status(2), "interrupted (warden died)");
-  EXPECT_EQ(status(1), "finished");
-  ASSERT_EQ(Exec(db_, "INSERT INTO runs(argv, cwd, host, warden_version, start_ns) "
-                      "VALUES('[\"true\"]', '/', 'h', 'v', 5)"),
-            "");
-  auto lock = store::RunLock::Take(db_, 3);
-  ASSERT_TRUE(lock.ok()) << lock.status();
-  EXPECT_EQ(status(3), "not started");
 }
 
 // ---------------------------------------------------------------------------
@@ -796,7 +708,7 @@ void Generate(const std::string& path, int64_t events) {
   ASSERT_TRUE(s.FinishRun(RunEnd{.end_ns = ts, .exit_code = 0}).ok());
 }
 
-TEST(QueryBench, WhoTreeProfile) {
+TEST(QueryBench, WhoTree) {
   const char* path = getenv("WARDEN_QUERY_BENCH_DB");
   if (!path || !*path) GTEST_SKIP() << "set WARDEN_QUERY_BENCH_DB to run";
   if (access(path, F_OK) != 0) {
@@ -824,7 +736,6 @@ TEST(QueryBench, WhoTreeProfile) {
     Capture c;
     ASSERT_TRUE((*db)->Tree(*run, {}, c).ok());
   });
-  time("profile", [&] { ASSERT_TRUE((*db)->LoadProfile(*run).ok()); });
 }
 
 }  // namespace

@@ -76,7 +76,7 @@ class SqlCursor : public EventCursor {
 // order (and when `windowed`, offsets between ?2 and ?3).
 class CallsCursor : public EventCursor {
  public:
-  static constexpr int kMaxColumns = 12;
+  static constexpr int kMaxColumns = 14;
   using Row = std::array<int64_t, kMaxColumns>;
   using FillFn = void (*)(const Row&, const forensics::RunStrings&, std::string (&bufs)[2], RecordedEvent&);
   CallsCursor(sqlite3* db, store::StmtPtr stmt, bool windowed, const forensics::RunStrings& strings,

@@ -27,7 +27,13 @@ void FillProcess(sqlite3_stmt* s, RecordedEvent& e) {
   e.is_thread = sqlite3_column_int(s, kFirst + 3) != 0;
 }
 
-void FillExec(sqlite3_stmt* s, RecordedEvent& e) {
+std::optional<int64_t> OptResult(sqlite3_stmt* s, int col) {
+  if (ColumnIsNull(s, col)) return std::nullopt;
+  return sqlite3_column_int64(s, col);
+}
+
+// exec_events and file_events: pid, exe, path, errno, action.
+void FillCall(sqlite3_stmt* s, RecordedEvent& e) {
   e.pid = sqlite3_column_int(s, kFirst);
   e.exe = ColumnText(s, kFirst + 1);
   e.path = ColumnText(s, kFirst + 2);
@@ -35,12 +41,18 @@ void FillExec(sqlite3_stmt* s, RecordedEvent& e) {
   e.action = ColumnText(s, kFirst + 4);
 }
 
+void FillExec(sqlite3_stmt* s, RecordedEvent& e) {
+  FillCall(s, e);
+  e.result = OptResult(s, kFirst + 5);
+}
+
 void FillFile(sqlite3_stmt* s, RecordedEvent& e) {
-  FillExec(s, e);  // pid, exe, path, errno, action
+  FillCall(s, e);
   e.syscall = ColumnText(s, kFirst + 5);
   e.op = ColumnText(s, kFirst + 6);
   e.flags = ColumnText(s, kFirst + 7);
   e.path2 = ColumnText(s, kFirst + 8);
+  e.result = OptResult(s, kFirst + 9);
 }
 
 void FillNet(sqlite3_stmt* s, RecordedEvent& e) {
@@ -54,10 +66,21 @@ void FillNet(sqlite3_stmt* s, RecordedEvent& e) {
   e.address = ColumnText(s, kFirst + 7);
   e.port = ColumnIsNull(s, kFirst + 8) ? -1 : sqlite3_column_int(s, kFirst + 8);
   e.fd = ColumnIsNull(s, kFirst + 9) ? -1 : sqlite3_column_int(s, kFirst + 9);
+  e.direction = ColumnText(s, kFirst + 10);
+  e.result = OptResult(s, kFirst + 11);
+}
+
+// A NULL result in the integer-only rows of CallsCursor ({no_result} in
+// their SQL): no call returns it.
+constexpr int64_t kNoResult = std::numeric_limits<int64_t>::min();
+
+std::optional<int64_t> CallResult(int64_t v) {
+  if (v == kNoResult) return std::nullopt;
+  return v;
 }
 
 // calls rows (schema 4+): id, ts, pid, exe, name, path, op, flags, path2,
-// errno, action.
+// errno, action, result.
 void FillFileCall(const Row& r, const forensics::RunStrings& s, std::string (&bufs)[2], RecordedEvent& e) {
   e.pid = static_cast<int>(r[2]);
   e.exe = s.Text(r[3]);
@@ -68,10 +91,11 @@ void FillFileCall(const Row& r, const forensics::RunStrings& s, std::string (&bu
   e.path2 = s.Path(r[8], bufs[1]);
   e.err = static_cast<int>(r[9]);
   e.action = s.Text(r[10]);
+  e.result = CallResult(r[11]);
 }
 
 // nets rows with their calls row (schema 5+): id, ts, pid, exe, op, family,
-// sock_type, address, port, fd, errno, action. CROSS JOIN: SQLite reads the
+// sock_type, address, port, fd, errno, action, direction, result. CROSS JOIN: SQLite reads the
 // run's few nets rows and finds their calls rows, not the other way round.
 void FillNetCall(const Row& r, const forensics::RunStrings& s, std::string (&)[2], RecordedEvent& e) {
   e.pid = static_cast<int>(r[2]);
@@ -84,6 +108,8 @@ void FillNetCall(const Row& r, const forensics::RunStrings& s, std::string (&)[2
   e.fd = static_cast<int>(r[9]);
   e.err = static_cast<int>(r[10]);
   e.action = s.Text(r[11]);
+  e.direction = s.Text(r[12]);
+  e.result = CallResult(r[13]);
 }
 
 // One query per kind, in the export's tie-break order for equal times
@@ -100,27 +126,30 @@ struct Source {
   bool windowed;  // rows outside the window are not needed
   SqlCursor::FillFn fill;
   int calls_from;
-  const char* calls_sql;  // {run}: the run's rows
+  const char* calls_sql;  // {run}: the run's rows; {no_result}: kNoResult
   CallsCursor::FillFn calls_fill;
 };
 constexpr Source kSources[] = {
     {EventKind::kProcess, "processes", "start_ns", "start_ns, id, pid, ppid, tgid, is_thread",
      " AND start_ns IS NOT NULL", false, FillProcess, 0, nullptr, nullptr},
-    {EventKind::kExec, "exec_events", "ts_ns", "ts_ns, id, pid, exe, path, errno, {action}", "",
+    {EventKind::kExec, "exec_events", "ts_ns", "ts_ns, id, pid, exe, path, errno, {action}, result", "",
      true, FillExec, 0, nullptr, nullptr},
     {EventKind::kFile, "file_events", "ts_ns",
-     "ts_ns, id, pid, exe, path, errno, {action}, syscall, op, flags, path2", "", true, FillFile,
-     4,
-     "SELECT id, ts, pid, exe, name, path, op, flags, path2, errno, action FROM calls "
+     "ts_ns, id, pid, exe, path, errno, {action}, syscall, op, flags, path2, result", "", true,
+     FillFile, 4,
+     "SELECT id, ts, pid, exe, name, path, op, flags, path2, errno, action, "
+     "coalesce(result, {no_result}) FROM calls "
      "WHERE {run} AND path IS NOT NULL AND ts BETWEEN ?2 AND ?3",
      FillFileCall},
     // Binds and listens before the window name the ports of accepts in it.
     {EventKind::kNet, "net_events", "ts_ns",
-     "ts_ns, id, pid, exe, errno, {action}, op, family, sock_type, address, port, fd", "", false,
-     FillNet, 5,
+     "ts_ns, id, pid, exe, errno, {action}, op, family, sock_type, address, port, fd, direction, "
+     "result",
+     "", false, FillNet, 5,
      "SELECT n.id, c.ts, c.pid, c.exe, n.op, n.family, n.sock_type, n.address, "
-     "coalesce(n.port, -1), coalesce(n.fd, -1), "
-     "c.errno, c.action FROM nets n CROSS JOIN calls c ON c.id = n.id WHERE n.{run}",
+     "coalesce(n.port, -1), coalesce(n.fd, -1), c.errno, c.action, n.direction, "
+     "coalesce(c.result, {no_result}) FROM nets n CROSS JOIN calls c ON c.id = n.id "
+     "WHERE n.{run}",
      FillNetCall},
 };
 
@@ -136,6 +165,8 @@ struct DbEvents::Impl {
   store::StmtPtr strings_stmt;                 // schema 4+
   std::vector<std::unique_ptr<EventCursor>>  cursors;  // in kSources order
   std::vector<store::StmtPtr> probes;          // HasEventsIn: one per windowed kind
+  store::StmtPtr processes;                    // RunRef.processes of run ?1
+  store::StmtPtr ring_names, rings;            // RunRef.io_uring_rings (CountRings)
 
   sqlite3* conn() const { return db.db.get(); }
   absl::Status Error(std::string_view what) const {
@@ -149,13 +180,18 @@ struct DbEvents::Impl {
   }
   absl::Status AddCursor(const Source& src);
   absl::Status PrepareAll();
+  absl::Status PrepareCounts();
+  absl::StatusOr<int64_t> Count(sqlite3_stmt* s, int64_t run, std::optional<int64_t> p2 = {});
+  absl::StatusOr<int64_t> CountRings(int64_t run);
+  absl::Status FillRun(const forensics::RunSummary& r, RunRef& ref);
 };
 
 absl::Status DbEvents::Impl::AddCursor(const Source& src) {
   const int version = db.version;
   if (src.calls_sql && version >= src.calls_from) {
     std::string run_rows = forensics::RunRows(version, "calls", "?1");
-    auto stmt = Prepare(src.table, fmt::format(fmt::runtime(src.calls_sql), fmt::arg("run", run_rows)));
+    auto stmt = Prepare(src.table, fmt::format(fmt::runtime(src.calls_sql), fmt::arg("run", run_rows),
+                                                fmt::arg("no_result", fmt::format("({} - 1)", kNoResult + 1))));
     if (!stmt.ok()) return stmt.status();
     cursors.push_back(std::make_unique<CallsCursor>(conn(), std::move(*stmt), src.windowed,
                                                     strings, src.calls_fill));
@@ -191,6 +227,70 @@ absl::Status DbEvents::Impl::PrepareAll() {
     if (!probe.ok()) return probe.status();
     probes.push_back(std::move(*probe));
   }
+  return PrepareCounts();
+}
+
+// The run's processes rows, and its successful io_uring_setup syscall
+// events: from schema 4, the string number of the name first (most runs
+// have none: no rows read), then the run's calls rows with it.
+absl::Status DbEvents::Impl::PrepareCounts() {
+  auto procs = Prepare("processes", "SELECT count(*) FROM processes WHERE run_id = ?1");
+  if (!procs.ok()) return procs.status();
+  processes = std::move(*procs);
+  if (db.version < 4) {
+    auto r = Prepare("syscall_events",
+                     "SELECT count(*) FROM syscall_events WHERE run_id = ?1 AND "
+                     "name = 'io_uring_setup' AND result >= 0");
+    if (!r.ok()) return r.status();
+    rings = std::move(*r);
+    return absl::OkStatus();
+  }
+  auto names = Prepare("strings", fmt::format("SELECT id & {} FROM strings WHERE {} AND "
+                                              "text = 'io_uring_setup' AND dir IS NULL LIMIT 1",
+                                              (int64_t{1} << store::kRunShift) - 1,
+                                              forensics::RunRows(db.version, "strings", "?1")));
+  if (!names.ok()) return names.status();
+  ring_names = std::move(*names);
+  auto r = Prepare("calls", fmt::format("SELECT count(*) FROM calls WHERE {} AND name = ?2 AND "
+                                        "nr IS NOT NULL AND result >= 0",
+                                        forensics::RunRows(db.version, "calls", "?1")));
+  if (!r.ok()) return r.status();
+  rings = std::move(*r);
+  return absl::OkStatus();
+}
+
+// The first column of the first row of `s` with run ?1 (and ?2); -1 when
+// there is no row.
+absl::StatusOr<int64_t> DbEvents::Impl::Count(sqlite3_stmt* s, int64_t run,
+                                              std::optional<int64_t> p2) {
+  sqlite3_reset(s);
+  sqlite3_bind_int64(s, 1, run);
+  if (p2) sqlite3_bind_int64(s, 2, *p2);
+  int rc = sqlite3_step(s);
+  if (rc == SQLITE_ROW) return sqlite3_column_int64(s, 0);
+  if (rc == SQLITE_DONE) return -1;
+  return Error("counts");
+}
+
+absl::StatusOr<int64_t> DbEvents::Impl::CountRings(int64_t run) {
+  if (!ring_names) return Count(rings.get(), run);
+  auto name = Count(ring_names.get(), run);
+  if (!name.ok() || *name < 0) return name.ok() ? 0 : name;
+  return Count(rings.get(), run, *name);
+}
+
+absl::Status DbEvents::Impl::FillRun(const forensics::RunSummary& r, RunRef& ref) {
+  ref = RunRef{.db = path, .run = r.id, .start_ns = r.start_ns, .end_ns = r.end_ns,
+               .lost_events = r.lost_events, .policy_mode = r.policy_mode,
+               .argv_json = r.argv_json, .interrupted = r.interrupted};
+  if (r.exit_code) ref.exit_code = *r.exit_code;
+  if (r.exit_signal) ref.exit_signal = *r.exit_signal;
+  auto procs = Count(processes.get(), r.id);
+  if (!procs.ok()) return procs.status();
+  auto rings_n = CountRings(r.id);
+  if (!rings_n.ok()) return rings_n.status();
+  ref.processes = *procs;
+  ref.io_uring_rings = *rings_n;
   return absl::OkStatus();
 }
 
@@ -199,6 +299,9 @@ DbEvents::DbEvents(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 DbEvents::~DbEvents() {
   impl_->cursors.clear();
   impl_->probes.clear();
+  impl_->processes.reset();
+  impl_->ring_names.reset();
+  impl_->rings.reset();
   impl_->strings_stmt.reset();
   store::ExecSql(impl_->conn(), "COMMIT").IgnoreError();
 }
@@ -251,14 +354,14 @@ absl::StatusOr<std::vector<RunRef>> DbEvents::SelectRuns(const Selection& select
       if (*has) picked.push_back(std::move(r));
     }
   }
-  std::vector<RunRef> refs;
-  for (const auto& r : picked)
-    refs.push_back(RunRef{impl_->path, r.id, r.start_ns, r.end_ns, r.lost_events, r.policy_mode});
+  std::vector<RunRef> refs(picked.size());
+  for (size_t i = 0; i < picked.size(); ++i)
+    if (auto s = impl_->FillRun(picked[i], refs[i]); !s.ok()) return s;
   return refs;
 }
 
 absl::Status DbEvents::ReadRun(const RunRef& run, const Selection& selection,
-                               EventObserver& observer) {
+                               RecordedEventSink& sink) {
   if (impl_->strings_stmt)
     if (auto s = impl_->strings.Load(impl_->conn(), impl_->strings_stmt.get(), run.run); !s.ok())
       return s;
@@ -286,7 +389,7 @@ absl::Status DbEvents::ReadRun(const RunRef& run, const Selection& selection,
     e.kind = kSources[std::get<1>(best)].kind;
     e.ts_ns = next->ts();
     next->Fill(e);
-    if (auto s = observer.Add(e); !s.ok()) return s;
+    if (auto s = sink.Add(e); !s.ok()) return s;
     if (auto s = next->Next(); !s.ok()) return s;
   }
 }

@@ -16,7 +16,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "learn/event_observer.h"
+#include "learn/recorded_event.h"
 #include "learn/observation.h"
 
 namespace warden::learn {
@@ -34,10 +34,10 @@ class DbEvents {
   // file or network events inside it.
   absl::StatusOr<std::vector<RunRef>> SelectRuns(const Selection& selection);
 
-  // Every event of `run` to `observer`, in order. File and exec events
+  // Every event of `run` to `sink`, in order. File and exec events
   // outside the window are not read.
   // `run`: one that SelectRuns returned.
-  absl::Status ReadRun(const RunRef& run, const Selection& selection, EventObserver& observer);
+  absl::Status ReadRun(const RunRef& run, const Selection& selection, RecordedEventSink& sink);
 
  private:
   struct Impl;

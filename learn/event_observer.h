@@ -18,7 +18,7 @@
 
 namespace warden::learn {
 
-class EventObserver {
+class EventObserver : public RecordedEventSink {
  public:
   // `runs`: how many runs the sink was given.
   EventObserver(ObservationSink& sink, const Selection& selection, size_t runs)
@@ -26,8 +26,8 @@ class EventObserver {
 
   // The events that follow are of run `run` (an index into the sink's
   // runs); runs may take turns, each keeps its own state.
-  void SetRun(uint32_t run) { run_ = run; }
-  absl::Status Add(const RecordedEvent& e);
+  void SetRun(uint32_t run) override { run_ = run; }
+  absl::Status Add(const RecordedEvent& e) override;
 
   bool InWindow(int64_t ts) const { return (!from_ || ts >= *from_) && (!to_ || ts <= *to_); }
 

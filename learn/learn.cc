@@ -7,7 +7,7 @@
 #include <cstring>
 
 #include "fmt/format.h"
-#include "learn/observe.h"
+#include "learn/event_source.h"
 #include "learn/policy_writer.h"
 
 namespace warden::learn {
@@ -41,21 +41,41 @@ absl::StatusOr<std::string> ReadMergeFile(const std::string& path) {
 
 }  // namespace
 
-absl::StatusOr<std::string> Learn(const LearnOptions& options) {
+namespace {
+
+// Before the databases: a bad merge file should not cost a long read.
+absl::StatusOr<WriterOptions> MakeWriterOptions(const LearnOptions& options) {
   WriterOptions writer;
   writer.mode = options.mode;
   writer.gen = options.gen;
   if (options.merge) {
-    // Before the databases: a bad merge file should not cost a long read.
     auto text = ReadMergeFile(*options.merge);
     if (!text.ok()) return text.status();
     writer.merge_name = *options.merge;
     writer.merge_text = std::move(*text);
     if (auto check = WritePolicy(ItemSet{}, writer); !check.ok()) return check.status();
   }
+  return writer;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> Learn(const LearnOptions& options) {
+  auto writer = MakeWriterOptions(options);
+  if (!writer.ok()) return writer.status();
+  auto source = OpenDatabases(options.selection);
+  if (!source.ok()) return source.status();
   ItemCollector collector(options.gen);
-  if (absl::Status s = ReadDatabases(options.selection, collector); !s.ok()) return s;
-  return WritePolicy(collector.Finish(), writer);
+  if (absl::Status s = ReadObservations(**source, options.selection, collector); !s.ok()) return s;
+  return WritePolicy(collector.Finish(), *writer);
+}
+
+absl::StatusOr<std::string> Learn(const LearnOptions& options, EventSource& source) {
+  auto writer = MakeWriterOptions(options);
+  if (!writer.ok()) return writer.status();
+  ItemCollector collector(options.gen);
+  if (absl::Status s = ReadObservations(source, options.selection, collector); !s.ok()) return s;
+  return WritePolicy(collector.Finish(), *writer);
 }
 
 }  // namespace warden::learn

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "learn/event_source.h"
 #include "learn/items.h"
 #include "learn/observation.h"
 #include "policy/policy.h"
@@ -27,6 +28,9 @@ struct LearnOptions {
 // about the databases and runs (NotFound, FailedPrecondition). Reads only:
 // no database and no file is written.
 absl::StatusOr<std::string> Learn(const LearnOptions& options);
+// The same over any source of runs (event_source.h): options.selection
+// picks its runs.
+absl::StatusOr<std::string> Learn(const LearnOptions& options, EventSource& source);
 
 }  // namespace warden::learn
 

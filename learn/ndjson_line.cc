@@ -14,12 +14,14 @@ using Json = nlohmann::json;
 // The fields read, by their export names.
 enum Field : int {
   kRun, kTs, kPid, kExe, kKind, kOp, kSyscall, kPath, kPath2, kFlags, kPpid, kTgid,
-  kIsThread, kFamily, kSockType, kAddr, kPort, kFd, kErrno, kAction, kMode, kNumFields
+  kIsThread, kFamily, kSockType, kAddr, kPort, kFd, kErrno, kAction, kMode, kResult,
+  kDirection, kNumFields
 };
 constexpr std::string_view kFieldNames[kNumFields] = {
     "run",  "ts",     "pid",    "exe",       "kind",   "op",   "syscall",
     "path", "path2",  "flags",  "ppid",      "tgid",   "is_thread", "family",
-    "sock_type", "addr", "port", "fd",      "errno",  "action", "mode"};
+    "sock_type", "addr", "port", "fd",      "errno",  "action", "mode", "result",
+    "direction"};
 // Text fields that may hold any bytes (the others are names warden chose).
 constexpr Field kByteFields[] = {kExe, kPath, kPath2, kAddr};
 
@@ -160,7 +162,9 @@ bool NdjsonLine::ToEvent(RecordedEvent* e) const {
   e->address = text(kAddr);
   e->port = static_cast<int>(num(kPort, -1));
   e->fd = static_cast<int>(num(kFd, -1));
+  e->direction = text(kDirection);
   e->err = static_cast<int>(num(kErrno, 0));
+  if (f.has[kResult]) e->result = f.num[kResult];
   e->action = f.has[kAction] ? text(kAction) : std::string_view("allow");
   return true;
 }

@@ -1,5 +1,5 @@
 // One line of a `warden export --format ndjson` file (store/export.h): the
-// fields observations need, as a RecordedEvent. Parsed with nlohmann-json's
+// fields of a RecordedEvent (recorded_event.h), as one. Parsed with nlohmann-json's
 // SAX interface into reused buffers (no document, no allocation per line
 // once warm); bytes written as \udcXX come back as bytes (store/json.h).
 #ifndef WARDEN_LEARN_NDJSON_LINE_H_

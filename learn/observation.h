@@ -43,7 +43,9 @@ std::string_view KindName(Kind k);
 std::optional<Kind> ParseKind(std::string_view name);
 
 // One run that observations came from: a run of one database file (or of an
-// NDJSON export, where `db` is the export's file name).
+// NDJSON export, where `db` is the export's file name; of PostgreSQL, where
+// it names the store). The fields after policy_mode are the run's metadata a
+// profile shows (a source fills them; an NDJSON export has none of them).
 struct RunRef {
   std::string db;
   int64_t run = 0;
@@ -51,6 +53,13 @@ struct RunRef {
   std::optional<int64_t> end_ns;
   uint64_t lost_events = 0;  // events the run could not record
   std::string policy_mode;   // "active", "permissive", "inactive", "" without a policy
+  std::string argv_json;     // the command, a JSON array of strings ("" when unknown)
+  std::optional<int64_t> exit_code, exit_signal;  // of the run's first process
+  // No end, and no warden records it any more (store/run_lock.h: warden
+  // was killed, its machine or container went away).
+  bool interrupted = false;
+  int64_t processes = 0;       // rows in processes (threads included, started or not)
+  int64_t io_uring_rings = 0;  // successful io_uring_setup calls (syscall events)
 };
 
 // One observed call.

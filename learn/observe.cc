@@ -1,5 +1,6 @@
 // ReadDatabases and ReadNdjson (observe.h): pick the runs, hand them to the
-// sink, then stream their events through one EventObserver.
+// sink, then stream their events through one EventObserver (for databases:
+// event_source.h, OpenDatabases and ReadObservations).
 #include "learn/observe.h"
 
 #include <memory>
@@ -7,7 +8,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "fmt/format.h"
-#include "learn/db_events.h"
+#include "learn/event_source.h"
 #include "learn/event_observer.h"
 #include "learn/line_reader.h"
 #include "learn/ndjson_line.h"
@@ -15,29 +16,9 @@
 namespace warden::learn {
 
 absl::Status ReadDatabases(const Selection& selection, ObservationSink& sink) {
-  if (selection.dbs.empty()) return absl::InvalidArgumentError("no database to read (--db PATH)");
-  // Every file and run is checked before the sink hears of any.
-  std::vector<std::unique_ptr<DbEvents>> dbs;
-  std::vector<RunRef> runs;
-  std::vector<size_t> db_of_run;
-  for (const std::string& path : selection.dbs) {
-    auto db = DbEvents::Open(path);
-    if (!db.ok()) return db.status();
-    auto picked = (*db)->SelectRuns(selection);
-    if (!picked.ok()) return picked.status();
-    for (RunRef& r : *picked) {
-      runs.push_back(std::move(r));
-      db_of_run.push_back(dbs.size());
-    }
-    dbs.push_back(std::move(*db));
-  }
-  if (auto s = sink.Runs(runs); !s.ok()) return s;
-  EventObserver observer(sink, selection, runs.size());
-  for (size_t i = 0; i < runs.size(); ++i) {
-    observer.SetRun(static_cast<uint32_t>(i));
-    if (auto s = dbs[db_of_run[i]]->ReadRun(runs[i], selection, observer); !s.ok()) return s;
-  }
-  return absl::OkStatus();
+  auto source = OpenDatabases(selection);
+  if (!source.ok()) return source.status();
+  return ReadObservations(**source, selection, sink);
 }
 
 namespace {

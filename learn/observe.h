@@ -16,6 +16,7 @@
 
 namespace warden::learn {
 
+// OpenDatabases(selection) and ReadObservations (event_source.h).
 absl::Status ReadDatabases(const Selection& selection, ObservationSink& sink);
 
 // Every run the export holds (a run of it is RunRef{path, id}); `from_ns` /
