@@ -104,13 +104,9 @@ int ShipCommand(const std::vector<std::string>& args) {
       "{} run{}, {} events and {} process rows sent, {} rows shipped before", report.runs,
       report.runs == 1 ? "" : "s", report.events, report.processes, report.already);
   if (!s.ok()) {
-    // The file or the URL was wrong before anything was sent: bad input.
-    const auto code = s.code();
-    const bool bad_input = report.runs == 0 && code != absl::StatusCode::kUnavailable &&
-                           code != absl::StatusCode::kInternal;
-    const bool refused = code == absl::StatusCode::kPermissionDenied ||
-                         code == absl::StatusCode::kInvalidArgument;
-    if (bad_input || refused) return Fail(s, 2);
+    // The file, the URL, the login or the schema was wrong: nothing was
+    // sent, bad input.
+    if (!report.connected) return Fail(s, 2);
     return Fail(fmt::format("{}\n{}; up to {} rows not shipped: run warden ship again to resume "
                             "(nothing is sent twice)",
                             std::string(s.message()), counts, report.unshipped),

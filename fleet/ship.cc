@@ -222,6 +222,7 @@ absl::Status Ship(const ShipOptions& o, ShipReport& report,
   auto conn = PgConn::Connect(o.url);
   if (!conn.ok()) return conn.status();
   if (auto s = EnsureSchema(**conn); !s.ok()) return s;
+  report.connected = true;
   Shipper shipper(o, report, *db);
   shipper.Use(**conn);
   std::map<int64_t, int64_t> sent_per_run;

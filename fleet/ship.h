@@ -32,6 +32,7 @@ struct ShipOptions {
 
 // What a ship did (also when it failed part way).
 struct ShipReport {
+  bool connected = false;   // the server answered and its schema is usable
   int64_t runs = 0;
   int64_t events = 0;       // event rows sent this time
   int64_t processes = 0;    // process rows sent (new or updated)

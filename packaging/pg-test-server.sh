@@ -9,6 +9,8 @@
 #                                 "SKIP: why" when the binaries are missing
 #   pg-test-server.sh stop DIR    stops it (nothing when it is not running)
 #   pg-test-server.sh url DIR     the URL of the running server
+#   pg-test-server.sh crash DIR   stops it at once, as a server that went
+#                                 away (pg_ctl -m immediate; the fault tests)
 set -euo pipefail
 cmd=${1:-}
 dir=${2:-}
@@ -56,6 +58,7 @@ try:
 except Exception:
     want = 0
 s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds
 try:
     s.bind(("127.0.0.1", want))
 except OSError:
@@ -68,7 +71,7 @@ PY
     [[ $(id -u) -eq 0 ]] && chown nobody:nogroup "$dir/server.log"
     "${as_owner[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
       -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=50" \
-      start >/dev/null ||
+      start >/dev/null 9>&- ||
       { echo "pg-test-server: the server did not start, see $dir/server.log:" >&2; tail -5 "$dir/server.log" >&2; exit 1; }
     echo "postgresql://warden:$(cat "$dir/pwfile")@127.0.0.1:$port/postgres" > "$dir/url"
     cat "$dir/url"
@@ -82,5 +85,8 @@ PY
   url)
     cat "$dir/url"
     ;;
-  *) echo "usage: $0 start|stop|url DIR" >&2; exit 2 ;;
+  crash)
+    "${as_owner[@]}" "$bindir/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null
+    ;;
+  *) echo "usage: $0 start|stop|url|crash DIR" >&2; exit 2 ;;
 esac

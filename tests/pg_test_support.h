@@ -43,24 +43,32 @@ inline std::string WithDatabase(const std::string& url, const std::string& name)
   return url.substr(0, url.rfind('/') + 1) + name;
 }
 
-// A fresh database on the server in `dir` (the shared one by default):
-// its URL. Skips the test when the server binaries are missing; fails it
-// when the server does not start.
-#define WARDEN_PG_DATABASE(url_var, ...)                                                   \
-  std::string url_var;                                                                     \
-  do {                                                                                     \
-    const std::string dir_ = std::string(__VA_ARGS__ "").empty() ? PgServerDir()           \
-                                                                 : std::string(__VA_ARGS__ ""); \
-    const std::string admin_ = PgServerCommand("start", dir_);                              \
-    if (admin_.rfind("SKIP:", 0) == 0) GTEST_SKIP() << admin_;                              \
-    ASSERT_FALSE(admin_.empty()) << "the PostgreSQL test server did not start in " << dir_;  \
-    static std::atomic<int> n_{0};                                                          \
-    const std::string name_ = fmt::format("t{}_{}_{}", getpid(), n_++, time(nullptr) % 100000); \
-    auto conn_ = fleet::PgConn::Connect(admin_);                                            \
-    ASSERT_TRUE(conn_.ok()) << conn_.status();                                              \
-    ASSERT_TRUE((*conn_)->Exec("CREATE DATABASE " + name_).ok());                           \
-    url_var = WithDatabase(admin_, name_);                                                  \
+// A fresh database on the server in `dir`: its URL in *url, and "" -- or
+// "SKIP: why" when the server binaries are missing, "FAIL: why" when the
+// server does not start.
+inline std::string PgDatabase(const std::string& dir, std::string* url) {
+  const std::string admin = PgServerCommand("start", dir);
+  if (admin.rfind("SKIP:", 0) == 0) return admin;
+  if (admin.empty()) return "FAIL: the PostgreSQL test server did not start in " + dir;
+  static std::atomic<int> n{0};
+  const std::string name = fmt::format("t{}_{}_{}", getpid(), n++, time(nullptr) % 100000);
+  auto conn = fleet::PgConn::Connect(admin);
+  if (!conn.ok()) return "FAIL: " + std::string(conn.status().message());
+  if (auto s = (*conn)->Exec("CREATE DATABASE " + name); !s.ok()) return "FAIL: " + std::string(s.message());
+  *url = WithDatabase(admin, name);
+  return "";
+}
+
+// Declares `url_var`, a fresh database on the shared server (or the one in
+// the directory given), skipping or failing the test as PgDatabase says.
+#define WARDEN_PG_DATABASE_IN(url_var, dir)                         \
+  std::string url_var;                                              \
+  do {                                                              \
+    const std::string why_ = PgDatabase(dir, &url_var);             \
+    if (why_.rfind("SKIP:", 0) == 0) GTEST_SKIP() << why_;          \
+    ASSERT_TRUE(why_.empty()) << why_;                              \
   } while (0)
+#define WARDEN_PG_DATABASE(url_var) WARDEN_PG_DATABASE_IN(url_var, PgServerDir())
 
 }  // namespace warden::itest
 
