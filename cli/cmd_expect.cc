@@ -9,6 +9,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/option_table.h"
+#include "cli/source.h"
 #include "cli/output.h"
 #include "cli/version.h"
 #include "fmt/format.h"
@@ -122,10 +123,9 @@ int ExpectCommand(const std::vector<std::string>& args) {
   std::string out_path;
   if (auto error = ParseOptions(args, ExpectOptions(sel, gen, opts, out_path)))
     return Fail(fmt::format("{}\n(see `warden expect --help`)", *error));
-  if (sel.dbs.empty()) sel.dbs.push_back(DefaultDb());
   if (const char* tmp = std::getenv("TMPDIR"); tmp && *tmp) gen.temp_dirs.push_back(tmp);
   opts.warden_version = WARDEN_VERSION;
-  auto source = learn::OpenDatabases(sel);
+  auto source = OpenSource(sel);
   if (!source.ok()) return Fail(source.status());
   learn::ItemCollector collector(gen);
   if (auto s = learn::ReadObservations(**source, sel, collector); !s.ok()) return Fail(s);

@@ -8,6 +8,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/option_table.h"
+#include "cli/source.h"
 #include "cli/output.h"
 #include "fmt/format.h"
 #include "learn/learn.h"
@@ -93,9 +94,10 @@ int LearnCommand(const std::vector<std::string>& args) {
   std::string out_path;
   if (auto error = ParseOptions(args, LearnOptions(options, out_path)))
     return Fail(fmt::format("{}\n(see `warden learn --help`)", *error));
-  if (options.selection.dbs.empty()) options.selection.dbs.push_back(DefaultDb());
   if (const char* tmp = std::getenv("TMPDIR"); tmp && *tmp == '/') options.gen.temp_dirs.push_back(tmp);
-  auto text = learn::Learn(options);
+  auto source = OpenSource(options.selection);
+  if (!source.ok()) return Fail(std::string(source.status().message()));
+  auto text = learn::Learn(options, **source);
   if (!text.ok()) return Fail(std::string(text.status().message()));
   // Only now: a failed learn leaves an existing -o FILE as it was.
   auto out = Output::Open(out_path, false);

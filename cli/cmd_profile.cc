@@ -13,6 +13,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/option_table.h"
+#include "cli/source.h"
 #include "fmt/format.h"
 #include "forensics/output.h"
 #include "forensics/timeparse.h"
@@ -238,12 +239,11 @@ int ProfileCommand(const std::vector<std::string>& args) {
                      return std::nullopt;
                    }});
   if (auto rc = ParseCommandLine("profile", args, std::move(table), kProfileUsage)) return *rc;
-  if (selection.dbs.empty()) selection.dbs.push_back(DefaultDb());
   auto fail = [](const absl::Status& s) {
     fmt::print(stderr, "warden profile: {}\n", std::string(s.message()));
     return 2;
   };
-  auto source = learn::OpenDatabases(selection);
+  auto source = OpenSource(selection);
   if (!source.ok()) return fail(source.status());
   auto profile = profile::ReadProfile(**source, selection);
   if (!profile.ok()) return fail(profile.status());

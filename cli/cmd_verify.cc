@@ -9,6 +9,7 @@
 #include "cli/default_db.h"
 #include "cli/commands.h"
 #include "cli/option_table.h"
+#include "cli/source.h"
 #include "cli/output.h"
 #include "fmt/format.h"
 #include "learn/event_source.h"
@@ -101,7 +102,7 @@ std::vector<Option> VerifyOptionTable(VerifyArgs& a) {
 
 // The runs' items, generalised as `expect` does but never collapsed: a
 // directory the profile lists file by file must not turn into dir/*.
-absl::StatusOr<learn::ItemSet> Observe(const VerifyArgs& a) {
+absl::StatusOr<learn::ItemSet> Observe(VerifyArgs& a) {
   learn::Generalization gen;
   gen.collapse = std::numeric_limits<int>::max();
   if (const char* tmp = std::getenv("TMPDIR"); tmp && *tmp) gen.temp_dirs.push_back(tmp);
@@ -110,7 +111,7 @@ absl::StatusOr<learn::ItemSet> Observe(const VerifyArgs& a) {
     if (auto s = learn::ReadNdjson(a.observations, a.selection, collector); !s.ok()) return s;
     return collector.Finish();
   }
-  auto source = learn::OpenDatabases(a.selection);
+  auto source = OpenSource(a.selection);
   if (!source.ok()) return source.status();
   if (auto s = learn::ReadObservations(**source, a.selection, collector); !s.ok()) return s;
   return collector.Finish();
@@ -130,7 +131,6 @@ int VerifyCommand(const std::vector<std::string>& args) {
   if (a.expect.empty()) return Fail("--expect FILE is required (an expected profile written by `warden expect`)");
   if (!a.observations.empty() && !a.selection.dbs.empty())
     return Fail("--observations and --db are two sources: give one");
-  if (a.observations.empty() && a.selection.dbs.empty()) a.selection.dbs.push_back(DefaultDb());
   auto profile = verify::ReadExpected(a.expect);
   if (!profile.ok()) return Fail(profile.status());
   auto observed = Observe(a);

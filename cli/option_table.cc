@@ -4,6 +4,7 @@
 
 #include "cli/args.h"
 #include "fmt/format.h"
+#include "store/run_identity.h"
 #include "forensics/export.h"
 #include "forensics/timeparse.h"
 #include "syscalls/closest.h"
@@ -126,6 +127,13 @@ void AddSelectionOptions(std::vector<Option>& table, learn::Selection& selection
                      auto id = ParsePositive(v);
                      if (!id) return BadRunId(v);
                      selection.runs.push_back(*id);
+                     return std::nullopt;
+                   }});
+  table.push_back(SetOption("--pg", selection.pg_url));
+  table.push_back({"--select", true, [&selection](const std::string& v) -> std::optional<std::string> {
+                     auto labels = store::ParseLabelList(v);
+                     if (!labels.ok()) return fmt::format("--select: {}", std::string(labels.status().message()));
+                     for (auto& [k, val] : *labels) selection.labels[k] = val;
                      return std::nullopt;
                    }});
   for (std::string_view name : {"--from", "--to"}) {

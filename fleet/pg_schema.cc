@@ -21,7 +21,7 @@ CREATE TABLE runs (
   uuid           uuid NOT NULL UNIQUE,
   labels         jsonb NOT NULL,          -- {"host": ..., "app": ...}
   host           text NOT NULL,
-  argv           jsonb NOT NULL,
+  argv           text NOT NULL,           -- JSON array, as in SQLite
   cwd            text NOT NULL,
   warden_version text NOT NULL,
   start_ns       bigint NOT NULL,

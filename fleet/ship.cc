@@ -33,7 +33,7 @@ absl::StatusOr<int64_t> UpsertRun(PgConn& conn, const forensics::RunSummary& r,
   auto res = conn.Query(
       "INSERT INTO runs (uuid, labels, host, argv, cwd, warden_version, start_ns, end_ns, "
       "exit_code, exit_signal, lost_events, policy, policy_mode, stops, interrupted, source, "
-      "shipped_ns, source_run) VALUES ($1, $2::jsonb, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11, "
+      "shipped_ns, source_run) VALUES ($1, $2::jsonb, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
       "$12, $13, $14, $15, $16, $17, $18) ON CONFLICT (uuid) DO UPDATE SET end_ns = EXCLUDED.end_ns, "
       "exit_code = EXCLUDED.exit_code, exit_signal = EXCLUDED.exit_signal, "
       "lost_events = EXCLUDED.lost_events, stops = EXCLUDED.stops, "

@@ -24,6 +24,7 @@
 #define WARDEN_LEARN_OBSERVATION_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -94,6 +95,11 @@ class ObservationSink {
 // `to_ns` (inclusive, ns since the epoch) keep only the events inside.
 struct Selection {
   std::vector<std::string> dbs;
+  // Instead of dbs: the runs shipped to PostgreSQL at pg_url (`warden ship`)
+  // whose labels include all of `labels` (fleet/pg_source.h; cli/source.h
+  // opens the one or the other).
+  std::string pg_url;
+  std::map<std::string, std::string> labels;
   std::vector<int64_t> runs;
   std::optional<int64_t> from_ns, to_ns;
 };

@@ -209,5 +209,53 @@ TEST_F(FleetTest, PruneDropsWholeOldDayPartitionsOnly) {
   EXPECT_EQ(bad.exit_code, 2);
 }
 
+// The fleet reads: the same answers from PostgreSQL as from the union of
+// the shipped files (one implementation over both sources).
+TEST_F(FleetTest, FleetReadsEqualTheUnionOfTheShippedFiles) {
+  WARDEN_PG_DATABASE(url);
+  std::vector<std::string> dbs = {Path("a.db"), Path("b.db"), Path("c.db")};
+  for (size_t i = 0; i < dbs.size(); ++i) {
+    Record(dbs[i], {"app=union", "replica=" + std::to_string(i)}, i == 1 ? "id >/dev/null" : "");
+    ExitInfo s = Warden({"ship", "--db", dbs[i], "--to", url});
+    ASSERT_EQ(s.exit_code, 0) << s.err;
+  }
+  // A run of another app, shipped too, is not selected.
+  Record(Path("other.db"), {"app=other"}, "cat /etc/shells >/dev/null");
+  ASSERT_EQ(Warden({"ship", "--db", Path("other.db"), "--to", url}).exit_code, 0);
+  const std::vector<std::string> files = {"--db", dbs[0], "--db", dbs[1], "--db", dbs[2]};
+  const std::vector<std::string> fleet = {"--pg", url, "--select", "app=union"};
+  auto both = [&](std::vector<std::string> cmd) {
+    std::vector<std::string> a = cmd, b = cmd;
+    a.insert(a.end(), files.begin(), files.end());
+    b.insert(b.end(), fleet.begin(), fleet.end());
+    ExitInfo from_files = Warden(a), from_pg = Warden(b);
+    EXPECT_EQ(from_files.exit_code, 0) << from_files.err;
+    EXPECT_EQ(from_pg.exit_code, 0) << from_pg.err;
+    EXPECT_FALSE(from_files.out.empty());
+    EXPECT_EQ(from_pg.out, from_files.out) << cmd[0];
+    return from_pg.out;
+  };
+  const std::string profile = both({"profile", "--format", "json"});
+  EXPECT_NE(profile.find("\"runs\":[{"), std::string::npos);
+  EXPECT_EQ(profile.find("/etc/shells"), std::string::npos) << "another app's run was read";
+  EXPECT_NE(profile.find("/usr/bin/id"), std::string::npos);
+  both({"profile"});
+  const std::string policy = both({"learn"});
+  EXPECT_NE(policy.find("/etc/passwd"), std::string::npos);
+  ExitInfo e = Warden({"expect", "--pg", url, "--select", "app=union", "-o", Path("expect.json")});
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  both({"verify", "--expect", Path("expect.json"), "--format", "json"});
+  // A window with nothing in it, labels nobody has, and mixed sources.
+  ExitInfo none = Warden({"profile", "--pg", url, "--select", "app=nobody"});
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.err.find("no shipped run has the labels"), std::string::npos) << none.err;
+  ExitInfo mixed = Warden({"learn", "--pg", url, "--db", dbs[0]});
+  EXPECT_EQ(mixed.exit_code, 2);
+  EXPECT_NE(mixed.err.find("exclude each other"), std::string::npos) << mixed.err;
+  ExitInfo select_alone = Warden({"profile", "--db", dbs[0], "--select", "app=union"});
+  EXPECT_EQ(select_alone.exit_code, 2);
+  EXPECT_NE(select_alone.err.find("needs --pg"), std::string::npos) << select_alone.err;
+}
+
 }  // namespace
 }  // namespace warden::itest
