@@ -23,6 +23,7 @@ int VerifyCommand(const std::vector<std::string>& args);
 int LearnCommand(const std::vector<std::string>& args);
 int HardenCommand(const std::vector<std::string>& args);
 int StubCommand(const std::vector<std::string>& args);
+int ReportCommand(const std::vector<std::string>& args);
 
 }  // namespace warden::cli
 
