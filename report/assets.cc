@@ -19,6 +19,7 @@ section.cards,div.cards{display:grid;grid-template-columns:repeat(auto-fit,minma
 .card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:9px 14px;border-top:3px solid #adb5bd;min-width:0}
 .card .k{color:var(--muted);font-size:11.5px;text-transform:uppercase;letter-spacing:.05em}
 .card .v{font-size:23px;font-weight:650;margin:1px 0;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.card .v.word{font-size:17px;white-space:normal;overflow-wrap:anywhere;line-height:1.25;margin:5px 0 2px}
 .card .sub{color:var(--muted);font-size:12px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .card.bad{border-top-color:var(--bad)}.card.bad .v{color:var(--bad)}
 .card.warn{border-top-color:var(--warn)}.card.warn .v{color:var(--warn)}.card.ok{border-top-color:var(--ok)}
@@ -36,7 +37,7 @@ td{padding:3px 8px;border-bottom:1px solid #f1f3f5;vertical-align:top;overflow-w
 tr.more td{color:var(--muted);font-style:italic}
 td.bar{width:38%}
 td.bar span{display:block;height:10px;margin-top:4px;background:#91a7ff;border-radius:2px;min-width:1px}
-.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(290px,1fr));gap:4px 28px}
+.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(240px,1fr));gap:4px 28px}
 .count-box h3{margin-top:4px}
 td.k-process{color:#5c636a}td.k-exec{color:#6741d9}td.k-file{color:#1971c2}td.k-net{color:#087f5b}
 td.k-syscall{color:#d9480f}td.k-policy{color:#c92a2a}
@@ -140,12 +141,12 @@ function frame(box) {
 }
 
 function timeAxis(svg, f, y, bottom) {
-  var step = niceStep(f.duration, Math.max(2, Math.floor(f.w / 110)));
+  var step = niceStep(f.duration, Math.max(2, Math.floor(f.w / 90)));
   for (var t = 0; t <= f.duration + 1; t += step) {
     var x = f.x(t);
     el('line', {class: 'gridline', x1: x, x2: x, y1: y + 4, y2: bottom}, svg);
-    text(svg, x, y, t === 0 ? '0' : '+' + fmt(t), {'font-size': 11, 'text-anchor': t === 0 ? 'start' : 'middle',
-                                                     fill: '#5b6475'});
+    var anchor = t === 0 ? 'start' : x > f.x0 + f.w - 30 ? 'end' : 'middle';
+    text(svg, x, y, t === 0 ? '0' : '+' + fmt(t), {'font-size': 11, 'text-anchor': anchor, fill: '#5b6475'});
   }
 }
 
@@ -158,8 +159,10 @@ function drawTimeline() {
     return;
   }
   var f = frame(box);
-  var rh = rows.length <= 30 ? 20 : rows.length <= 100 ? 15 : 11;
-  var fs = rh >= 15 ? 12 : 10;
+  var marks = {};
+  D.denial_marks.forEach(function (m) { (marks[m[0]] = marks[m[0]] || []).push(m[1]); });
+  var rh = rows.length <= 12 ? 20 : rows.length <= 40 ? 16 : rows.length <= 100 ? 13 : 11;
+  var fs = rh >= 16 ? 12 : rh >= 13 ? 11 : 10;
   var top = 20;
   var height = top + rows.length * rh + 6;
   var svg = el('svg', {width: f.width, height: height, viewBox: '0 0 ' + f.width + ' ' + height,
@@ -194,6 +197,12 @@ function drawTimeline() {
       el('rect', {x: x0, y: y + 2, width: x1 - x0, height: rh - 4, rx: 2,
                   fill: OUTCOME_COLORS[r.o] || OUTCOME_COLORS.unknown}, g);
     }
+    (marks[r.pid] || []).forEach(function (ts) {
+      if (r.n > 1 || ts < r.s || ts > r.e) return;
+      var mx = f.x(ts);
+      var m = el('path', {class: 'row-denial', d: 'M' + (mx - 4) + ' ' + y + 'h8l-4 ' + (rh - 2) + 'Z', fill: DENIAL}, g);
+      tip(m, 'policy denial at +' + fmt(ts));
+    });
     if (!r.ended) el('line', {x1: x1, x2: x1 + 8, y1: y + rh / 2, y2: y + rh / 2, stroke: '#868e96',
                              'stroke-dasharray': '2 2'}, g);
     tip(g, (r.n > 1 ? r.n + ' processes running ' + r.exe + (r.failed ? ' (' + r.failed + ' failed)' : '')
@@ -201,6 +210,14 @@ function drawTimeline() {
            '\n' + r.cmd + '\nstart +' + fmt(r.s) + (r.ended ? ', ran ' + fmt(r.e - r.s) : ', did not end') +
            '\n' + r.st);
   });
+  var legend = '<div class="legend">';
+  [['ok', 'exit 0'], ['failed', 'exit status not 0'], ['killed', 'killed by a signal'],
+   ['unknown', 'no exit seen']].forEach(function (o) {
+    legend += '<span><i style="background:' + OUTCOME_COLORS[o[0]] + '"></i>' + o[1] + '</span>';
+  });
+  if (D.denial_marks.length) legend += '<span><i style="background:' + DENIAL + '"></i>policy denial</span>';
+  if (D.timeline.grouped) legend += '<span>shade: how many ran at once</span>';
+  box.insertAdjacentHTML('beforeend', legend + '</div>');
   if (D.timeline.omitted)
     box.insertAdjacentHTML('beforeend', '<p class="none">and ' + count(D.timeline.omitted) +
                            ' more processes (see the table)</p>');

@@ -80,12 +80,13 @@ void Header(Page& p, const ReportData& d) {
         StatusClass(d), EscapeHtml(RunStatus(d)));
 }
 
+// A value longer than a number (a policy's name) is set smaller and may wrap.
 void Card(Page& p, std::string_view id, std::string_view label, std::string_view value, std::string_view sub,
           std::string_view cls = "", std::optional<int64_t> data = std::nullopt) {
-  p.Put("<div class=\"card {}\"><div class=\"k\">{}</div><div class=\"v\" id=\"{}\"{}>{}</div>"
+  p.Put("<div class=\"card {}\"><div class=\"k\">{}</div><div class=\"v{}\" id=\"{}\"{}>{}</div>"
         "<div class=\"sub\">{}</div></div>\n",
-        cls, EscapeHtml(label), id, data ? fmt::format(" data-value=\"{}\"", *data) : "", EscapeHtml(value),
-        EscapeHtml(sub));
+        cls, EscapeHtml(label), value.size() > 10 ? " word" : "", id,
+        data ? fmt::format(" data-value=\"{}\"", *data) : "", EscapeHtml(value), EscapeHtml(sub));
 }
 
 void Summary(Page& p, const ReportData& d) {
@@ -143,22 +144,22 @@ void ProcessTable(Page& p, const ReportData& d) {
 }
 
 void Charts(Page& p, const ReportData& d) {
+  p.Raw("<section id=\"activity\"><h2>Events over time</h2>\n");
+  p.Put("<p class=\"hint\">Events per {} by kind, stacked; red marks: policy denials. Hover a bar for its "
+        "counts.</p>\n",
+        FormatDuration(d.activity.bin_ns));
+  p.Raw("<div id=\"activity-chart\" class=\"chart\"></div><div id=\"activity-legend\" class=\"legend\"></div>\n"
+        "<noscript><p class=\"none\">The charts are drawn by JavaScript; the tables hold the same "
+        "data.</p></noscript>\n</section>\n");
   p.Put("<section id=\"timeline\"><h2>Processes</h2><p class=\"hint\">{}</p>\n",
         d.timeline.grouped
             ? "Too many processes for one bar each: one row per program under its parent, shaded by how many "
               "ran at once. Hover a row for details."
             : "One bar per process from start to exit, nested by parent. Hover a bar for its pid, program, "
               "command and exit status.");
-  p.Put("<div id=\"timeline-chart\" class=\"chart\" data-rows=\"{}\"></div>\n"
-        "<noscript><p class=\"none\">The charts are drawn by JavaScript; the tables hold the same "
-        "data.</p></noscript>\n",
-        d.timeline.rows.size());
+  p.Put("<div id=\"timeline-chart\" class=\"chart\" data-rows=\"{}\"></div>\n", d.timeline.rows.size());
   ProcessTable(p, d);
-  p.Raw("</section>\n<section id=\"activity\"><h2>Events over time</h2>\n");
-  p.Put("<p class=\"hint\">Events per {} by kind, stacked; red marks: policy denials.</p>\n",
-        FormatDuration(d.activity.bin_ns));
-  p.Raw("<div id=\"activity-chart\" class=\"chart\"></div><div id=\"activity-legend\" class=\"legend\"></div>\n"
-        "</section>\n");
+  p.Raw("</section>\n");
 }
 
 void CountTable(Page& p, std::string_view id, std::string_view title, std::string_view what, const Counts& c) {
@@ -380,6 +381,9 @@ std::string DataJson(const ReportData& d) {
   j["kinds"] = std::move(kinds);
   j["activity"] = std::move(activity);
   j["denials"] = d.activity.denials;
+  Json marks = Json::array();  // the denial log's [pid, time], for the timeline's rows
+  for (const auto& x : d.denial_log) marks.push_back({x.pid, x.ts_ns});
+  j["denial_marks"] = std::move(marks);
   Json rows = Json::array();
   for (const auto& r : d.timeline.rows) {
     Json row = {{"d", r.depth}, {"n", r.count}, {"pid", r.pid}, {"exe", r.exe}, {"cmd", r.command},
