@@ -91,7 +91,7 @@ void Card(Page& p, std::string_view id, std::string_view label, std::string_view
 
 void Summary(Page& p, const ReportData& d) {
   p.Raw("<section id=\"summary\" class=\"cards\">\n");
-  Card(p, "duration", "Duration", FormatDuration(d.duration_ns), d.run.end_ns ? "start to end" : "so far");
+  Card(p, "duration", "Duration", FormatDuration(d.duration_ns), d.run.end_ns ? "start to end" : "to the last event recorded");
   Card(p, "process-count", "Processes", FormatCount(d.processes),
        fmt::format("{} thread{}", FormatCount(d.threads), d.threads == 1 ? "" : "s"), "", d.processes);
   Card(p, "event-count", "Events", FormatCount(d.events), "by kind: see Counts", "", d.events);

@@ -24,7 +24,7 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-constexpr auto kBrowserTimeout = std::chrono::milliseconds(60000);
+constexpr auto kBrowserTimeout = std::chrono::milliseconds(25000);
 
 // The browser: $WARDEN_CHROMIUM, else Debian's chromium (or another
 // Chrome) on PATH; "" when there is none.
@@ -103,6 +103,7 @@ class ReportTest : public IntegrationTest {
     std::vector<std::string> dump = common;
     dump.insert(dump.end(), {"--dump-dom", "file://" + page});
     ExitInfo r = Run(dump, kBrowserTimeout);
+    EXPECT_FALSE(r.timed_out) << browser_ << " did not finish in " << kBrowserTimeout.count() << " ms";
     EXPECT_EQ(r.exit_code, 0) << r.err;
     Rendered out{r.out, r.err};
     if (!shot.empty()) {
@@ -119,7 +120,9 @@ class ReportTest : public IntegrationTest {
   // What every rendered report must show: the scripts ran to the end with
   // no error, and the counts are the database's.
   void ExpectRendered(const Rendered& r, int64_t run) {
-    EXPECT_THAT(r.dom, HasSubstr("data-rendered=\"ok\"")) << r.log;
+    std::smatch errors;
+    std::regex_search(r.dom, errors, std::regex("<pre id=\"js-errors\"[^>]*>([^<]*)</pre>"));
+    EXPECT_THAT(r.dom, HasSubstr("data-rendered=\"ok\"")) << "script errors: " << errors[1] << "\n" << r.log;
     EXPECT_THAT(r.dom, HasSubstr("<pre id=\"js-errors\" hidden=\"\"></pre>"));
     EXPECT_THAT(r.log, Not(HasSubstr("CONSOLE"))) << "the page wrote to the console";
     EXPECT_THAT(r.log, Not(HasSubstr("Uncaught")));
