@@ -56,6 +56,7 @@ details summary{cursor:pointer;color:#364fc7}
 .js .panel{display:none}
 .js .panel.on{display:block}
 .js .panel>h3{margin-top:4px}
+.panel td.path:first-child{min-width:17em}
 .finding{margin:4px 0}
 footer{max-width:1320px;margin:0 auto;padding:0 24px 30px;color:var(--muted);font-size:12px}
 #js-errors{background:#ffe3e3;color:#9b1c1c;padding:10px;margin:10px 24px;white-space:pre-wrap}

@@ -224,6 +224,16 @@ void PolicySection(Page& p, const ReportData& d) {
   p.Raw("</section>\n");
 }
 
+// A long directory wraps after a '/', not inside a name.
+std::string BreakAtSlashes(const std::string& html) {
+  std::string out;
+  for (char c : html) {
+    out += c;
+    if (c == '/' && out.size() > 1) out += "<wbr>";
+  }
+  return out;
+}
+
 void FilesPanel(Page& p, const FileClass& c) {
   p.Put("<div class=\"panel\" id=\"files-{0}\" data-tab=\"Files {0} ({1})\"><h3>Files {0}: {1} in {2} "
         "director{3}, {4} calls</h3>\n",
@@ -239,7 +249,7 @@ void FilesPanel(Page& p, const FileClass& c) {
       const int64_t rest = g.files - static_cast<int64_t>(g.top.size());
       p.Put("<tr><td class=\"path\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td "
             "class=\"names\">{}{}</td></tr>\n",
-            EscapeHtml(g.dir), FormatCount(g.files), FormatCount(g.calls), fmt::join(names, ", "),
+            BreakAtSlashes(EscapeHtml(g.dir)), FormatCount(g.files), FormatCount(g.calls), fmt::join(names, ", "),
             rest > 0 ? fmt::format(", and {} more", FormatCount(rest)) : "");
     }
     p.TableEnd(c.more_dirs, "directories", 4);
