@@ -307,6 +307,7 @@ function tabs() {
 }
 
 document.documentElement.classList.add('js');
+Array.prototype.forEach.call(document.querySelectorAll('details.table-wrap'), function (d) { d.open = false; });
 drawTimeline();
 drawActivity();
 tabs();

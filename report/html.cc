@@ -121,7 +121,8 @@ void Summary(Page& p, const ReportData& d) {
 
 void ProcessTable(Page& p, const ReportData& d) {
   const Timeline& t = d.timeline;
-  p.Put("<details class=\"table-wrap\"><summary>{} table ({} row{})</summary>\n",
+  // Open for a reader without JavaScript; the script folds it under the chart.
+  p.Put("<details class=\"table-wrap\" open><summary>{} table ({} row{})</summary>\n",
         t.grouped ? "Process group" : "Process", t.rows.size(), t.rows.size() == 1 ? "" : "s");
   p.TableStart("process-table", {"#pid", t.grouped ? "#processes" : "#ppid", "program", "command", "#start",
                                   "#duration", "status"});
