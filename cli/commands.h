@@ -24,6 +24,7 @@ int LearnCommand(const std::vector<std::string>& args);
 int HardenCommand(const std::vector<std::string>& args);
 int StubCommand(const std::vector<std::string>& args);
 int ShipCommand(const std::vector<std::string>& args);
+int ReportCommand(const std::vector<std::string>& args);
 
 }  // namespace warden::cli
 

@@ -58,6 +58,8 @@ commands:
                       write an expected profile (warden-expect(5)) of recorded runs
   verify --expect FILE [--db PATH | --observations EXPORT] [--run ID] [--format text|json]
                       check runs against an expected profile: rate, missing, unexpected
+  report [--db PATH] [--run ID] [--expect FILE] -o FILE.html
+                      one self-contained HTML page of a run: timeline, charts, profile
   policy check FILE   validate a policy file (warden-policy(5))
   policy show FILE    print a policy file as warden reads it
   policy test FILE [--db PATH] [--run ID] [--format text|ndjson]
@@ -89,6 +91,7 @@ constexpr Command kCommands[] = {
     {"harden", warden::cli::HardenCommand},
     {"stub", warden::cli::StubCommand},
     {"ship", warden::cli::ShipCommand},
+    {"report", warden::cli::ReportCommand},
 };
 
 // Output that could not be written is an error (`warden runs > /dev/full`

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs warden's build and test dependencies from Debian's packages.
 # Does nothing when every package is already present. Needs root (or sudo).
+# --browser: also Chromium, which the report tests render pages in
+# (packaging/test.sh asks for it; a build alone does not need it).
 set -euo pipefail
 
 packages=(
@@ -10,6 +12,9 @@ packages=(
   nlohmann-json3-dev zlib1g-dev
   linux-libc-dev sqlite3 python3 strace
 )
+if [[ "${1:-}" == "--browser" ]]; then
+  packages+=(chromium)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
