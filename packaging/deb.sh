@@ -28,7 +28,7 @@ for want in ./usr/bin/warden ./usr/share/man/man1/warden.1 ./usr/share/man/man5/
   grep -qx -- "$want" <<<"$files" || fail "the package lacks $want"
 done
 depends=$(dpkg-deb -f "$deb" Depends)
-for lib in libseccomp2 libsqlite3-0 libarchive13 libyaml-cpp libfmt libabsl libc6; do
+for lib in libseccomp2 libsqlite3-0 libarchive13 libpq5 libyaml-cpp libfmt libabsl libc6; do
   [[ $depends == *"$lib"* ]] || fail "Depends does not name $lib: $depends"
 done
 

@@ -8,6 +8,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libseccomp-dev libabsl-dev libfmt-dev libyaml-cpp-dev libsqlite3-dev libarchive-dev libssl-dev
+  libpq-dev postgresql
   googletest libgtest-dev libgmock-dev
   nlohmann-json3-dev zlib1g-dev
   linux-libc-dev sqlite3 python3 strace
