@@ -158,14 +158,26 @@ absl::Status PgConn::Copy(std::string_view copy_sql, std::string_view data) {
 }
 
 void AppendCopyText(std::string& out, std::string_view field) {
-  for (size_t i = 0; i < field.size();) {
+  // Runs of plain ASCII are copied whole; only the rest is looked at.
+  size_t i = 0;
+  while (i < field.size()) {
+    size_t j = i;
+    while (j < field.size()) {
+      const auto c = static_cast<unsigned char>(field[j]);
+      if (c >= 0x80 || c == '\\' || c == '\t' || c == '\n' || c == '\r') break;
+      ++j;
+    }
+    out.append(field.data() + i, j - i);
+    if (j == field.size()) return;
+    i = j;
     const char c = field[i];
-    switch (c) {
-      case '\\': out += "\\\\"; ++i; continue;
-      case '\t': out += "\\t"; ++i; continue;
-      case '\n': out += "\\n"; ++i; continue;
-      case '\r': out += "\\r"; ++i; continue;
-      default: break;
+    if (c == '\\') out += "\\\\";
+    else if (c == '\t') out += "\\t";
+    else if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    if (c == '\\' || c == '\t' || c == '\n' || c == '\r') {
+      ++i;
+      continue;
     }
     const size_t n = Utf8Length(field, i);
     if (n == 0) {  // a literal backslash, then xNN

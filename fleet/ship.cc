@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <future>
 #include <map>
 #include <thread>
 
@@ -116,15 +117,23 @@ class Shipper {
         report_.already += *all - *left;
       }
       int64_t pos = start, first_open = -1;
+      // The next batch is read from SQLite while this one goes to the
+      // server: the two take turns on neither CPU.
+      auto next = rows.Read(stream, pos, o_.batch_rows);
       for (;;) {
-        auto batch = rows.Read(stream, pos, o_.batch_rows);
-        if (!batch.ok()) return batch.status();
-        if (batch->rows == 0) break;
-        if (live && first_open < 0) first_open = batch->first_open_seq;
+        if (!next.ok()) return next.status();
+        if (next->rows == 0) break;
+        Batch batch = std::move(*next);
+        std::future<absl::StatusOr<Batch>> ahead =
+            std::async(std::launch::async, [&rows, stream, from = batch.last_seq, n = o_.batch_rows] {
+              return rows.Read(stream, from, n);
+            });
+        if (live && first_open < 0) first_open = batch.first_open_seq;
         // Processes still running are sent again when they end.
-        const int64_t cursor = first_open >= 0 ? first_open - 1 : batch->last_seq;
-        if (auto s = SendBatch(*conn_, stream, *key, *batch, cursor); !s.ok()) {
-          auto left = rows.CountAfter(stream, start == pos ? start : pos);
+        const int64_t cursor = first_open >= 0 ? first_open - 1 : batch.last_seq;
+        if (auto s = SendBatch(*conn_, stream, *key, batch, cursor); !s.ok()) {
+          ahead.wait();
+          auto left = rows.CountAfter(stream, pos);
           report_.unshipped += left.ok() ? *left : 0;
           failed_run_ = run.id;
           failed_stream_ = stream;
@@ -133,13 +142,14 @@ class Shipper {
         if (stream == Stream::kProcesses) {
           // Rows sent again (a process that was running then) count once.
           int64_t& high = process_high_[run.id];
-          report_.processes += std::max<int64_t>(0, batch->last_seq - std::max(high, pos));
-          high = std::max(high, batch->last_seq);
+          report_.processes += std::max<int64_t>(0, batch.last_seq - std::max(high, pos));
+          high = std::max(high, batch.last_seq);
         } else {
-          report_.events += batch->rows;
+          report_.events += batch.rows;
         }
-        p.sent += batch->rows;
-        pos = batch->last_seq;
+        p.sent += batch.rows;
+        pos = batch.last_seq;
+        next = ahead.get();
       }
     }
     p.done = !live;
