@@ -31,6 +31,8 @@ listened on, peer accepted, paths generalised as `warden learn` does.
 `warden verify --expect FILE` checks later runs against it.
   --db PATH          database written by `warden run` (default: see warden(1), FILES);
                      repeat for replicas of one service; read, never changed
+  --pg URL           instead of --db: the runs shipped to PostgreSQL (warden ship)
+  --select K=V,...   with --pg: the runs whose labels include these
   --run ID           a run of each database (repeatable; default: the last
                      run, or with --from/--to every run with events inside)
   --from T, --to T   only events inside the window (RFC 3339, "2h ago", ...)

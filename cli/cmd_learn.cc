@@ -26,6 +26,8 @@ programs it executed, the peers it connected to, the ports it listened on and
 the peers it accepted, each with a comment saying which events justify it.
   --db PATH          database written by `warden run` (default: see warden(1), FILES);
                      repeat for replicas of one service; read, never changed
+  --pg URL           instead of --db: the runs shipped to PostgreSQL (warden ship)
+  --select K=V,...   with --pg: the runs whose labels include these
   --run ID           a run of each database (repeatable; default: the last
                      run, or with --from/--to every run with events inside)
   --from T, --to T   only events inside the window (RFC 3339, "2h ago", ...)

@@ -38,6 +38,8 @@ the profile of their union: counts summed, first seen the earliest, last seen
 the latest, programs merged; the head lists each run.
   --db PATH          database written by `warden run` (default: see warden(1), FILES);
                      repeat for several files; opened read-only, never changed
+  --pg URL           instead of --db: the runs shipped to PostgreSQL (warden ship)
+  --select K=V,...   with --pg: the runs whose labels include these
   --run ID           a run of each database (repeatable; default: the latest
                      run, or with --from/--to every run with events inside)
   --from T, --to T   only events inside the window (RFC 3339, "2h ago", ...)

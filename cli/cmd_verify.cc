@@ -37,6 +37,8 @@ expected item); the events the runs lost.
                        repeatable); read, never changed
   --observations FILE  an NDJSON export (`warden export --format ndjson`,
                        gzip or not) instead of a database: the offline flow
+  --pg URL           instead of --db: the runs shipped to PostgreSQL (warden ship)
+  --select K=V,...   with --pg: the runs whose labels include these
   --run ID             the runs to check (repeatable; default: the last run
                        of each database, every run of an export, or with
                        --from/--to every run with events inside)
