@@ -188,7 +188,7 @@ TEST_F(FleetTest, PruneDropsWholeOldDayPartitionsOnly) {
   const std::string old = Path("old.db");
   ASSERT_EQ(Run({"/bin/cp", db(), old}).exit_code, 0);
   const std::string shift = std::to_string(int64_t{10} * 86400 * 1000000000);
-  for (const std::string sql :
+  for (const std::string& sql :
        {"UPDATE runs SET start_ns = start_ns - " + shift + ", end_ns = end_ns - " + shift +
             ", uuid = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa'",
         "UPDATE exec_events SET ts_ns = ts_ns - " + shift,
